@@ -1,0 +1,109 @@
+"""Command line: ``kiosk`` runs the kiosk; ``kiosk check`` and ``kiosk shots`` help staff."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import ConfigError, bundled_content, load_config
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a size like 800x480") from None
+    if not (200 <= w <= 8000 and 200 <= h <= 8000):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a screen size")
+    return w, h
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk", description="A touch-screen patient-education "
+                                "kiosk for clinic waiting rooms.")
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--content", type=Path, help="content folder (default: the bundled one, "
+                   "or the config's 'content')")
+    p.add_argument("--config", type=Path, help="config file (TOML)")
+    p.add_argument("--windowed", action="store_true", help="run in a window, not full-screen")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser("check", help="check a content folder and print every problem")
+    c.add_argument("folder", nargs="?", type=Path, help="content folder (default: bundled)")
+    c.add_argument("--language", default="en", help="default language code (default: en)")
+    s = sub.add_parser("shots", help="render every screen to PNG files, without a display")
+    s.add_argument("outdir", type=Path)
+    s.add_argument("--size", type=_size, default=(1920, 1080), help="WxH (default 1920x1080)")
+    s.add_argument("--content", dest="shots_content", type=Path, help="content folder")
+    s.add_argument("--config", dest="shots_config", type=Path, help="config file (TOML)")
+    sub.add_parser("config", help="print an example config file with every option")
+    return p
+
+
+def cmd_check(folder: Path | None, language: str) -> int:
+    from kiosk.check import check_folder
+
+    root = folder or bundled_content()
+    loaded, problems = check_folder(root, language)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if loaded.content is not None:
+        topics = sum(len(lang.topics) for lang in loaded.content.languages.values())
+        langs = ", ".join(loaded.content.codes)
+        summary = f"{root}: {topics} topics in {len(loaded.content.languages)} language(s) " \
+                  f"({langs}); {errors} error(s), {warnings} warning(s)"
+    else:
+        summary = f"{root}: nothing the kiosk can show; {errors} error(s), {warnings} warning(s)"
+        errors = max(errors, 1)
+    print(summary, file=sys.stderr)
+    return 1 if errors else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                        "%(message)s")
+    if args.command == "check":
+        return cmd_check(args.folder, args.language)
+    if args.command == "config":
+        from kiosk.config import example_config
+
+        print(example_config(), end="")
+        return 0
+    config_path = getattr(args, "shots_config", None) or args.config
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 2
+    content = getattr(args, "shots_content", None) or args.content
+    if content is not None:
+        config = replace(config, content_dir=content)
+    if args.command == "shots":
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.shots import take_shots
+
+        app = QApplication.instance() or QApplication(["kiosk"])
+        written = take_shots(config, args.outdir, args.size)
+        for path in written:
+            print(path)
+        del app
+        return 0
+    if args.windowed:
+        config = replace(config, fullscreen=False)
+    from kiosk.app import run
+
+    return run(config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

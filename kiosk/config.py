@@ -1,0 +1,208 @@
+"""The kiosk's one configuration file (TOML): every option declared once, checked strictly.
+
+An unknown key or a value of the wrong type is an error that names the file, line and key.
+Build the config once in ``main()`` and pass it down; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "clinic-kiosk"
+CONFIG_FILE = "config.toml"
+
+
+@dataclass(frozen=True)
+class Option:
+    key: str  # dotted: "clinic.phone" is key "phone" in table [clinic]
+    kind: type | tuple[type, ...]
+    default: Any
+    help: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("content", str, "", "Content folder. Empty: the content bundled with the kiosk. "
+           "A relative path is read from the config file's folder."),
+    Option("fullscreen", bool, True, "Run full-screen (true) or in a window (false)."),
+    Option("language", str, "en", "Language the kiosk starts in and returns to at every reset."),
+    Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home screen and "
+           "the call panel."),
+    Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call panel. Empty: none."),
+    Option("clinic.phone", str, "310-828-7757", "Phone number patients call to schedule."),
+    Option("clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table "
+           "of text by language code (en = \"...\", es = \"...\"). Empty: a general line."),
+)
+_BY_KEY = {o.key: o for o in OPTIONS}
+_TYPE_WORDS = {str: "text in quotes", bool: "true or false", int: "a whole number",
+               dict: "a table"}
+
+
+class ConfigError(Exception):
+    """The config file is wrong; ``problems`` are ``path:line: message`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    doctor: str
+    phone: str
+    hours: Mapping[str, str] | str = ""
+
+    def hours_for(self, language: str, default_language: str = "en") -> str:
+        if isinstance(self.hours, str):
+            return self.hours
+        return self.hours.get(language) or self.hours.get(default_language, "")
+
+    @property
+    def phone_digits(self) -> str:
+        return re.sub(r"[^0-9+]", "", self.phone)
+
+
+@dataclass(frozen=True)
+class Config:
+    content_dir: Path
+    fullscreen: bool
+    language: str
+    clinic: Clinic
+    source: Path | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def bundled_content() -> Path:
+    """The default content shipped inside the package."""
+    return Path(str(resources.files("kiosk") / "content"))
+
+
+def default_config_path() -> Path:
+    """Where the config is looked for when none is named: the platform's config folder."""
+    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILE
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and dotted not in _BY_KEY:
+            out.update(_flatten(value, dotted + "."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def _line_of(text: str, dotted: str) -> int:
+    """The line a key is written on (tomllib does not say)."""
+    *tables, key = dotted.split(".")
+    table_line = 0
+    lines = text.splitlines()
+    if tables:
+        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, tables)) + r"\s*\]")
+        for i, line in enumerate(lines):
+            if header.match(line):
+                table_line = i
+                break
+    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*[=.]")
+    for i in range(table_line, len(lines)):
+        if pattern.match(lines[i]):
+            return i + 1
+    return table_line + 1
+
+
+def _check(key: str, value: Any) -> str | None:
+    option = _BY_KEY[key]
+    kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        ok = False
+    else:
+        ok = isinstance(value, kinds)
+    if ok and isinstance(value, dict):
+        bad = [k for k, v in value.items() if not isinstance(v, str)]
+        if bad:
+            return f"'{key}.{bad[0]}' must be text in quotes"
+    if ok:
+        return None
+    want = " or ".join(_TYPE_WORDS[k] for k in kinds)
+    return f"'{key}' must be {want}, not {value!r}"
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read the config file (or the defaults). Raises ConfigError naming file, line and key."""
+    values = {o.key: o.default for o in OPTIONS}
+    source: Path | None = None
+    if path is None and default_config_path().is_file():
+        path = default_config_path()
+    if path is not None:
+        source = Path(path)
+        try:
+            text = source.read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise ConfigError([f"{source}:1: the config file cannot be read: "
+                               f"{exc.strerror or exc}"]) from exc
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = getattr(exc, "lineno", None) or _lineno_from_message(str(exc))
+            raise ConfigError([f"{source}:{line}: this is not valid TOML: {exc}"]) from exc
+        problems = []
+        for key, value in _flatten(data).items():
+            if key not in _BY_KEY:
+                close = difflib.get_close_matches(key, list(_BY_KEY), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(f"{source}:{_line_of(text, key)}: unknown key '{key}'{hint}")
+                continue
+            wrong = _check(key, value)
+            if wrong:
+                problems.append(f"{source}:{_line_of(text, key)}: {wrong}")
+            else:
+                values[key] = value
+        if problems:
+            raise ConfigError(problems)
+    content = str(values["content"]).strip()
+    if content:
+        content_dir = Path(content).expanduser()
+        if not content_dir.is_absolute() and source is not None:
+            content_dir = source.parent / content_dir
+    else:
+        content_dir = bundled_content()
+    clinic = Clinic(values["clinic.name"], values["clinic.doctor"], values["clinic.phone"],
+                    values["clinic.hours"])
+    return Config(content_dir, bool(values["fullscreen"]), str(values["language"]), clinic,
+                  source, values)
+
+
+def _lineno_from_message(message: str) -> int:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else 1
+
+
+def example_config() -> str:
+    """A commented config file with every option at its default, for the README and IT."""
+    lines = ["# Clinic kiosk configuration", ""]
+    tables: dict[str, list[Option]] = {}
+    for option in OPTIONS:
+        table = option.key.rpartition(".")[0]
+        tables.setdefault(table, []).append(option)
+    for table, options in tables.items():
+        if table:
+            lines += ["", f"[{table}]"]
+        for option in options:
+            lines.append(f"# {option.help}")
+            value = option.default
+            if isinstance(value, bool):
+                shown = "true" if value else "false"
+            else:
+                shown = '"' + str(value) + '"'
+            lines.append(f"{option.key.rpartition('.')[2]} = {shown}")
+    return "\n".join(lines) + "\n"

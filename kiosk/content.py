@@ -1,0 +1,298 @@
+"""Load a content folder into a validated, read-only model, collecting every problem.
+
+Layout: one subfolder per language (``en/``, ``es/`` ...), each holding one Markdown file per
+topic (YAML front matter, then the page), ``self-check.yaml`` and optionally ``labels.yaml``
+and an ``images/`` folder. A folder with topic files directly in it is read as one language.
+
+A broken topic is left out and reported; the rest still loads. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk import labels as labels_mod
+from kiosk import selfcheck, yamlio
+from kiosk.problems import Problem
+
+log = logging.getLogger(__name__)
+
+LABELS_FILE = "labels.yaml"
+TITLE_MAX, SUMMARY_MAX = 50, 80
+_LANGUAGE_DIR = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+_BUILTIN_NAMES = {"en": "English", "es": "Español"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    language: str
+    title: str
+    summary: str
+    order: int
+    body: str
+    path: Path
+    body_line: int  # file line where the Markdown body starts
+    image: Path | None = None
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    folder: Path
+    topics: tuple[Topic, ...]
+    selfcheck: selfcheck.SelfCheck | None
+    labels: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.labels["language.name"]
+
+    def topic(self, topic_id: str) -> Topic | None:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        return None
+
+
+@dataclass(frozen=True)
+class Content:
+    root: Path
+    languages: Mapping[str, Language]
+    default_language: str
+
+    def language(self, code: str | None = None) -> Language:
+        return self.languages.get(code or self.default_language) or self.languages[
+            self.default_language
+        ]
+
+    @property
+    def codes(self) -> list[str]:
+        """Language codes, the default first."""
+        return [self.default_language] + sorted(c for c in self.languages if c !=
+                                                self.default_language)
+
+
+@dataclass
+class Loaded:
+    """The result of loading: the content (None if nothing usable) and all problems."""
+
+    content: Content | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def resolve_inside(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
+    """Resolve a relative file reference from ``base``; refuse anything outside ``root``.
+
+    Returns the path, or None and the reason in plain words.
+    """
+    ref = ref.strip()
+    if not ref:
+        return None, "the file name is empty"
+    if _SCHEME.match(ref) or ref.startswith("//"):
+        return None, f"'{ref}' is not a file in the content folder (only files in the folder are used)"
+    if ref.startswith(("/", "\\")) or any(part == ".." for part in re.split(r"[/\\]", ref)):
+        return None, f"'{ref}' points outside the topic's folder; keep images next to the page"
+    path = (base / ref).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return None, f"'{ref}' points outside the content folder"
+    if not path.is_file():
+        return None, f"the file '{ref}' does not exist"
+    return path, ""
+
+
+def read_text(path: Path) -> tuple[str | None, Problem | None]:
+    """Read a staff file as UTF-8 text, or say where it is not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(path, 1, f"the file cannot be opened: {exc.strerror or exc}")
+    try:
+        return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, Problem(path, line, "this line has characters that are not UTF-8 text; "
+                             "save the file as UTF-8 in your editor")
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """Split ``---`` front matter from the body: (yaml, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    return None
+
+
+def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, list[Problem]]:
+    """Read one topic file: front matter fields, then the Markdown body."""
+    text, problem = read_text(path)
+    if problem or text is None:
+        return None, [problem] if problem else []
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [Problem(path, 1, "the file must start with a line '---', then the "
+                              "title, summary and order, then another line '---'")]
+    front, body, body_line = parts
+    problems: list[Problem] = []
+    try:
+        fields = yamlio.Fields.of(yamlio.parse(front, 2), 2, "the front matter")
+        title = fields.text("title", max_len=TITLE_MAX) or ""
+        summary = fields.text("summary", max_len=SUMMARY_MAX) or ""
+        order = fields.integer("order")
+        image_ref = fields.text("image", required=False)
+    except yamlio.FieldError as exc:
+        return None, [Problem(path, exc.line, exc.message)]
+    problems += [Problem(path, p.line, p.message, "warning") for p in fields.unknown()]
+    image = None
+    if image_ref:
+        image, why = resolve_inside(root, path.parent, image_ref)
+        if image is None:
+            problems.append(Problem(path, fields.line_of("image"),
+                                    f"'image': {why}; the tile shows no picture", "warning"))
+    if not body.strip():
+        problems.append(Problem(path, body_line, "the page has no text after the front matter",
+                                "warning"))
+    return Topic(path.stem, language, title, summary, order or 0, body, path, body_line,
+                 image), problems
+
+
+def parse_labels(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    """Read a language's ``labels.yaml``: interface words, by key."""
+    text, problem = read_text(path)
+    if problem or text is None:
+        return {}, [problem] if problem else []
+    try:
+        fields = yamlio.Fields.of(yamlio.parse(text), 1, "the labels file")
+    except yamlio.FieldError as exc:
+        return {}, [Problem(path, exc.line, exc.message)]
+    out: dict[str, str] = {}
+    problems: list[Problem] = []
+    for key in labels_mod.DEFAULTS:
+        if not fields.has(key):
+            continue
+        try:
+            value = fields.text(key) or ""
+        except yamlio.FieldError as exc:
+            problems.append(Problem(path, exc.line, exc.message))
+            continue
+        want = labels_mod.placeholders(labels_mod.DEFAULTS[key])
+        if labels_mod.placeholders(value) != want:
+            names = ", ".join("{" + n + "}" for n in sorted(want)) or "no {...} placeholders"
+            problems.append(Problem(path, fields.line_of(key),
+                                    f"'{key}' must contain {names}; the default words are used",
+                                    "warning"))
+            continue
+        out[key] = value
+    problems += [Problem(path, p.line, p.message, "warning") for p in fields.unknown()]
+    return out, problems
+
+
+def _language_folders(root: Path, default_language: str) -> dict[str, Path]:
+    folders = {
+        p.name: p
+        for p in sorted(root.iterdir())
+        if p.is_dir() and _LANGUAGE_DIR.match(p.name)
+        and (any(p.glob("*.md")) or (p / selfcheck.FILE_NAME).exists())
+    }
+    if not folders and any(root.glob("*.md")):
+        folders[default_language] = root
+    return folders
+
+
+def _topic_files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.glob("*.md")
+        if p.is_file() and not p.name.startswith((".", "_", "~")) and p.stem.upper() != "README"
+    )
+
+
+def load_language(code: str, folder: Path, root: Path,
+                  fallback: Mapping[str, str]) -> tuple[Language, list[Problem]]:
+    problems: list[Problem] = []
+    topics: list[Topic] = []
+    for path in _topic_files(folder):
+        topic, found = parse_topic(path, code, root)
+        problems += found
+        if topic is None:
+            log.warning("left out %s: %s", path, "; ".join(p.message for p in found))
+        else:
+            topics.append(topic)
+    topics.sort(key=lambda t: (t.order, t.title))
+    seen: dict[int, Topic] = {}
+    for topic in topics:
+        if topic.order in seen:
+            problems.append(Problem(topic.path, 2, f"'order' {topic.order} is also used by "
+                                    f"{seen[topic.order].path.name}; give each topic its own "
+                                    "number", "warning"))
+        seen.setdefault(topic.order, topic)
+
+    check = None
+    check_path = folder / selfcheck.FILE_NAME
+    if check_path.exists():
+        text, problem = read_text(check_path)
+        if problem:
+            problems.append(problem)
+        elif text is not None:
+            check, found = selfcheck.parse(text, check_path)
+            problems += found
+    else:
+        problems.append(Problem(check_path, 1, "there is no self-check file; the 'Take the "
+                                "self-check' button is hidden", "warning"))
+
+    words = dict(fallback)
+    words.setdefault("language.name", _BUILTIN_NAMES.get(code, code))
+    labels_path = folder / LABELS_FILE
+    if labels_path.exists():
+        own, found = parse_labels(labels_path)
+        problems += found
+        words.update(own)
+    return Language(code, folder, tuple(topics), check, words), problems
+
+
+def load_content(root: Path, default_language: str = "en") -> Loaded:
+    """Load a whole content folder. Never raises for bad content: it reports it."""
+    root = Path(root)
+    if not root.is_dir():
+        return Loaded(None, [Problem(root, 1, "the content folder does not exist")])
+    folders = _language_folders(root, default_language)
+    if not folders:
+        return Loaded(None, [Problem(root, 1, "no topic files (*.md) were found in the content "
+                                     "folder or in a language folder such as 'en/'")])
+    problems: list[Problem] = []
+    if default_language not in folders:
+        first = sorted(folders)[0]
+        problems.append(Problem(root, 1, f"there is no '{default_language}' folder for the "
+                                f"default language; '{first}' is used instead", "warning"))
+        default_language = first
+
+    base_labels = dict(labels_mod.DEFAULTS)
+    languages: dict[str, Language] = {}
+    default, found = load_language(default_language, folders[default_language], root,
+                                   base_labels)
+    problems += found
+    languages[default_language] = default
+    for code, folder in folders.items():
+        if code == default_language:
+            continue
+        lang, found = load_language(code, folder, root, default.labels)
+        problems += found
+        languages[code] = lang
+    usable = {code: lang for code, lang in languages.items() if lang.topics}
+    if default_language not in usable:
+        if usable:
+            problems.append(Problem(folders[default_language], 1, "no topic in the default "
+                                    "language could be read", "error"))
+        return Loaded(None, problems)
+    return Loaded(Content(root, usable, default_language), problems)

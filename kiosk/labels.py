@@ -1,0 +1,44 @@
+"""The words of the user interface: one declared table of every label, in English.
+
+A language folder may hold ``labels.yaml`` with its own words for any of these keys.
+A key it leaves out falls back to the default language, then to this table.
+Placeholders such as ``{number}`` must be kept in every translation.
+"""
+
+from __future__ import annotations
+
+import string
+
+DEFAULTS: dict[str, str] = {
+    "language.name": "English",
+    "home.heading": "Tap a topic to learn more",
+    "nav.back": "Back",
+    "nav.home": "Home",
+    "topic.take_check": "Take the self-check",
+    "topic.call": "Call to schedule",
+    "check.progress": "Question {number} of {total}",
+    "check.start": "Start the self-check",
+    "result.heading": "Your result",
+    "result.call": "Call to schedule",
+    "result.home": "Back to topics",
+    "call.heading": "Call to schedule",
+    "call.with": "With {doctor}",
+    "call.hours_default": "Call during office hours.",
+    "call.ask_desk": "Or ask the front desk. We are glad to help.",
+    "call.done": "Back to start",
+    "resting.heading": "This screen is resting",
+    "resting.message": "Please ask the front desk for help.",
+}
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{name}`` placeholders in a label."""
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
+
+
+def fill(template: str, **values: object) -> str:
+    """Fill a label's placeholders; a broken template shows as written instead of failing."""
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return template

@@ -1,0 +1,218 @@
+"""Turn a topic's Markdown into safe HTML for Qt's rich-text engine.
+
+Markdown (tables, lists, callout boxes) -> our link and image policy -> an allow-list
+sanitizer (nh3) -> HTML that uses only what QTextBrowser can show. Links to other topic
+files become ``topic:ID``; images inside the content folder become ``kiosk-image:PATH``;
+every other link and image is dropped. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from kiosk.content import Language, Topic, resolve_inside
+from kiosk.problems import Problem
+from kiosk.theme import Theme
+
+TOPIC_SCHEME = "topic"
+IMAGE_SCHEME = "kiosk-image"
+CALLOUT_KINDS = ("note", "urgent")
+
+ALLOWED_TAGS = {
+    "h1", "h2", "h3", "h4", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "b", "i",
+    "table", "thead", "tbody", "tr", "th", "td", "img", "a", "span", "blockquote", "code",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "table": {"class", "width", "cellpadding", "cellspacing", "border"},
+    "td": {"class", "align"},
+    "th": {"align"},
+    "p": {"class"},
+    "span": {"class"},
+}
+
+
+@dataclass
+class Page:
+    """A rendered page: its HTML and what the policy refused, for ``kiosk check``."""
+
+    html: str
+    refused: list[Problem] = field(default_factory=list)
+    topic_links: set[str] = field(default_factory=set)
+
+
+def _line_of(body: str, needle: str, first_line: int) -> int:
+    """Best guess at the file line where ``needle`` appears in a page body."""
+    index = body.find(needle)
+    if index < 0:
+        return first_line
+    return first_line + body.count("\n", 0, index)
+
+
+class _Policy(Treeprocessor):
+    """Rewrite links and images to our own schemes; drop what the kiosk must not open."""
+
+    def __init__(self, md: markdown.Markdown, topic: Topic, language: Language,
+                 root: Path, page: Page) -> None:
+        super().__init__(md)
+        self.topic, self.language, self.root, self.page = topic, language, root, page
+
+    def refuse(self, ref: str, why: str) -> None:
+        line = _line_of(self.topic.body, ref, self.topic.body_line)
+        self.page.refused.append(Problem(self.topic.path, line, why, "warning"))
+
+    def run(self, root: ET.Element) -> None:
+        for parent in root.iter():
+            for child in list(parent):
+                if child.tag == "a":
+                    self.link(child)
+                elif child.tag == "img":
+                    self.image(parent, child)
+                elif child.tag == "div" and "admonition" in child.get("class", ""):
+                    self.callout(child)
+
+    def link(self, a: ET.Element) -> None:
+        href = a.attrib.pop("href", "")
+        a.attrib.clear()
+        target = self.topic_target(href)
+        if target:
+            a.set("href", f"{TOPIC_SCHEME}:{target}")
+            self.page.topic_links.add(target)
+            return
+        a.tag = "span"  # keep the words, drop the link
+        if href.startswith("#"):
+            return
+        if urlsplit(href).scheme or href.startswith("//"):
+            self.refuse(href, f"the link '{href}' goes outside the kiosk; it shows as plain text")
+        else:
+            self.refuse(href, f"the link '{href}' is not a topic in this language; "
+                        "it shows as plain text")
+
+    def topic_target(self, href: str) -> str | None:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.endswith(".md"):
+            return None
+        name = unquote(parts.path)
+        if "/" in name.strip("./") or "\\" in name:
+            return None
+        topic_id = Path(name).stem
+        return topic_id if self.language.topic(topic_id) else None
+
+    def image(self, parent: ET.Element, img: ET.Element) -> None:
+        src = img.get("src", "")
+        path, why = resolve_inside(self.root, self.topic.path.parent, unquote(src))
+        if path is None:
+            self.refuse(src, f"image: {why}; it is left out")
+            parent.remove(img)
+            return
+        rel = path.relative_to(self.root.resolve()).as_posix()
+        img.set("src", f"{IMAGE_SCHEME}:{rel}")
+
+    def callout(self, div: ET.Element) -> None:
+        """Admonitions become one-cell tables: Qt draws borders and padding only on tables."""
+        classes = div.get("class", "").split()
+        kind = next((k for k in CALLOUT_KINDS if k in classes), "note")
+        children = list(div)
+        div.clear()
+        div.tag = "table"
+        div.set("class", f"callout {kind}")
+        div.set("width", "100%")
+        div.set("cellpadding", "16")
+        div.set("cellspacing", "0")
+        cell = ET.SubElement(ET.SubElement(div, "tr"), "td")
+        cell.set("class", f"callout {kind}")
+        for child in children:
+            if child.tag == "p" and "admonition-title" in child.get("class", ""):
+                child.set("class", "callout-title")
+            cell.append(child)
+
+
+class _PolicyExtension(Extension):
+    def __init__(self, topic: Topic, language: Language, root: Path, page: Page) -> None:
+        super().__init__()
+        self.args = (topic, language, root, page)
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        # After inline patterns (priority 20) have made <a> and <img> elements.
+        md.treeprocessors.register(_Policy(md, *self.args), "kiosk_policy", 1)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Last line of defence, also for raw HTML in a staff file: only our own URLs pass."""
+    if attribute == "href":
+        return value if value.startswith(f"{TOPIC_SCHEME}:") else None
+    if attribute == "src":
+        return value if value.startswith(f"{IMAGE_SCHEME}:") else None
+    return value
+
+
+def sanitize(raw_html: str) -> str:
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes={TOPIC_SCHEME, IMAGE_SCHEME},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def render_topic(topic: Topic, language: Language, root: Path) -> Page:
+    """Render one topic page to sanitized HTML."""
+    page = Page("")
+    md = markdown.Markdown(
+        extensions=["tables", "admonition", "sane_lists",
+                    _PolicyExtension(topic, language, root, page)],
+        output_format="html",
+    )
+    page.html = sanitize(md.convert(topic.body))
+    return page
+
+
+def stylesheet(theme: Theme, body_px: int) -> str:
+    """CSS for QTextDocument's subset of CSS 2.1 (no padding or borders on div)."""
+    h2 = round(body_px * 1.3)
+    h3 = round(body_px * 1.12)
+    return f"""
+body {{ color: {theme.text}; font-size: {body_px}px; }}
+p, li {{ line-height: 145%; }}
+p {{ margin-top: 0; margin-bottom: {round(body_px * 0.7)}px; }}
+h1, h2 {{ font-size: {h2}px; font-weight: 700; color: {theme.heading};
+          margin-top: {round(body_px * 1.1)}px; margin-bottom: {round(body_px * 0.5)}px; }}
+h3, h4 {{ font-size: {h3}px; font-weight: 700; color: {theme.heading};
+          margin-top: {round(body_px * 0.9)}px; margin-bottom: {round(body_px * 0.4)}px; }}
+ul, ol {{ margin-top: 0; margin-bottom: {round(body_px * 0.7)}px; }}
+li {{ margin-bottom: {round(body_px * 0.3)}px; }}
+a {{ color: {theme.link}; text-decoration: underline; font-weight: 600; }}
+table {{ border-collapse: collapse; margin-top: {round(body_px * 0.4)}px;
+         margin-bottom: {round(body_px * 0.9)}px; }}
+th {{ background-color: {theme.surface}; font-weight: 700; text-align: left;
+      border: 1px solid {theme.border}; padding: {round(body_px * 0.4)}px; }}
+td {{ border: 1px solid {theme.border}; padding: {round(body_px * 0.4)}px; }}
+table.callout {{ border: 0; }}
+td.callout {{ border: 3px solid {theme.accent}; background-color: {theme.note_bg};
+              padding: {round(body_px * 0.8)}px; }}
+td.urgent {{ border: 3px solid {theme.urgent}; background-color: {theme.urgent_bg}; }}
+p.callout-title {{ font-weight: 700; font-size: {h3}px; margin-bottom: {round(body_px * 0.3)}px; }}
+td.urgent p.callout-title {{ color: {theme.urgent}; }}
+"""
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(page_html: str) -> str:
+    """The words of a rendered page, for tests and reading-level checks."""
+    return html.unescape(_TAG.sub(" ", page_html))

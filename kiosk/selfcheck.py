@@ -1,0 +1,246 @@
+"""The self-check: its model, how it is read from ``self-check.yaml``, and how it is scored.
+
+Red-flag answers override any score: the patient is told to speak to the front desk now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk import yamlio
+from kiosk.problems import Problem
+
+FILE_NAME = "self-check.yaml"
+MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
+MIN_ANSWERS, MAX_ANSWERS = 2, 4
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    points: int = 0
+    red_flag: bool = False
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    """A range of total scores (both ends included) and what to tell the patient."""
+
+    low: int
+    high: int
+    title: str
+    message: str
+
+    def __contains__(self, score: object) -> bool:
+        return isinstance(score, int) and self.low <= score <= self.high
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the patient is shown at the end: a band, or the urgent message."""
+
+    urgent: bool
+    score: int
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class SelfCheck:
+    title: str
+    intro: str
+    questions: tuple[Question, ...]
+    bands: tuple[Band, ...]
+    urgent_title: str
+    urgent_message: str
+    not_diagnosis: str
+    path: Path
+
+    @property
+    def max_score(self) -> int:
+        return sum(max(a.points for a in q.answers) for q in self.questions)
+
+    def score(self, choices: Sequence[int | None]) -> Outcome:
+        """Score the chosen answer index of each question; unanswered ones count as 0."""
+        total = 0
+        urgent = False
+        for question, choice in zip(self.questions, choices, strict=False):
+            if choice is None:
+                continue
+            answer = question.answers[choice]
+            total += answer.points
+            urgent = urgent or answer.red_flag
+        if urgent:
+            return Outcome(True, total, self.urgent_title, self.urgent_message)
+        for band in self.bands:
+            if total in band:
+                return Outcome(False, total, band.title, band.message)
+        # Loading guarantees the bands cover every score; this is a last resort.
+        last = self.bands[-1]
+        return Outcome(False, total, last.title, last.message)
+
+
+def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
+    """Read a self-check file; returns the self-check (or None) and the problems found."""
+    problems: list[Problem] = []
+
+    def error(line: int, message: str) -> None:
+        problems.append(Problem(path, line, message))
+
+    try:
+        top = yamlio.Fields.of(yamlio.parse(text), 1, "the self-check")
+        title = top.text("title", max_len=60) or ""
+        intro = top.text("intro", required=False, max_len=300) or ""
+        not_diagnosis = top.text("not_diagnosis", max_len=300) or ""
+        if not top.has("urgent"):
+            raise yamlio.FieldError(top.line, "the 'urgent' section is missing; it holds the "
+                                    "message shown after a red-flag answer")
+        urgent = yamlio.Fields.of(top.mapping("urgent"), 1, "'urgent'", "urgent: ")
+        urgent_title = urgent.text("title", max_len=60) or ""
+        urgent_message = urgent.text("message", max_len=400) or ""
+        for p in urgent.unknown():
+            error(p.line, p.message)
+    except yamlio.FieldError as exc:
+        return None, [Problem(path, exc.line, exc.message)]
+
+    questions: list[Question] = []
+    any_red_flag = False
+    for number, node in top.sequence("questions"):
+        try:
+            q = yamlio.Fields.of(node, 1, "a question", f"question {number}: ")
+            q_text = q.text("text", max_len=120) or ""
+            answers: list[Answer] = []
+            for a_number, a_node in q.sequence("answers"):
+                a = yamlio.Fields.of(
+                    a_node, 1, "an answer", f"question {number}, answer {a_number}: "
+                )
+                a_text = a.text("text", max_len=80) or ""
+                red_flag = a.boolean("red_flag")
+                points = a.integer("points", required=not red_flag) or 0
+                if points < 0:
+                    error(a.line_of("points"), f"question {number}, answer {a_number}: "
+                          "'points' cannot be below 0")
+                    points = 0
+                any_red_flag = any_red_flag or red_flag
+                answers.append(Answer(a_text, points, red_flag))
+                for p in a.unknown():
+                    error(p.line, p.message)
+            if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
+                error(q.line, f"question {number}: has {len(answers)} answers; "
+                      f"give it {MIN_ANSWERS} to {MAX_ANSWERS} so the buttons stay large")
+            for p in q.unknown():
+                error(p.line, p.message)
+            if answers:
+                questions.append(Question(q_text, tuple(answers)))
+        except yamlio.FieldError as exc:
+            error(exc.line, exc.message)
+
+    if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS and not problems:
+        error(top.line_of("questions"), f"the self-check has {len(questions)} questions; "
+              f"it needs {MIN_QUESTIONS} to {MAX_QUESTIONS}")
+
+    bands: list[Band] = []
+    band_lines: list[int] = []
+    for number, node in top.sequence("results"):
+        try:
+            b = yamlio.Fields.of(node, 1, "a result", f"result {number}: ")
+            low = b.integer("from") or 0
+            high = b.integer("to") or 0
+            if high < low:
+                raise yamlio.FieldError(b.line_of("to"), f"result {number}: 'to' ({high}) is "
+                                        f"smaller than 'from' ({low})")
+            bands.append(Band(low, high, b.text("title", max_len=60) or "",
+                              b.text("message", max_len=400) or ""))
+            band_lines.append(b.line)
+            for p in b.unknown():
+                error(p.line, p.message)
+        except yamlio.FieldError as exc:
+            error(exc.line, exc.message)
+    for p in top.unknown():
+        error(p.line, p.message)
+    if not bands and not problems:
+        error(top.line_of("results"), "the self-check needs at least one entry under 'results'")
+
+    if problems:
+        return None, problems
+
+    check = SelfCheck(title, intro, tuple(questions), tuple(bands), urgent_title,
+                      urgent_message, not_diagnosis, path)
+    problems += _band_problems(check, band_lines, top.line_of("results"))
+    if not any_red_flag:
+        problems.append(Problem(path, top.line_of("questions"),
+                                "no answer is marked 'red_flag: true'; the urgent message "
+                                "will never show", "warning"))
+    if any(p.is_error for p in problems):
+        return None, problems
+    return check, problems
+
+
+def _band_problems(check: SelfCheck, lines: list[int], results_line: int) -> list[Problem]:
+    """Every possible score must fall in exactly one result band."""
+    problems = []
+    path = check.path
+    for i, band in enumerate(check.bands):
+        for j in range(i):
+            other = check.bands[j]
+            if band.low <= other.high and other.low <= band.high:
+                problems.append(Problem(path, lines[i], f"result {i + 1} ({band.low}-{band.high})"
+                                        f" overlaps result {j + 1} ({other.low}-{other.high})"))
+    missing = [s for s in range(check.max_score + 1) if not any(s in b for b in check.bands)]
+    if missing:
+        problems.append(Problem(path, results_line, "no result covers a total score of "
+                                + ", ".join(map(str, _ranges(missing)))
+                                + f" (scores go from 0 to {check.max_score})"))
+    return problems
+
+
+def _ranges(numbers: list[int]) -> list[str]:
+    out: list[str] = []
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return out
+
+
+def answers_for(check: SelfCheck, score: int) -> list[int] | None:
+    """Answer indexes (no red flags) that add up to ``score``, or None if none can.
+
+    Used to walk every result in ``kiosk shots`` and in tests.
+    """
+    reachable: dict[int, list[int]] = {0: []}
+    for question in check.questions:
+        nxt: dict[int, list[int]] = {}
+        for total, picks in reachable.items():
+            for i, answer in enumerate(question.answers):
+                if not answer.red_flag:
+                    nxt.setdefault(total + answer.points, [*picks, i])
+        reachable = nxt
+    return reachable.get(score)
+
+
+def urgent_answers(check: SelfCheck) -> list[int] | None:
+    """Answers that trigger the urgent message (the first red flag, else lowest points)."""
+    picks: list[int] = []
+    found = False
+    for question in check.questions:
+        flags = [i for i, a in enumerate(question.answers) if a.red_flag]
+        if flags and not found:
+            picks.append(flags[0])
+            found = True
+        else:
+            safe = [i for i, a in enumerate(question.answers) if not a.red_flag]
+            picks.append(safe[0] if safe else 0)
+    return picks if found else None

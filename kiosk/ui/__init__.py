@@ -1,0 +1,1 @@
+"""Qt widgets over the core: a thin layer that shows the session and turns taps into calls."""

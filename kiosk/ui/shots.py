@@ -1,0 +1,96 @@
+"""``kiosk shots``: render every screen to PNG, offscreen, by walking a real window."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.app import build_window
+from kiosk.config import Config
+from kiosk.content import Loaded
+from kiosk.selfcheck import answers_for, urgent_answers
+from kiosk.ui.window import KioskWindow
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "x"
+
+
+def _settle() -> None:
+    app = QApplication.instance()
+    assert app is not None
+    for _ in range(3):
+        app.processEvents()
+
+
+def walk(window: KioskWindow) -> Iterator[str]:
+    """Visit every screen of every language, yielding a file name for each."""
+    content = window.content
+    if content is None:
+        yield "resting"
+        return
+    for code in content.codes:
+        prefix = "" if code == content.default_language else f"{code}-"
+        window.reset()
+        session = window.session
+        assert session is not None
+        session.set_language(code)
+        window.refresh()
+        yield f"{prefix}home"
+        for topic in session.language.topics:
+            window.go_home()
+            window.open_topic(topic.id)
+            yield f"{prefix}topic-{topic.id}"
+        check = session.selfcheck
+        if check is None:
+            continue
+        window.go_home()
+        window.start_check()
+        for step in range(len(check.questions)):
+            yield f"{prefix}check-{step + 1}"
+            window.answer(0 if step + 1 < len(check.questions) else len(
+                check.questions[step].answers) - 1)
+        for number, band in enumerate(check.bands, start=1):
+            picks = answers_for(check, band.low)
+            if picks is None:
+                continue
+            window.go_home()
+            window.start_check()
+            for choice in picks:
+                window.answer(choice)
+            yield f"{prefix}result-{number}-{_slug(band.title)}"
+        urgent = urgent_answers(check)
+        if urgent is not None:
+            window.go_home()
+            window.start_check()
+            for choice in urgent:
+                window.answer(choice)
+            yield f"{prefix}result-urgent"
+        window.open_call()
+        yield f"{prefix}call"
+
+
+def take_shots(config: Config, outdir: Path, size: tuple[int, int]) -> list[Path]:
+    """Render every screen at ``size`` into ``outdir``; returns the files written."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    windows = [build_window(replace(config, fullscreen=False))]
+    windows.append(KioskWindow(config, Loaded(None, [])))  # the resting screen
+    for window in windows:
+        window.resize(*size)
+        window.show()
+        _settle()
+        for name in walk(window):
+            _settle()
+            path = outdir / f"{name}.png"
+            if not window.grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+            written.append(path)
+        window.close()
+        window.deleteLater()
+    _settle()
+    return written

@@ -1,0 +1,58 @@
+"""Qt style sheet and fonts for the kiosk, made from the core's Theme and Metrics."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFont
+
+from kiosk.theme import Metrics, Theme
+
+FONT_FAMILIES = ["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
+
+
+def font(px: int, bold: bool = False) -> QFont:
+    f = QFont()
+    f.setFamilies(FONT_FAMILIES)
+    f.setPixelSize(px)
+    f.setBold(bold)
+    f.setStyleHint(QFont.StyleHint.SansSerif)
+    return f
+
+
+def stylesheet(theme: Theme, m: Metrics) -> str:
+    radius = max(8, m.button // 6)
+    pad = max(16, m.button // 3)
+    return f"""
+QWidget#KioskWindow, QWidget#Screen, QScrollArea, QWidget#ScrollBody {{
+    background: {theme.background};
+}}
+QScrollArea {{ border: none; }}
+QWidget#TopBar {{ background: {theme.surface}; border-bottom: 2px solid {theme.border}; }}
+QLabel {{ color: {theme.text}; font-size: {m.body}px; }}
+QLabel#BarTitle {{ color: {theme.heading}; font-size: {m.heading}px; font-weight: 700; }}
+QLabel#Title {{ color: {theme.heading}; font-size: {m.title}px; font-weight: 700; }}
+QLabel#Heading {{ color: {theme.heading}; font-size: {m.heading}px; font-weight: 700; }}
+QLabel#UrgentTitle {{ color: {theme.urgent}; font-size: {m.title}px; font-weight: 700; }}
+QLabel#Muted {{ color: {theme.muted}; font-size: {m.small}px; }}
+QLabel#Strong {{ font-weight: 700; }}
+QLabel#Phone {{ color: {theme.accent}; font-size: {m.phone}px; font-weight: 700; }}
+QFrame#Note {{ background: {theme.surface}; border: 2px solid {theme.border};
+               border-radius: {radius}px; }}
+QFrame#UrgentBox {{ background: {theme.urgent_bg}; border: 3px solid {theme.urgent};
+                    border-radius: {radius}px; }}
+QFrame#Note QLabel, QFrame#UrgentBox QLabel {{ background: transparent; border: none; }}
+QPushButton {{
+    min-height: {m.button}px; min-width: {m.button}px;
+    padding: 0 {pad}px;
+    font-size: {m.body}px; font-weight: 700;
+    color: {theme.accent}; background: {theme.surface};
+    border: 2px solid {theme.accent}; border-radius: {radius}px;
+}}
+QPushButton:pressed {{ background: {theme.note_bg}; }}
+QPushButton[role="primary"] {{ color: {theme.on_accent}; background: {theme.accent}; }}
+QPushButton[role="primary"]:pressed {{ background: {theme.heading}; }}
+QTextBrowser {{ background: {theme.background}; border: none; }}
+QScrollBar:vertical {{ background: {theme.background}; width: {max(10, m.gap)}px; }}
+QScrollBar::handle:vertical {{ background: {theme.border}; border-radius: {max(4, m.gap // 2)}px;
+                               min-height: {m.button}px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+"""

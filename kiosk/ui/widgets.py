@@ -1,0 +1,224 @@
+"""The kiosk's building blocks: buttons a finger can hit and a page view that opens nothing."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QTextBrowser,
+    QWidget,
+)
+
+from kiosk.content import resolve_inside
+from kiosk.render import IMAGE_SCHEME, TOPIC_SCHEME
+from kiosk.theme import LIGHT, Metrics, Theme
+from kiosk.ui.style import font
+
+_WRAP = Qt.TextFlag.TextWordWrap
+
+
+def button(text: str, primary: bool = False, parent: QWidget | None = None) -> QPushButton:
+    """A push button whose accessible name is its visible text."""
+    b = QPushButton(text, parent)
+    b.setAccessibleName(text)
+    b.setProperty("role", "primary" if primary else "secondary")
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+    return b
+
+
+def label(text: str = "", name: str = "", wrap: bool = True,
+          parent: QWidget | None = None) -> QLabel:
+    """A plain-text label (never rich text: staff words are shown as written)."""
+    lab = QLabel(parent)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    lab.setText(text)
+    lab.setWordWrap(wrap)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    if name:
+        lab.setObjectName(name)
+    return lab
+
+
+class BigButton(QAbstractButton):
+    """A large button with a wrapped title and an optional line under it (topic tiles, answers).
+
+    Its text is the title; its accessible name is the same text.
+    """
+
+    def __init__(self, text: str, detail: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail = detail
+        self.theme: Theme = LIGHT
+        self.metrics = Metrics.for_size(800, 480)
+        self.setText(text)
+        self.setAccessibleName(text)
+        if detail:
+            self.setAccessibleDescription(detail)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+
+    def set_style(self, theme: Theme, metrics: Metrics) -> None:
+        self.theme, self.metrics = theme, metrics
+        self.updateGeometry()
+        self.update()
+
+    # -- geometry -----------------------------------------------------------
+    def _pad(self) -> int:
+        return max(14, self.metrics.button // 4)
+
+    def _fonts(self) -> tuple[int, int]:
+        m = self.metrics
+        return (m.body + 2 if self.detail else m.body), m.small
+
+    def text_height(self, width: int) -> int:
+        """Height the wrapped title and detail need at this button width."""
+        inner = max(10, width - 2 * self._pad())
+        title_px, detail_px = self._fonts()
+        from PySide6.QtGui import QFontMetrics
+
+        h = QFontMetrics(font(title_px, True)).boundingRect(
+            QRect(0, 0, inner, 10_000), _WRAP, self.text()).height()
+        if self.detail:
+            h += self.metrics.gap // 2 + QFontMetrics(font(detail_px)).boundingRect(
+                QRect(0, 0, inner, 10_000), _WRAP, self.detail).height()
+        return h
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        return max(self.metrics.button, self.text_height(width) + 2 * self._pad())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        width = max(self.metrics.button * 3, 240)
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(self.metrics.button, self.metrics.button)
+
+    def fits(self) -> bool:
+        """True when all of the text shows inside the button as it is laid out now."""
+        return self.text_height(self.width()) + 2 * self._pad() <= self.height() + 1
+
+    # -- painting -----------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        t = self.theme
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
+        radius = max(8, self.metrics.button // 6)
+        selected = self.isDown() or self.isChecked()
+        p.setPen(QPen(QColor(t.accent), 3 if selected else 2))
+        p.setBrush(QColor(t.note_bg if selected else t.surface))
+        p.drawRoundedRect(rect, radius, radius)
+        pad = self._pad()
+        inner = self.rect().adjusted(pad, pad, -pad, -pad)
+        title_px, detail_px = self._fonts()
+        p.setPen(QColor(t.heading))
+        p.setFont(font(title_px, True))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        if not self.detail:
+            align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        used = p.boundingRect(inner, int(align) | int(_WRAP), self.text())
+        p.drawText(inner, int(align) | int(_WRAP), self.text())
+        if self.detail:
+            p.setPen(QColor(t.muted))
+            p.setFont(font(detail_px))
+            below = inner.adjusted(0, used.height() + self.metrics.gap // 2, 0, 0)
+            p.drawText(below, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                       | int(_WRAP), self.detail)
+        p.end()
+
+
+class PageView(QTextBrowser):
+    """A rendered topic page, as tall as its text, that follows only links to other topics.
+
+    QTextBrowser's own link opening is off; images load only from inside the content folder.
+    """
+
+    topic_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.content_root: Path | None = None
+        self.refused_resources: list[str] = []
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptDrops(False)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+        self.anchorClicked.connect(self._on_anchor)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+
+    def show_page(self, html: str, css: str, root: Path, body_px: int) -> None:
+        self.content_root = root
+        self.refused_resources = []
+        self.document().setDefaultFont(font(body_px))
+        self.document().setDefaultStyleSheet(css)  # before setHtml, or it is not used
+        self.setHtml(html)
+        self._fit()
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == TOPIC_SCHEME:
+            self.topic_clicked.emit(url.path())
+        # Anything else does nothing at all: no browser, no file view.
+
+    def setSource(self, url: QUrl, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource) -> None:  # noqa: A002, E501, N802 - Qt API
+        """Never navigate the view itself (a second line of defence after setOpenLinks)."""
+
+    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt API
+        if kind == QTextDocument.ResourceType.ImageResource.value or kind == \
+                QTextDocument.ResourceType.ImageResource:
+            image = self._image(url)
+            if image is not None:
+                return image
+            self.refused_resources.append(url.toString())
+            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+            blank.fill(Qt.GlobalColor.transparent)
+            return blank
+        self.refused_resources.append(url.toString())
+        return QByteArray()
+
+    def _image(self, url: QUrl) -> QImage | None:
+        if url.scheme() != IMAGE_SCHEME or self.content_root is None:
+            return None
+        path, _why = resolve_inside(self.content_root, self.content_root, url.path())
+        if path is None:
+            return None
+        image = QImage(str(path))
+        if image.isNull():
+            return None
+        widest = max(200, self.viewport().width())
+        if image.width() > widest:
+            image = image.scaledToWidth(widest, Qt.TransformationMode.SmoothTransformation)
+        return image
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        doc = self.document()
+        doc.setTextWidth(self.viewport().width())
+        height = math.ceil(doc.size().height()) + 2 * self.frameWidth() + 2
+        if height != self.height():
+            self.setFixedHeight(height)

@@ -1,0 +1,177 @@
+"""Read staff-written YAML without YAML's surprises, keeping a line number for every value.
+
+PyYAML's usual loaders turn ``no`` into ``False`` and ``01234`` into a number. Staff
+never mean that, so we read every value as text (``BaseLoader``) and convert it
+ourselves, field by field, naming the field and the line when it is wrong.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+
+class FieldError(Exception):
+    """A value in a YAML document is missing or of the wrong kind."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse(text: str, first_line: int = 1) -> Node | None:
+    """Parse YAML into a node tree; ``first_line`` is the file line of the text's first line."""
+    try:
+        return yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = (exc.problem or "this is not valid YAML").strip()
+        raise FieldError(line, f"the file cannot be read here: {what}") from exc
+    except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
+        raise FieldError(first_line, f"the file cannot be read: {exc}") from exc
+
+
+def _line(node: Node, offset: int) -> int:
+    return offset + node.start_mark.line
+
+
+_TRUE = {"true", "yes", "on"}
+_FALSE = {"false", "no", "off"}
+
+
+@dataclass
+class Fields:
+    """A YAML mapping whose fields are read one by one, with their line numbers."""
+
+    node: MappingNode
+    offset: int  # file line of the YAML text's first line
+    where: str = ""  # e.g. "question 2, answer 1: " to prefix messages
+
+    @classmethod
+    def of(cls, node: Node | None, offset: int, what: str, where: str = "") -> Fields:
+        if node is None:
+            raise FieldError(offset, f"{where}{what} is empty; it needs some fields")
+        if not isinstance(node, MappingNode):
+            raise FieldError(
+                _line(node, offset), f"{where}{what} must be a list of 'name: value' fields"
+            )
+        return cls(node, offset, where)
+
+    def __post_init__(self) -> None:
+        self._items: dict[str, tuple[ScalarNode, Node]] = {}
+        self._used: set[str] = set()
+        self._duplicates: list[tuple[str, int]] = []
+        for key_node, value_node in self.node.value:
+            key = str(key_node.value)
+            if key in self._items:
+                self._duplicates.append((key, _line(key_node, self.offset)))
+            self._items[key] = (key_node, value_node)
+
+    @property
+    def line(self) -> int:
+        return _line(self.node, self.offset)
+
+    def line_of(self, key: str) -> int:
+        if key in self._items:
+            return _line(self._items[key][0], self.offset)
+        return self.line
+
+    def has(self, key: str) -> bool:
+        return key in self._items
+
+    def _value(self, key: str, required: bool) -> Node | None:
+        self._used.add(key)
+        if key not in self._items:
+            if required:
+                raise FieldError(self.line, f"{self.where}the field '{key}' is missing")
+            return None
+        return self._items[key][1]
+
+    def _scalar(self, key: str, required: bool, kind: str) -> tuple[str, int] | None:
+        node = self._value(key, required)
+        if node is None:
+            return None
+        line = _line(node, self.offset)
+        if not isinstance(node, ScalarNode):
+            raise FieldError(line, f"{self.where}'{key}' must be {kind}, on one line")
+        return str(node.value), line
+
+    def text(self, key: str, *, required: bool = True, max_len: int | None = None) -> str | None:
+        """A field of plain text: any value, kept exactly as written."""
+        got = self._scalar(key, required, "text")
+        if got is None:
+            return None
+        value, line = got
+        value = value.strip()
+        if required and not value:
+            raise FieldError(line, f"{self.where}'{key}' is empty; write some text after the colon")
+        if max_len is not None and len(value) > max_len:
+            raise FieldError(
+                line,
+                f"{self.where}'{key}' is {len(value)} characters long; "
+                f"keep it to {max_len} so it fits on the screen",
+            )
+        return value
+
+    def integer(self, key: str, *, required: bool = True) -> int | None:
+        got = self._scalar(key, required, "a whole number")
+        if got is None:
+            return None
+        value, line = got
+        try:
+            return int(value.strip(), 10)
+        except ValueError:
+            raise FieldError(
+                line, f"{self.where}'{key}' must be a whole number like 3, not '{value}'"
+            ) from None
+
+    def boolean(self, key: str, *, default: bool = False) -> bool:
+        got = self._scalar(key, False, "true or false")
+        if got is None:
+            return default
+        value, line = got
+        low = value.strip().lower()
+        if low in _TRUE:
+            return True
+        if low in _FALSE:
+            return False
+        raise FieldError(line, f"{self.where}'{key}' must be true or false, not '{value}'")
+
+    def sequence(self, key: str, *, required: bool = True) -> Iterator[tuple[int, Node]]:
+        """The items of a list field, numbered from 1."""
+        node = self._value(key, required)
+        if node is None:
+            return iter(())
+        if not isinstance(node, SequenceNode):
+            raise FieldError(
+                _line(node, self.offset),
+                f"{self.where}'{key}' must be a list, each item on its own line starting with '- '",
+            )
+        return iter(enumerate(node.value, start=1))
+
+    def mapping(self, key: str) -> Node | None:
+        return self._value(key, False)
+
+    def unknown(self) -> list[FieldError]:
+        """Fields nobody asked for (usually a typo), and fields written twice."""
+        problems = [
+            FieldError(line, f"{self.where}'{key}' is written twice; the last one is used")
+            for key, line in self._duplicates
+        ]
+        known = sorted(self._used)
+        for key, (key_node, _value) in self._items.items():
+            if key in self._used:
+                continue
+            hint = difflib.get_close_matches(key, known, n=1)
+            also = (f" (did you mean '{hint[0]}'?)" if hint
+                    else f" (known fields: {', '.join(known)})")
+            problems.append(
+                FieldError(_line(key_node, self.offset), f"{self.where}unknown field '{key}'{also}")
+            )
+        return problems
