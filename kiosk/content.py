@@ -99,7 +99,7 @@ def resolve_inside(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
     if not ref:
         return None, "the file name is empty"
     if _SCHEME.match(ref) or ref.startswith("//"):
-        return None, f"'{ref}' is not a file in the content folder (only files in the folder are used)"
+        return None, f"'{ref}' is not a file in the content folder; only files in it are shown"
     if ref.startswith(("/", "\\")) or any(part == ".." for part in re.split(r"[/\\]", ref)):
         return None, f"'{ref}' points outside the topic's folder; keep images next to the page"
     path = (base / ref).resolve()

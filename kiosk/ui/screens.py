@@ -68,17 +68,44 @@ def kinetic(area: QScrollArea) -> None:
     props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
     props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
     props.setScrollMetric(QScrollerProperties.ScrollMetric.DragStartDistance, 0.004)
+    # Pass a press straight to the button under the finger (it shows pressed at once);
+    # if the finger then drags, the scroller takes over and the button is not clicked.
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
     scroller.setScrollerProperties(props)
 
 
 class Screen(QWidget):
+    """A screen shows one state; each state is built into a fresh body that replaces the last."""
+
     def __init__(self, controller: Controller) -> None:
         super().__init__()
         self.setObjectName("Screen")
         self.controller = controller
+        self.body: QWidget | None = None
+        self._outer = QVBoxLayout(self)
+        self._outer.setContentsMargins(0, 0, 0, 0)
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         raise NotImplementedError
+
+    def swap(self, body: QWidget) -> None:
+        """Show a newly built body at once (not on a later event) and drop the old one."""
+        if self.body is not None:
+            self._outer.removeWidget(self.body)
+            self.body.hide()
+            self.body.deleteLater()
+        body.setObjectName(body.objectName() or "Screen")
+        self._outer.addWidget(body)
+        body.show()
+        self.body = body
+
+    @staticmethod
+    def column(look: Look) -> tuple[QWidget, QVBoxLayout]:
+        """A new body with a centred column of readable width. Fill it, then swap() it in."""
+        body = QWidget()
+        col = _column(look)
+        _centered(body, col, look)
+        return body, col
 
 
 def _column(look: Look) -> QVBoxLayout:
@@ -88,18 +115,16 @@ def _column(look: Look) -> QVBoxLayout:
     return col
 
 
-def _centered(host: QWidget, inner: QLayout, look: Look, *, top: bool = True) -> None:
+def _centered(host: QWidget, inner: QLayout, look: Look) -> None:
     """Put a layout in a column of readable width, centred on the screen."""
-    outer = QHBoxLayout(host) if host.layout() is None else host.layout()
-    assert isinstance(outer, QHBoxLayout)
-    m = look.metrics.margin
-    outer.setContentsMargins(m, m, m, m)
+    outer = QHBoxLayout(host)
+    m = look.metrics
+    outer.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
     holder = QWidget()
-    holder.setMaximumWidth(look.metrics.column)
+    holder.setMaximumWidth(m.column)
     holder.setLayout(inner)
     outer.addStretch(1)
-    outer.addWidget(holder, 100, Qt.AlignmentFlag.AlignTop if top else
-                    Qt.AlignmentFlag.AlignVCenter)
+    outer.addWidget(holder, 100)
     outer.addStretch(1)
 
 
@@ -111,22 +136,18 @@ class HomeScreen(Screen):
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
         kinetic(self.area)
-        self.body = QWidget()
-        self.body.setObjectName("ScrollBody")
-        self.area.setWidget(self.body)
-        self.grid = QGridLayout(self.body)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.area)
+        self.swap(self.area)
         self.tiles: list[BigButton] = []
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         m = look.metrics
-        clear(self.grid)
-        self.grid.setContentsMargins(m.margin, m.gap, m.margin, m.margin)
-        self.grid.setSpacing(m.gap * 2 if m.width >= 1200 else m.gap)
+        body = QWidget()
+        body.setObjectName("ScrollBody")
+        grid = QGridLayout(body)
+        grid.setContentsMargins(m.margin, m.gap, m.margin, m.margin)
+        grid.setSpacing(m.gap * 2 if m.width >= 1200 else m.gap)
         heading = label(session.label("home.heading"), "Heading")
-        self.grid.addWidget(heading, 0, 0, 1, -1)
+        grid.addWidget(heading, 0, 0, 1, -1)
         topics = session.language.topics
         columns = 3 if m.width >= 760 else 2
         if len(topics) <= 4:
@@ -136,14 +157,17 @@ class HomeScreen(Screen):
             tile = BigButton(topic.title, topic.summary)
             tile.set_style(look.theme, m)
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))
-            self.grid.addWidget(tile, 1 + i // columns, i % columns)
+            grid.addWidget(tile, 1 + i // columns, i % columns)
             self.tiles.append(tile)
         rows = (len(topics) + columns - 1) // columns
         for c in range(columns):
-            self.grid.setColumnStretch(c, 1)
+            grid.setColumnStretch(c, 1)
         for r in range(1, rows + 1):
-            self.grid.setRowStretch(r, 1)
-        self.grid.setRowStretch(rows + 1, 0)
+            grid.setRowStretch(r, 1)
+        old = self.area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.area.setWidget(body)
 
 
 class TopicScreen(Screen):
@@ -154,13 +178,33 @@ class TopicScreen(Screen):
         self.area = QScrollArea()
         self.area.setWidgetResizable(True)
         kinetic(self.area)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.area)
         self.page = PageView()
         self.page.topic_clicked.connect(lambda tid: self.controller.open_topic(tid))
         self.title = label("", "Title")
+        self.check_button = button("", primary=True)
+        self.check_button.clicked.connect(self.controller.start_check)
+        self.call_button = button("")
+        self.call_button.clicked.connect(self.controller.open_call)
         self.actions = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.actions.addWidget(self.check_button)
+        self.actions.addWidget(self.call_button)
+        self.actions.addStretch(1)
+        self.col = QVBoxLayout()
+        self.col.setContentsMargins(0, 0, 0, 0)
+        self.col.addWidget(self.title)
+        self.col.addWidget(self.page)
+        self.col.addLayout(self.actions)
+        self.col.addStretch(1)
+        body = QWidget()
+        body.setObjectName("ScrollBody")
+        self.outer = QHBoxLayout(body)
+        self.holder = QWidget()
+        self.holder.setLayout(self.col)
+        self.outer.addStretch(1)
+        self.outer.addWidget(self.holder, 100)
+        self.outer.addStretch(1)
+        self.area.setWidget(body)
+        self.swap(self.area)
         self.topic_id: str | None = None
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
@@ -168,34 +212,16 @@ class TopicScreen(Screen):
         if topic is None:
             return
         m = look.metrics
-        body = QWidget()
-        body.setObjectName("ScrollBody")
-        col = _column(look)
-        col.addWidget(self.title)
-        col.addSpacing(m.gap // 2)
-        col.addWidget(self.page)
-        col.addSpacing(m.gap)
-        self.actions = QBoxLayout(QBoxLayout.Direction.LeftToRight
-                                  if m.width >= 700 else QBoxLayout.Direction.TopToBottom)
+        self.outer.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
+        self.holder.setMaximumWidth(m.column)
+        self.col.setSpacing(m.gap)
         self.actions.setSpacing(m.gap * 2)
-        if session.selfcheck is not None:
-            check = button(session.label("topic.take_check"), primary=True)
-            check.clicked.connect(self.controller.start_check)
-            self.actions.addWidget(check)
-        call = button(session.label("topic.call"))
-        call.clicked.connect(self.controller.open_call)
-        self.actions.addWidget(call)
-        self.actions.addStretch(1)
-        col.addLayout(self.actions)
-        col.addStretch(1)
-        old = self.area.takeWidget()
-        if old is not None:
-            # The title and page are reused; rescue them before the old body goes.
-            self.title.setParent(None)
-            self.page.setParent(None)
-            old.deleteLater()
-        _centered(body, col, look)
-        self.area.setWidget(body)
+        self.actions.setDirection(QBoxLayout.Direction.LeftToRight if m.width >= 700
+                                  else QBoxLayout.Direction.TopToBottom)
+        for b, key in ((self.check_button, "topic.take_check"), (self.call_button, "topic.call")):
+            b.setText(session.label(key))
+            b.setAccessibleName(b.text())
+        self.check_button.setVisible(session.selfcheck is not None)
         self.title.setText(topic.title)
         self.title.setAccessibleName(topic.title)
         page = self.controller.rendered(topic.id)
@@ -213,12 +239,6 @@ class CheckScreen(Screen):
     def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
         self.answers: list[BigButton] = []
-        self.progress = label("", "Muted")
-        self.question = label("", "Title")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.col = QVBoxLayout()
-        self._built = False
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         check = session.selfcheck
@@ -227,17 +247,11 @@ class CheckScreen(Screen):
         m = look.metrics
         step = session.view.step
         q = check.questions[step]
-        if not self._built:
-            _centered(self, self.col, look)
-            self._built = True
-        clear(self.col)
-        self.progress = label(labels.fill(session.label("check.progress"), number=step + 1,
-                                          total=len(check.questions)), "Muted")
-        self.question = label(q.text, "Title")
-        self.col.setSpacing(m.gap)
-        self.col.addWidget(self.progress)
-        self.col.addWidget(self.question)
-        self.col.addSpacing(m.gap)
+        body, col = self.column(look)
+        col.addWidget(label(labels.fill(session.label("check.progress"), number=step + 1,
+                                        total=len(check.questions)), "Muted"))
+        col.addWidget(label(q.text, "Title"))
+        col.addSpacing(m.gap)
         self.answers = []
         chosen = session.chosen(step)
         for i, answer in enumerate(q.answers):
@@ -246,12 +260,10 @@ class CheckScreen(Screen):
             b.setCheckable(True)
             b.setChecked(chosen == i)
             b.clicked.connect(lambda _=False, i=i: self.controller.answer(i))
-            self.col.addWidget(b)
+            col.addWidget(b)
             self.answers.append(b)
-        self.col.addStretch(1)
-        lay = self.layout()
-        assert lay is not None
-        lay.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
+        col.addStretch(1)
+        self.swap(body)
 
 
 class ResultScreen(Screen):
@@ -259,9 +271,6 @@ class ResultScreen(Screen):
 
     def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
-        self.col = QVBoxLayout()
-        self._built = False
-        self.buttons: list[QWidget] = []
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         outcome = session.outcome()
@@ -269,14 +278,7 @@ class ResultScreen(Screen):
         if outcome is None or check is None:
             return
         m = look.metrics
-        if not self._built:
-            _centered(self, self.col, look)
-            self._built = True
-        lay = self.layout()
-        assert lay is not None
-        lay.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
-        clear(self.col)
-        self.col.setSpacing(m.gap)
+        body, col = self.column(look)
         box = QFrame()
         box.setObjectName("UrgentBox" if outcome.urgent else "Note")
         inner = QVBoxLayout(box)
@@ -287,8 +289,8 @@ class ResultScreen(Screen):
             inner.addWidget(label(session.label("result.heading"), "Muted"))
         inner.addWidget(label(outcome.title, "UrgentTitle" if outcome.urgent else "Title"))
         inner.addWidget(label(outcome.message))
-        self.col.addWidget(box)
-        self.col.addWidget(label(check.not_diagnosis, "Muted"))
+        col.addWidget(box)
+        col.addWidget(label(check.not_diagnosis, "Muted"))
         row = QHBoxLayout()
         row.setSpacing(m.gap * 2)
         home = button(session.label("result.home"))
@@ -298,10 +300,10 @@ class ResultScreen(Screen):
         row.addWidget(home)
         row.addStretch(1)
         row.addWidget(call)
-        self.col.addSpacing(m.gap)
-        self.col.addLayout(row)
-        self.col.addStretch(1)
-        self.buttons = [home, call]
+        col.addSpacing(m.gap)
+        col.addLayout(row)
+        col.addStretch(1)
+        self.swap(body)
 
 
 class CallScreen(Screen):
@@ -309,39 +311,31 @@ class CallScreen(Screen):
 
     def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
-        self.col = QVBoxLayout()
-        self._built = False
         self.phone = label("", "Phone")
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         m = look.metrics
-        if not self._built:
-            _centered(self, self.col, look)
-            self._built = True
-        lay = self.layout()
-        assert lay is not None
-        lay.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
-        clear(self.col)
-        self.col.setSpacing(m.gap)
-        self.col.addWidget(label(session.label("call.heading"), "Muted"))
-        self.col.addWidget(label(clinic.name, "Title"))
+        body, col = self.column(look)
+        col.addWidget(label(session.label("call.heading"), "Heading"))
+        col.addWidget(label(clinic.name, "Title"))
         if clinic.doctor:
-            self.col.addWidget(label(labels.fill(session.label("call.with"),
+            col.addWidget(label(labels.fill(session.label("call.with"),
                                                  doctor=clinic.doctor), "Heading"))
         self.phone = label(clinic.phone, "Phone", wrap=False)
         self.phone.setAccessibleName(clinic.phone)
-        self.col.addWidget(self.phone)
+        col.addWidget(self.phone)
         hours = clinic.hours_for(session.language_code, session.content.default_language)
-        self.col.addWidget(label(hours or session.label("call.hours_default")))
-        self.col.addWidget(label(session.label("call.ask_desk")))
-        self.col.addSpacing(m.gap)
+        col.addWidget(label(hours or session.label("call.hours_default")))
+        col.addWidget(label(session.label("call.ask_desk")))
+        col.addSpacing(m.gap)
         row = QHBoxLayout()
         done = button(session.label("call.done"), primary=True)
         done.clicked.connect(self.controller.go_home)
         row.addStretch(1)
         row.addWidget(done)
-        self.col.addLayout(row)
-        self.col.addStretch(1)
+        col.addLayout(row)
+        col.addStretch(1)
+        self.swap(body)
 
 
 class RestingScreen(QWidget):

@@ -1,0 +1,110 @@
+"""Shared fixtures: headless Qt, small content folders written on the fly, a kiosk window."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+# Headless by default (pytest-qt's own tox.ini does the same); must be set before Qt starts.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TOPIC = """\
+---
+title: {title}
+summary: {summary}
+order: {order}
+---
+
+{body}
+"""
+
+SELF_CHECK = """\
+title: Quick check
+intro: Three questions.
+questions:
+  - text: Does your back hurt most days?
+    answers:
+      - text: Yes
+        points: 2
+      - text: No
+        points: 0
+  - text: Do headaches stop you from working?
+    answers:
+      - text: Yes
+        points: 1
+      - text: No
+        points: 0
+  - text: Do you have any of these now?
+    answers:
+      - text: A sudden, very bad headache
+        red_flag: true
+      - text: None of these
+        points: 0
+results:
+  - from: 0
+    to: 1
+    title: Few signs
+    message: Few of your answers point to a link.
+  - from: 2
+    to: 3
+    title: Some signs
+    message: Talk with your doctor about these answers.
+urgent:
+  title: Tell the front desk now
+  message: Please tell the front desk now. If this is an emergency, call 911.
+not_diagnosis: This is not a diagnosis.
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def topic_text(title: str = "Back pain", summary: str = "About back pain.", order: int | str = 1,
+               body: str = "Some **plain** words.") -> str:
+    return TOPIC.format(title=title, summary=summary, order=order, body=body)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's config, data or log folders."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
+                     ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(home / sub))
+
+
+@pytest.fixture
+def make_content(tmp_path: Path) -> Callable[..., Path]:
+    """Write a small, valid content folder; keyword arguments replace or add files."""
+
+    def make(**files: str | None) -> Path:
+        root = tmp_path / "content"
+        defaults: dict[str, str | None] = {
+            "en/back-pain.md": topic_text("Back pain", "About back pain.", 1,
+                                          "Read about [the jaw](jaw.md).\n\nMore words."),
+            "en/jaw.md": topic_text("Your jaw", "About the jaw.", 2, "The jaw and **you**."),
+            "en/self-check.yaml": SELF_CHECK,
+        }
+        defaults.update(files)
+        for name, text in defaults.items():
+            if text is not None:
+                write(root / name, text)
+        return root
+
+    return make
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Callable[..., Path]:
+    def make(text: str) -> Path:
+        return write(tmp_path / "config.toml", text)
+
+    return make

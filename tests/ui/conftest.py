@@ -1,0 +1,62 @@
+"""Fixtures for driving a real kiosk window the way a patient would: by tapping buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QScrollArea, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import build_window
+from kiosk.config import Config, load_config
+from kiosk.ui.window import KioskWindow
+
+
+def visible_buttons(root: QWidget) -> list[QAbstractButton]:
+    return [b for b in root.findChildren(QAbstractButton) if b.isVisibleTo(root)
+            and b.window() is root]
+
+
+def find_button(root: QWidget, text: str) -> QAbstractButton:
+    """The one visible button with exactly this text."""
+    found = [b for b in visible_buttons(root) if b.text() == text]
+    assert len(found) == 1, f"{len(found)} visible buttons say {text!r}: " \
+        f"{[b.text() for b in visible_buttons(root)]}"
+    return found[0]
+
+
+def tap(qtbot: QtBot, root: QWidget, text: str) -> None:
+    """Tap a button by its visible text, at its centre, as a finger would."""
+    b = find_button(root, text)
+    parent = b.parentWidget()
+    while parent is not None:  # scroll it into view first, as a person would
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(b)
+            break
+        parent = parent.parentWidget()
+    area = b.visibleRegion().boundingRect()
+    assert not area.isEmpty(), f"{text!r} is not on screen"
+    qtbot.mouseClick(b, Qt.MouseButton.LeftButton, pos=area.center() if area.isValid()
+                     else QPoint(b.width() // 2, b.height() // 2))
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
+    def make(config: Config | None = None, size: tuple[int, int] = (1280, 720),
+             content: Path | None = None) -> KioskWindow:
+        config = config or load_config()
+        config = replace(config, fullscreen=False)
+        if content is not None:
+            config = replace(config, content_dir=content)
+        window = build_window(config)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        return window
+
+    return make
