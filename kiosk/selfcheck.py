@@ -95,6 +95,9 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     def error(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
 
+    def warn_unknown(fields: yamlio.Fields) -> None:
+        problems.extend(Problem(path, p.line, p.message, "warning") for p in fields.unknown())
+
     try:
         top = yamlio.Fields.of(yamlio.parse(text), 1, "the self-check")
         title = top.text("title", max_len=60) or ""
@@ -106,8 +109,7 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
         urgent = yamlio.Fields.of(top.mapping("urgent"), 1, "'urgent'", "urgent: ")
         urgent_title = urgent.text("title", max_len=60) or ""
         urgent_message = urgent.text("message", max_len=400) or ""
-        for p in urgent.unknown():
-            error(p.line, p.message)
+        warn_unknown(urgent)
     except yamlio.FieldError as exc:
         return None, [Problem(path, exc.line, exc.message)]
 
@@ -131,19 +133,18 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
                     points = 0
                 any_red_flag = any_red_flag or red_flag
                 answers.append(Answer(a_text, points, red_flag))
-                for p in a.unknown():
-                    error(p.line, p.message)
+                warn_unknown(a)
             if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
                 error(q.line, f"question {number}: has {len(answers)} answers; "
                       f"give it {MIN_ANSWERS} to {MAX_ANSWERS} so the buttons stay large")
-            for p in q.unknown():
-                error(p.line, p.message)
+            warn_unknown(q)
             if answers:
                 questions.append(Question(q_text, tuple(answers)))
         except yamlio.FieldError as exc:
             error(exc.line, exc.message)
 
-    if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS and not problems:
+    if not MIN_QUESTIONS <= len(questions) <= MAX_QUESTIONS and not any(
+            p.is_error for p in problems):
         error(top.line_of("questions"), f"the self-check has {len(questions)} questions; "
               f"it needs {MIN_QUESTIONS} to {MAX_QUESTIONS}")
 
@@ -160,16 +161,14 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
             bands.append(Band(low, high, b.text("title", max_len=60) or "",
                               b.text("message", max_len=400) or ""))
             band_lines.append(b.line)
-            for p in b.unknown():
-                error(p.line, p.message)
+            warn_unknown(b)
         except yamlio.FieldError as exc:
             error(exc.line, exc.message)
-    for p in top.unknown():
-        error(p.line, p.message)
-    if not bands and not problems:
+    warn_unknown(top)
+    if not bands and not any(p.is_error for p in problems):
         error(top.line_of("results"), "the self-check needs at least one entry under 'results'")
 
-    if problems:
+    if any(p.is_error for p in problems):
         return None, problems
 
     check = SelfCheck(title, intro, tuple(questions), tuple(bands), urgent_title,

@@ -1,0 +1,85 @@
+"""Self-check scoring, red-flag override, and the file's own errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kiosk.selfcheck import answers_for, parse, urgent_answers
+from tests.conftest import SELF_CHECK
+
+PATH = Path("content/en/self-check.yaml")
+
+
+def load(text: str = SELF_CHECK):
+    check, problems = parse(text, PATH)
+    return check, [str(p) for p in problems]
+
+
+def test_scores_fall_into_bands() -> None:
+    check, problems = load()
+    assert problems == [] and check is not None
+    assert check.max_score == 3
+    assert check.score([1, 1, 1]).title == "Few signs"
+    assert check.score([0, 1, 1]).title == "Some signs"
+    assert check.score([0, 0, 1]).score == 3
+    assert not check.score([0, 0, 1]).urgent
+
+
+def test_red_flag_overrides_any_score() -> None:
+    check, _ = load()
+    assert check is not None
+    outcome = check.score([1, 1, 0])  # score 0, but a red flag
+    assert outcome.urgent
+    assert outcome.title == "Tell the front desk now"
+    assert "911" in outcome.message
+    assert urgent_answers(check) == [0, 0, 0]
+
+
+def test_answers_for_each_band() -> None:
+    check, _ = load()
+    assert check is not None
+    for band in check.bands:
+        picks = answers_for(check, band.low)
+        assert picks is not None
+        assert check.score(picks).title == band.title
+
+
+def test_uncovered_and_overlapping_scores_are_errors() -> None:
+    text = SELF_CHECK.replace("    to: 1\n", "    to: 0\n").replace(
+        "urgent:", "  - from: 3\n    to: 3\n    title: x\n    message: y\nurgent:")
+    check, problems = load(text)
+    assert check is None
+    assert any("no result covers a total score of 1" in p for p in problems)
+    assert any(p.startswith(f"{PATH}:") and "overlaps result 2" in p for p in problems)
+
+
+def test_answer_without_points_or_red_flag_names_question_and_line() -> None:
+    text = SELF_CHECK.replace("      - text: No\n        points: 0\n  - text: Do headaches",
+                              "      - text: No\n  - text: Do headaches", 1)
+    check, problems = load(text)
+    assert check is None
+    assert problems == [f"{PATH}:8: question 1, answer 2: the field 'points' is missing"]
+
+
+def test_bad_number_and_too_few_questions() -> None:
+    text = SELF_CHECK.replace("points: 2", "points: two")
+    _, problems = load(text)
+    assert problems == [f"{PATH}:7: question 1, answer 1: 'points' must be a whole number "
+                        "like 3, not 'two'"]
+
+
+def test_missing_urgent_section() -> None:
+    text = SELF_CHECK.split("urgent:")[0] + "not_diagnosis: x\n"
+    _, problems = load(text)
+    assert problems and "'urgent' section is missing" in problems[0]
+
+
+def test_yaml_syntax_error_has_a_line() -> None:
+    _, problems = load("title: x\nquestions: [\n")
+    assert problems[0].startswith(f"{PATH}:3: the file cannot be read here")
+
+
+def test_unknown_field_is_a_warning_and_the_check_still_loads() -> None:
+    check, problems = load(SELF_CHECK.replace("intro:", "intro_text: x\nintro:"))
+    assert check is not None
+    assert problems == [f"{PATH}:2: warning: unknown field 'intro_text' (did you mean 'intro'?)"]
