@@ -41,4 +41,9 @@ def run(config: Config, argv: list[str] | None = None) -> int:
         window.showFullScreen()
     else:
         window.show()
+    content = window.content
+    if content is not None:
+        topics = sum(len(lang.topics) for lang in content.languages.values())
+        log.info("kiosk ready: %d topics in %s from %s", topics, ", ".join(content.codes),
+                 content.root)
     return app.exec()

@@ -156,6 +156,7 @@ class HomeScreen(Screen):
         for i, topic in enumerate(topics):
             tile = BigButton(topic.title, topic.summary)
             tile.set_style(look.theme, m)
+            tile.setMaximumHeight(m.button * 4)  # big screens: large tiles, not vast ones
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))
             grid.addWidget(tile, 1 + i // columns, i % columns)
             self.tiles.append(tile)
@@ -164,6 +165,7 @@ class HomeScreen(Screen):
             grid.setColumnStretch(c, 1)
         for r in range(1, rows + 1):
             grid.setRowStretch(r, 1)
+        grid.setRowStretch(rows + 1, 1)  # what tiles cannot use stays below them
         old = self.area.takeWidget()
         if old is not None:
             old.deleteLater()
@@ -279,6 +281,7 @@ class ResultScreen(Screen):
             return
         m = look.metrics
         body, col = self.column(look)
+        col.addStretch(1)
         box = QFrame()
         box.setObjectName("UrgentBox" if outcome.urgent else "Note")
         inner = QVBoxLayout(box)
@@ -302,7 +305,7 @@ class ResultScreen(Screen):
         row.addWidget(call)
         col.addSpacing(m.gap)
         col.addLayout(row)
-        col.addStretch(1)
+        col.addStretch(2)
         self.swap(body)
 
 
@@ -316,6 +319,7 @@ class CallScreen(Screen):
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         m = look.metrics
         body, col = self.column(look)
+        col.addStretch(1)
         col.addWidget(label(session.label("call.heading"), "Heading"))
         col.addWidget(label(clinic.name, "Title"))
         if clinic.doctor:
@@ -334,7 +338,7 @@ class CallScreen(Screen):
         row.addStretch(1)
         row.addWidget(done)
         col.addLayout(row)
-        col.addStretch(1)
+        col.addStretch(2)
         self.swap(body)
 
 

@@ -79,7 +79,9 @@ class BigButton(QAbstractButton):
 
     def _fonts(self) -> tuple[int, int]:
         m = self.metrics
-        return (m.body + 2 if self.detail else m.body), m.small
+        if self.detail:  # a tile: title between body and heading size, detail at body size
+            return max(m.body + 1, round((m.body + m.heading) / 2) - 2), m.body
+        return m.body, m.small
 
     def text_height(self, width: int) -> int:
         """Height the wrapped title and detail need at this button width."""
@@ -125,11 +127,13 @@ class BigButton(QAbstractButton):
         pad = self._pad()
         inner = self.rect().adjusted(pad, pad, -pad, -pad)
         title_px, detail_px = self._fonts()
+        # The text block sits in the middle of the button, however tall the button is.
+        spare = inner.height() - self.text_height(self.width())
+        if spare > 0:
+            inner.adjust(0, spare // 2, 0, 0)
         p.setPen(QColor(t.heading))
         p.setFont(font(title_px, True))
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        if not self.detail:
-            align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         used = p.boundingRect(inner, int(align) | int(_WRAP), self.text())
         p.drawText(inner, int(align) | int(_WRAP), self.text())
         if self.detail:

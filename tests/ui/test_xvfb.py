@@ -1,0 +1,55 @@
+"""The real program on a real X server (Xvfb): it starts, shows its window, and stays up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("xwininfo") is None,
+                                reason="needs Xvfb and xwininfo (apt-get install xvfb x11-utils)")
+
+
+@pytest.fixture
+def display(tmp_path: Path) -> Iterator[str]:
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_kiosk_windowed_shows_its_window_on_x11(display: str, tmp_path: Path) -> None:
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    log = tmp_path / "kiosk.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--windowed"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            tree = ""
+            while time.monotonic() < deadline and proc.poll() is None:
+                tree = subprocess.run(["xwininfo", "-root", "-tree"], env=env,
+                                      capture_output=True, text=True).stdout
+                if '"The Spine Institute"' in tree and "kiosk ready" in log.read_text():
+                    break
+                time.sleep(0.2)
+            assert proc.poll() is None, log.read_text()
+            assert '"The Spine Institute"' in tree, tree
+            assert "kiosk ready: 12 topics in en, es" in log.read_text()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
