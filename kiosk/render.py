@@ -148,16 +148,28 @@ class _PolicyExtension(Extension):
         md.treeprocessors.register(_Policy(md, *self.args), "kiosk_policy", 1)
 
 
+_OWN_HREF = re.compile(rf"^{TOPIC_SCHEME}:[^/\\:]+$")
+_OWN_SRC = re.compile(rf"^{IMAGE_SCHEME}:(?![/\\])(?!(.*[/\\])?\.\.([/\\]|$))[^:]+$")
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Last line of defence, also for raw HTML in a staff file: only our own URLs pass."""
     if attribute == "href":
-        return value if value.startswith(f"{TOPIC_SCHEME}:") else None
+        return value if _OWN_HREF.match(value) else None
     if attribute == "src":
-        return value if value.startswith(f"{IMAGE_SCHEME}:") else None
+        return value if _OWN_SRC.match(value) else None
     return value
 
 
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+
+
 def sanitize(raw_html: str) -> str:
+    """Keep only allowed tags, attributes and our own URLs; drop pictures left with no source."""
+    return _IMG_WITHOUT_SRC.sub("", _clean(raw_html))
+
+
+def _clean(raw_html: str) -> str:
     return nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,

@@ -73,7 +73,8 @@ def test_yaml_traps_are_read_as_the_staff_wrote_them(make_content: Callable[...,
 
 def test_missing_front_matter_and_bad_encoding(make_content: Callable[..., Path]) -> None:
     root = make_content(**{"en/jaw.md": "# Just a heading\n"})
-    (root / "en" / "extra.md").write_bytes(b"---\ntitle: ok\nsummary: s\norder: 3\n---\n\n\xff\xfe\n")
+    (root / "en" / "extra.md").write_bytes(
+        b"---\ntitle: ok\nsummary: s\norder: 3\n---\n\n\xff\xfe\n")
     found = messages(root)
     assert any(m.startswith(f"{root}/en/jaw.md:1: the file must start with a line '---'")
                for m in found)

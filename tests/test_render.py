@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,8 +13,20 @@ from kiosk.content import load_content
 from kiosk.render import plain_text, render_topic
 from tests.conftest import topic_text
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def _png(width: int = 1, height: int = 1) -> bytes:
+    """A real, tiny PNG file (opaque teal), made without Qt."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    rows = b"".join(b"\x00" + b"\x00\x80\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                               0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+PNG = _png()
 
 
 def render(make_content: Callable[..., Path], body: str, **extra: str) -> tuple[str, list[str]]:
@@ -79,11 +93,12 @@ def test_raw_html_script_and_handlers_do_not_survive(make_content: Callable[...,
             '<a href="https://evil.example/">raw link</a> and '
             '<img src="https://evil.example/t.png"> and <img src="kiosk-image:../x.png">\n\n'
             '<iframe src="https://evil.example/"></iframe><style>body{}</style>\n\n'
-            '<a href="topic:back-pain" onclick="x()">inside</a>\n')
+            '<a href="topic:back-pain" onclick="x()">inside</a>\n\n'
+            '<a href="../../outside.md">relative</a> <img src="../../x.png" alt="rel">\n')
     html, _ = render(make_content, body)
     low = html.lower()
     for bad in ("script", "alert", "onclick", "onmouseover", "style", "iframe", "evil",
-                "<div", "https:"):
+                "<div", "https:", "outside.md", "x.png"):
         assert bad not in low, bad
     assert "<b>there</b>" in html
     assert "boxed" in plain_text(html)

@@ -154,7 +154,7 @@ class HomeScreen(Screen):
             columns = 2
         self.tiles = []
         for i, topic in enumerate(topics):
-            tile = BigButton(topic.title, topic.summary)
+            tile = BigButton(topic.title, topic.summary, topic.image)
             tile.set_style(look.theme, m)
             tile.setMaximumHeight(m.button * 4)  # big screens: large tiles, not vast ones
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))

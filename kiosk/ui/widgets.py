@@ -6,7 +6,16 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QResizeEvent, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
@@ -53,9 +62,11 @@ class BigButton(QAbstractButton):
     Its text is the title; its accessible name is the same text.
     """
 
-    def __init__(self, text: str, detail: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, text: str, detail: str = "", image: Path | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail = detail
+        self.picture = QPixmap(str(image)) if image is not None else QPixmap()
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(800, 480)
         self.setText(text)
@@ -83,9 +94,15 @@ class BigButton(QAbstractButton):
             return max(m.body + 1, round((m.body + m.heading) / 2) - 2), m.body
         return m.body, m.small
 
+    def _picture_width(self, width: int) -> int:
+        """Room kept on the left for the tile's picture, if it has one."""
+        if self.picture.isNull():
+            return 0
+        return round(width * 0.28)
+
     def text_height(self, width: int) -> int:
         """Height the wrapped title and detail need at this button width."""
-        inner = max(10, width - 2 * self._pad())
+        inner = max(10, width - 2 * self._pad() - self._picture_width(width))
         title_px, detail_px = self._fonts()
         from PySide6.QtGui import QFontMetrics
 
@@ -126,6 +143,14 @@ class BigButton(QAbstractButton):
         p.drawRoundedRect(rect, radius, radius)
         pad = self._pad()
         inner = self.rect().adjusted(pad, pad, -pad, -pad)
+        room = self._picture_width(self.width())
+        if room:
+            box = QRect(inner.left(), inner.top(), room - pad, inner.height())
+            scaled = self.picture.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                         Qt.TransformationMode.SmoothTransformation)
+            p.drawPixmap(box.left() + (box.width() - scaled.width()) // 2,
+                         box.top() + (box.height() - scaled.height()) // 2, scaled)
+            inner.setLeft(inner.left() + room)
         title_px, detail_px = self._fonts()
         # The text block sits in the middle of the button, however tall the button is.
         spare = inner.height() - self.text_height(self.width())
