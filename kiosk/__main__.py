@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kiosk import __version__
 from kiosk.config import ConfigError, bundled_content, load_config
+from kiosk.logsetup import setup_logging
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -41,7 +42,41 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--content", dest="shots_content", type=Path, help="content folder")
     s.add_argument("--config", dest="shots_config", type=Path, help="config file (TOML)")
     sub.add_parser("config", help="print an example config file with every option")
+    sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
+    sp.add_argument("--config", dest="pin_config", type=Path,
+                    help="config file to write (default: the platform's config folder)")
+    sp.add_argument("--pin-stdin", action="store_true",
+                    help="read the PIN from standard input instead of asking twice")
     return p
+
+
+def cmd_set_pin(path: Path | None, from_stdin: bool) -> int:
+    import getpass
+
+    from kiosk.config import default_config_path, set_value
+    from kiosk.pin import MAX_LENGTH, MIN_LENGTH, hash_pin
+
+    target = path or default_config_path()
+    if from_stdin:
+        pin = sys.stdin.readline().strip()
+    else:
+        pin = getpass.getpass(f"New staff PIN ({MIN_LENGTH}-{MAX_LENGTH} digits): ").strip()
+        if getpass.getpass("The same PIN again: ").strip() != pin:
+            print("The two PINs differ; nothing was changed.", file=sys.stderr)
+            return 1
+    try:
+        stored = hash_pin(pin)
+    except ValueError as exc:
+        print(f"{exc}; nothing was changed.", file=sys.stderr)
+        return 1
+    set_value(target, "staff_pin_hash", stored)
+    try:
+        load_config(target)
+    except ConfigError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 1
+    print(f"The staff PIN is set in {target}. Restart the kiosk to use it.")
+    return 0
 
 
 def cmd_check(folder: Path | None, language: str) -> int:
@@ -67,8 +102,12 @@ def cmd_check(folder: Path | None, language: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
+    if args.command is None:
+        setup_logging()
+    else:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    if args.command == "set-pin":
+        return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
         return cmd_check(args.folder, args.language)
     if args.command == "config":
@@ -88,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         config = replace(config, content_dir=content)
     if args.command == "shots":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        config = replace(config, values={**config.values, "watch_content": False})
         from PySide6.QtWidgets import QApplication
 
         from kiosk.ui.shots import take_shots

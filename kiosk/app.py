@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import signal
+import socket
 import sys
+from types import TracebackType
 
+from PySide6.QtCore import QSocketNotifier, Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
@@ -27,7 +31,56 @@ def build_window(config: Config) -> KioskWindow:
         log.error("no usable content in %s; showing the resting screen", config.content_dir)
     window = KioskWindow(config, loaded)
     window.resize(*WINDOWED_SIZE)
+    if config.fullscreen:
+        # Locked down: no title bar to close it by, and nothing drawn over it.
+        window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
+                              | Qt.WindowType.WindowStaysOnTopHint)
+    if config["watch_content"]:
+        window.watch_content()
     return window
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """SIGTERM (systemd stop) and SIGINT (Ctrl+C) end the event loop cleanly.
+
+    Python handles a signal only when it runs; a wake-up socket watched by Qt makes it run
+    at once, with no polling timer.
+    """
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    signal.set_wakeup_fd(writer.fileno())
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+
+    def drain() -> None:
+        try:
+            reader.recv(64)
+        except OSError:
+            pass
+
+    notifier.activated.connect(drain)
+    app.setProperty("_signal_sockets", (reader, writer, notifier))  # keep them alive
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("stopping on signal %d", signum)
+        app.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+def _never_die(window: KioskWindow) -> None:
+    """An exception nobody caught is logged and the kiosk goes home, instead of quitting."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        log.error("unexpected error; going back to the home screen",
+                  exc_info=(kind, value, tb))
+        window.recover()
+
+    sys.excepthook = hook
 
 
 def run(config: Config, argv: list[str] | None = None) -> int:
@@ -37,7 +90,11 @@ def run(config: Config, argv: list[str] | None = None) -> int:
     app.setApplicationName("clinic-kiosk")
     app.setApplicationDisplayName(config.clinic.name)
     window = build_window(config)
+    _never_die(window)
+    _quit_on_signals(app)
     if config.fullscreen:
+        if config["hide_cursor"]:
+            app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         window.showFullScreen()
     else:
         window.show()
@@ -46,4 +103,6 @@ def run(config: Config, argv: list[str] | None = None) -> int:
         topics = sum(len(lang.topics) for lang in content.languages.values())
         log.info("kiosk ready: %d topics in %s from %s", topics, ", ".join(content.codes),
                  content.root)
-    return app.exec()
+    code = app.exec()
+    window.allow_close()
+    return code

@@ -27,6 +27,8 @@ class Option:
     kind: type | tuple[type, ...]
     default: Any
     help: str
+    low: int | None = None  # smallest allowed whole number
+    high: int | None = None
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -34,6 +36,19 @@ OPTIONS: tuple[Option, ...] = (
            "A relative path is read from the config file's folder."),
     Option("fullscreen", bool, True, "Run full-screen (true) or in a window (false)."),
     Option("language", str, "en", "Language the kiosk starts in and returns to at every reset."),
+    Option("idle_timeout", int, 90, "Seconds without a touch before the kiosk asks "
+           "\"Are you still there?\".", 1, 86400),
+    Option("end_timeout", int, 45, "The same, on the self-check result and the call panel.",
+           1, 86400),
+    Option("idle_countdown", int, 15, "Seconds the \"Are you still there?\" question waits "
+           "before starting over for the next patient.", 1, 600),
+    Option("hide_cursor", bool, True, "Hide the mouse pointer when full-screen (set false "
+           "for kiosks with a mouse)."),
+    Option("watch_content", bool, True, "Reload the content by itself when a file changes."),
+    Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it with "
+           "'kiosk set-pin'. Empty: no staff panel when full-screen."),
+    Option("pin_attempts", int, 5, "Wrong PINs in a row before the PIN pad locks.", 1, 100),
+    Option("pin_lockout_minutes", int, 5, "How long the PIN pad stays locked.", 1, 1440),
     Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home screen and "
            "the call panel."),
     Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call panel. Empty: none."),
@@ -78,7 +93,12 @@ class Config:
     language: str
     clinic: Clinic
     source: Path | None = None
-    values: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=lambda: {o.key: o.default
+                                                               for o in OPTIONS})
+
+    def __getitem__(self, key: str) -> Any:
+        """Any declared option by its key, e.g. ``config["idle_timeout"]``."""
+        return self.values[key]
 
 
 def bundled_content() -> Path:
@@ -131,6 +151,11 @@ def _check(key: str, value: Any) -> str | None:
         bad = [k for k, v in value.items() if not isinstance(v, str)]
         if bad:
             return f"'{key}.{bad[0]}' must be text in quotes"
+    if ok and isinstance(value, int) and not isinstance(value, bool):
+        if option.low is not None and value < option.low:
+            return f"'{key}' must be at least {option.low}, not {value}"
+        if option.high is not None and value > option.high:
+            return f"'{key}' must be at most {option.high}, not {value}"
     if ok:
         return None
     want = " or ".join(_TYPE_WORDS[k] for k in kinds)
@@ -202,7 +227,29 @@ def example_config() -> str:
             value = option.default
             if isinstance(value, bool):
                 shown = "true" if value else "false"
+            elif isinstance(value, int):
+                shown = str(value)
             else:
                 shown = '"' + str(value) + '"'
             lines.append(f"{option.key.rpartition('.')[2]} = {shown}")
     return "\n".join(lines) + "\n"
+
+
+def set_value(path: Path, key: str, value: str) -> None:
+    """Write one top-level text option into a config file, keeping everything else as it is."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    line = f'{key} = "{value}"'
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(line.replace("\\", "\\\\"), text, count=1)
+    else:
+        table = re.search(r"^\s*\[", text, re.MULTILINE)
+        at = table.start() if table else len(text)
+        before = text[:at]
+        if before and not before.endswith("\n"):
+            before += "\n"
+        text = before + line + "\n" + ("\n" if table else "") + text[at:]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)

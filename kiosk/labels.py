@@ -26,6 +26,11 @@ DEFAULTS: dict[str, str] = {
     "call.hours_default": "Call during office hours.",
     "call.ask_desk": "Or ask the front desk. We are glad to help.",
     "call.done": "Back to start",
+    "attract.line": "Touch the screen to learn more",
+    "attract.touch": "Touch anywhere to start",
+    "idle.heading": "Are you still there?",
+    "idle.countdown": "The screen will start over for the next person in {seconds} seconds.",
+    "idle.stay": "I'm still here",
     "resting.heading": "This screen is resting",
     "resting.message": "Please ask the front desk for help.",
 }

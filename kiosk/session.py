@@ -13,6 +13,7 @@ from kiosk.selfcheck import Outcome, SelfCheck
 
 
 class Screen(Enum):
+    ATTRACT = "attract"  # what a passer-by sees; a touch starts at home
     HOME = "home"
     TOPIC = "topic"
     CHECK = "check"
@@ -28,16 +29,18 @@ class View:
 
 
 HOME = View(Screen.HOME)
+ATTRACT = View(Screen.ATTRACT)
 
 
 class Session:
     """Navigation history and self-check answers for one patient."""
 
-    def __init__(self, content: Content, language: str | None = None) -> None:
+    def __init__(self, content: Content, language: str | None = None,
+                 start: View = HOME) -> None:
         self.content = content
         self.language_code = language if language in content.languages else \
             content.default_language
-        self.history: list[View] = [HOME]
+        self.history: list[View] = [start]
         self.answers: list[int | None] = []
 
     # -- what is on screen -------------------------------------------------
@@ -119,3 +122,20 @@ class Session:
     def set_language(self, code: str) -> None:
         if code in self.content.languages:
             self.language_code = code
+
+
+def idle_seconds(screen: Screen, idle_timeout: int, end_timeout: int) -> int | None:
+    """How long a screen may sit untouched before the kiosk asks "Are you still there?".
+
+    None: never (the attract screen is already where an idle kiosk goes).
+    """
+    if screen is Screen.ATTRACT:
+        return None
+    if screen in (Screen.RESULT, Screen.CALL):
+        return min(end_timeout, idle_timeout)
+    return idle_timeout
+
+
+def asks_before_reset(screen: Screen) -> bool:
+    """The home screen holds nothing of a patient's, so it goes to attract without asking."""
+    return screen is not Screen.HOME

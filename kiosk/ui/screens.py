@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QHideEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -35,6 +36,7 @@ class Controller(Protocol):
     def answer(self, choice: int) -> None: ...
     def open_call(self) -> None: ...
     def go_home(self) -> None: ...
+    def wake(self) -> None: ...
     def rendered(self, topic_id: str) -> Page: ...
 
 
@@ -87,6 +89,10 @@ class Screen(QWidget):
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         raise NotImplementedError
+
+    def forget(self) -> None:
+        """Drop everything this screen showed of the last patient's visit."""
+        self.swap(QWidget())
 
     def swap(self, body: QWidget) -> None:
         """Show a newly built body at once (not on a later event) and drop the old one."""
@@ -171,6 +177,10 @@ class HomeScreen(Screen):
             old.deleteLater()
         self.area.setWidget(body)
 
+    def forget(self) -> None:
+        """The menu holds nothing of a patient's; only its scroll position goes."""
+        self.area.verticalScrollBar().setValue(0)
+
 
 class TopicScreen(Screen):
     """One topic page: its title, the rendered page, and what to do next at the end."""
@@ -233,6 +243,12 @@ class TopicScreen(Screen):
         if topic.id != self.topic_id:
             self.area.verticalScrollBar().setValue(0)
         self.topic_id = topic.id
+
+    def forget(self) -> None:
+        self.page.clear()
+        self.title.clear()
+        self.topic_id = None
+        self.area.verticalScrollBar().setValue(0)
 
 
 class CheckScreen(Screen):
@@ -340,6 +356,78 @@ class CallScreen(Screen):
         col.addLayout(row)
         col.addStretch(2)
         self.swap(body)
+
+
+class AttractScreen(Screen):
+    """What a passer-by sees: the clinic, an invitation, a slowly changing topic highlight.
+
+    One 8-second timer runs only while it is on screen; a touch anywhere starts at home.
+    """
+
+    INTERVAL_MS = 8000
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__(controller)
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.next_highlight)
+        self.highlights: list[tuple[str, str]] = []
+        self.index = 0
+        self.highlight_title = label("", "Heading")
+        self.highlight_text = label("")
+
+    def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
+        m = look.metrics
+        body, col = self.column(look)
+        col.addStretch(2)
+        name = label(clinic.name, "Title")
+        line = label(session.label("attract.line"), "Heading")
+        for lab in (name, line):
+            lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        col.addWidget(name)
+        col.addWidget(line)
+        col.addSpacing(m.gap * 2)
+        box = QFrame()
+        box.setObjectName("Note")
+        inner = QVBoxLayout(box)
+        pad = m.gap * 2
+        inner.setContentsMargins(pad, pad, pad, pad)
+        self.highlight_title = label("", "Heading")
+        self.highlight_text = label("")
+        inner.addWidget(self.highlight_title)
+        inner.addWidget(self.highlight_text)
+        col.addWidget(box)
+        col.addSpacing(m.gap * 2)
+        touch = label(session.label("attract.touch"), "Muted")
+        touch.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        col.addWidget(touch)
+        col.addStretch(3)
+        self.highlights = [(t.title, t.summary) for t in session.language.topics]
+        self.index = 0
+        self._show_highlight()
+        self.swap(body)
+        self.timer.start()
+
+    def next_highlight(self) -> None:
+        if self.highlights:
+            self.index = (self.index + 1) % len(self.highlights)
+            self._show_highlight()
+
+    def _show_highlight(self) -> None:
+        if self.highlights:
+            title, summary = self.highlights[self.index]
+            self.highlight_title.setText(title)
+            self.highlight_text.setText(summary)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        self.timer.stop()  # nothing ticks while the attract screen is not showing
+        super().hideEvent(event)
+
+    def forget(self) -> None:
+        self.timer.stop()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        self.controller.wake()
 
 
 class RestingScreen(QWidget):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.app import build_window
 from kiosk.config import Config
 from kiosk.content import Loaded
+from kiosk.pin import PinGuard, hash_pin
 from kiosk.selfcheck import answers_for, urgent_answers
 from kiosk.ui.window import KioskWindow
 
@@ -43,6 +44,25 @@ def walk(window: KioskWindow) -> Iterator[str]:
         session.set_language(code)
         window.refresh()
         yield f"{prefix}home"
+        window.reset()
+        session = window.session
+        assert session is not None
+        session.set_language(code)
+        window.refresh()
+        yield f"{prefix}attract"
+        window.wake()
+        window.open_topic(session.language.topics[0].id)
+        window.still_there.ask(int(window.config["idle_countdown"]), session.label)
+        yield f"{prefix}still-there"
+        window.still_there.dismiss()
+        if code == content.default_language:
+            window.go_home()
+            window.pin_pad.ask(PinGuard(hash_pin("0000", iterations=1)))
+            yield "staff-pin"
+            window.pin_pad.cancel()
+            window.open_staff_panel()
+            yield "staff-panel"
+            window.staff_panel.hide()
         for topic in session.language.topics:
             window.go_home()
             window.open_topic(topic.id)
@@ -80,7 +100,9 @@ def take_shots(config: Config, outdir: Path, size: tuple[int, int]) -> list[Path
     """Render every screen at ``size`` into ``outdir``; returns the files written."""
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    windows = [build_window(replace(config, fullscreen=False))]
+    config = replace(config, fullscreen=False,
+                     values={**config.values, "watch_content": False})
+    windows = [build_window(config)]
     windows.append(KioskWindow(config, Loaded(None, [])))  # the resting screen
     for window in windows:
         window.resize(*size)

@@ -1,27 +1,38 @@
-"""The kiosk's one window: a top bar with Back and Home, and the screen for the session's view."""
+"""The kiosk's one window: a top bar with Back and Home, the screen for the session's view,
+and what makes it a kiosk: lockdown, idle reset, staff access and live content."""
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk import __version__
 from kiosk.config import Config
 from kiosk.content import Content, Loaded
+from kiosk.logsetup import log_dir
+from kiosk.pin import PinGuard, is_valid_hash
 from kiosk.render import Page, render_topic
-from kiosk.session import Screen, Session
+from kiosk.session import ATTRACT, HOME, Screen, Session, asks_before_reset, idle_seconds
 from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui import screens
+from kiosk.ui.idle import IdleWatcher
+from kiosk.ui.overlays import PinPad, StaffPanel, StillThere
 from kiosk.ui.style import FONT_FAMILIES, stylesheet
 from kiosk.ui.widgets import button, label
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
+
+STAFF_TAPS = 5  # taps in the top-left corner ...
+STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
+STAFF_EXIT_CODE = 3  # the process's exit status after "Exit the kiosk"
 
 
 def guarded(method: F) -> F:
@@ -40,13 +51,47 @@ def guarded(method: F) -> F:
 
 
 class _Lockdown(QObject):
-    """Swallows what a kiosk must never show: context menus, drags, drops."""
+    """Application-wide: no context menus, no drag and drop, no keyboard at all."""
 
-    BLOCKED = {QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.Drop,
-               QEvent.Type.DragMove}
+    BLOCKED = {
+        QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
+        QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+        QEvent.Type.Shortcut,
+    }
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         return event.type() in self.BLOCKED
+
+
+class _CornerTaps(QObject):
+    """Counts taps in the window's top-left corner for the hidden staff gesture."""
+
+    def __init__(self, window: KioskWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.taps: list[float] = []
+        self.last_stamp = -1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(event, QMouseEvent):
+            return False
+        if event.timestamp() == self.last_stamp:  # the same press, seen by another widget
+            return False
+        self.last_stamp = event.timestamp()
+        w = self.window_
+        if not w.isVisible():
+            return False
+        pos = w.mapFromGlobal(event.globalPosition().toPoint())
+        size = w.metrics.button
+        if not QRect(0, 0, size, size).contains(pos):
+            self.taps.clear()
+            return False
+        now = time.monotonic()
+        self.taps = [t for t in self.taps if now - t <= STAFF_WINDOW_S] + [now]
+        if len(self.taps) >= STAFF_TAPS:
+            self.taps.clear()
+            w.staff_gesture()
+        return False
 
 
 class KioskWindow(QWidget):
@@ -60,16 +105,23 @@ class KioskWindow(QWidget):
         self.setAcceptDrops(False)
         self.config = config
         self.loaded = loaded
+        self.problems = [str(p) for p in loaded.problems]
+        self.pending: Loaded | None = None
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(1280, 720)
         self._pages: dict[tuple[str, str], Page] = {}
         self.content: Content | None = loaded.content
         self.session: Session | None = None
-        self._lockdown = _Lockdown(self)
+        self._allow_close = False
+        self.exit_code = 0
         app = QApplication.instance()
+        self._lockdown = _Lockdown(self)
+        self._corner = _CornerTaps(self)
         if app is not None:
-            # Application-wide, so no child widget can show a menu; removed with the window.
+            # Application-wide, so no child widget sees a key or shows a menu.
+            # Both filters are removed with the window.
             app.installEventFilter(self._lockdown)
+            app.installEventFilter(self._corner)
         f = self.font()
         f.setFamilies(FONT_FAMILIES)
         self.setFont(f)
@@ -81,6 +133,10 @@ class KioskWindow(QWidget):
         self.home_button = button("Home")
         self.back_button.clicked.connect(self.go_back)
         self.home_button.clicked.connect(self.go_home)
+        for b in (self.back_button, self.home_button):
+            policy = b.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)  # the bar never jumps
+            b.setSizePolicy(policy)
         self.bar_title = label(config.clinic.name, "BarTitle", wrap=False)
         self.bar_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar = QHBoxLayout(self.bar)
@@ -89,6 +145,7 @@ class KioskWindow(QWidget):
         bar.addWidget(self.home_button)
 
         self.stack = QStackedWidget()
+        self.attract_screen = screens.AttractScreen(self)
         self.home_screen = screens.HomeScreen(self)
         self.topic_screen = screens.TopicScreen(self)
         self.check_screen = screens.CheckScreen(self)
@@ -96,6 +153,7 @@ class KioskWindow(QWidget):
         self.call_screen = screens.CallScreen(self)
         self.resting_screen = screens.RestingScreen()
         self.screens: dict[Screen, screens.Screen] = {
+            Screen.ATTRACT: self.attract_screen,
             Screen.HOME: self.home_screen,
             Screen.TOPIC: self.topic_screen,
             Screen.CHECK: self.check_screen,
@@ -110,14 +168,54 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
-        self.apply_look(force=True)
-        self.reset()
 
-    # -- state ---------------------------------------------------------------
-    def reset(self) -> None:
-        """Start a new patient's session: the old one, with its answers, is dropped whole."""
-        self.session = Session(self.content, self.config.language) if self.content else None
+        self.still_there = StillThere(self)
+        self.still_there.expired.connect(self.reset)
+        self.still_there.stay.connect(self._arm_idle)
+        self.pin_pad = PinPad(self)
+        self.pin_pad.accepted.connect(self.open_staff_panel)
+        self.staff_panel = StaffPanel(self)
+        self.staff_panel.reload_requested.connect(self.reload_content)
+        self.staff_panel.exit_requested.connect(self.staff_exit)
+        pin_hash = str(config["staff_pin_hash"])
+        if pin_hash and not is_valid_hash(pin_hash):
+            log.error("staff_pin_hash in the config is not a hash written by 'kiosk set-pin'; "
+                      "the staff panel is off")
+            pin_hash = ""
+        self.pin_guard = PinGuard(pin_hash, int(config["pin_attempts"]),
+                                  60.0 * int(config["pin_lockout_minutes"])) if pin_hash else None
+        self.idle = IdleWatcher(self)
+        self.idle.idle.connect(self.on_idle)
+        self.watcher: Any = None
+
+        self.apply_look(force=True)
+        self.start_session(Screen.HOME)
+
+    # -- sessions ------------------------------------------------------------
+    def start_session(self, screen: Screen) -> None:
+        """A new patient's session; the old one, with its answers, is dropped whole."""
+        self.apply_pending()
+        self.clear_screens()
+        if self.content is None:
+            self.session = None
+        else:
+            start = ATTRACT if screen is Screen.ATTRACT else HOME
+            self.session = Session(self.content, self.config.language, start)
         self.refresh()
+
+    @guarded
+    def reset(self) -> None:
+        """The session ends (idle, or asked for): back to the attract screen, nothing kept."""
+        self.still_there.dismiss()
+        self.pin_pad.cancel()
+        self.staff_panel.hide()
+        self.start_session(Screen.ATTRACT)
+        log.info("session reset")
+
+    def clear_screens(self) -> None:
+        """Drop every widget that showed something of the last patient's visit."""
+        for screen in self.screens.values():
+            screen.forget()
 
     def recover(self) -> None:
         try:
@@ -150,25 +248,52 @@ class KioskWindow(QWidget):
         if session is None:
             self.bar.hide()
             self.stack.setCurrentWidget(self.resting_screen)
+            self.idle.arm(None)
             return
-        self.bar.show()
         view = session.view
+        if view.screen in (Screen.HOME, Screen.ATTRACT) and self.pending is not None:
+            self.apply_pending()
+            session = self.session
+            assert session is not None
         screen = self.screens[view.screen]
         look = screens.Look(self.theme, self.metrics)
         screen.show_state(session, self.config.clinic, look)
         self.stack.setCurrentWidget(screen)
+        self.bar.setVisible(view.screen is not Screen.ATTRACT)
         at_home = view.screen is Screen.HOME
         for b, key in ((self.back_button, "nav.back"), (self.home_button, "nav.home")):
             text = session.label(key)
             b.setText(text)
             b.setAccessibleName(text)
-            # Keep the space so the bar never jumps; just hide the buttons at home.
-            policy = b.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)
-            b.setSizePolicy(policy)
             b.setVisible(not at_home)
+        self._arm_idle()
+
+    # -- idle ------------------------------------------------------------------
+    def _arm_idle(self) -> None:
+        screen = self.session.view.screen if self.session else None
+        seconds = None if screen is None else idle_seconds(
+            screen, int(self.config["idle_timeout"]), int(self.config["end_timeout"]))
+        self.idle.arm(seconds)
+
+    @guarded
+    def on_idle(self) -> None:
+        if self.session is None or self.pin_pad.isVisible() or self.staff_panel.isVisible():
+            self._arm_idle()
+            return
+        if asks_before_reset(self.session.view.screen):
+            self.idle.arm(None)
+            self.still_there.style_for(self.theme, self.metrics)
+            self.still_there.ask(int(self.config["idle_countdown"]), self.session.label)
+        else:
+            self.reset()
 
     # -- taps (the screens' Controller) ---------------------------------------
+    @guarded
+    def wake(self) -> None:
+        if self.session is not None:
+            self.session.home()
+            self.refresh()
+
     @guarded
     def open_topic(self, topic_id: str) -> None:
         if self.session and self.session.open_topic(topic_id):
@@ -203,6 +328,94 @@ class KioskWindow(QWidget):
             self.session.home()
             self.refresh()
 
+    # -- staff ---------------------------------------------------------------------
+    def staff_gesture(self) -> None:
+        """Five taps in the corner: the PIN pad, or (windowed, no PIN) the panel itself."""
+        if self.pin_guard is not None:
+            self.pin_pad.style_for(self.theme, self.metrics)
+            self.pin_pad.ask(self.pin_guard)
+        elif not self.config.fullscreen:
+            self.open_staff_panel()
+
+    def open_staff_panel(self) -> None:
+        content = self.content
+        if content is None:
+            status = "No usable content: the resting screen is showing."
+        else:
+            topics = sum(len(lang.topics) for lang in content.languages.values())
+            status = (f"{topics} topics in {len(content.languages)} language(s) "
+                      f"({', '.join(content.codes)}) from {content.root}")
+        errors = [p for p in self.problems if ": warning: " not in p]
+        if errors and self.content is not None:
+            status += f"\n{len(errors)} error(s) in the files; the last good content is showing."
+        about = f"Version {__version__}. Log: {log_dir()}"
+        self.staff_panel.style_for(self.theme, self.metrics)
+        self.staff_panel.show_status(status, self.problems, about)
+        self.staff_panel.open()
+
+    def reload_content(self) -> None:
+        from kiosk.content import load_content
+
+        self.on_content_loaded(load_content(self.config.content_dir, self.config.language))
+        if self.staff_panel.isVisible():
+            self.open_staff_panel()
+
+    def staff_exit(self) -> None:
+        log.info("staff exit")
+        self.exit_code = STAFF_EXIT_CODE
+        self.allow_close()
+        self.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.exit(STAFF_EXIT_CODE)
+
+    def allow_close(self) -> None:
+        self._allow_close = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        """A kiosk does not close on Alt+F4 or a window manager's request: staff exit only."""
+        if self._allow_close:
+            event.accept()
+        else:
+            log.info("a request to close the window was refused")
+            event.ignore()
+
+    # -- live content -----------------------------------------------------------------
+    def watch_content(self) -> None:
+        from kiosk.ui.live import ContentWatcher
+
+        self.watcher = ContentWatcher(self.config.content_dir, self.config.language, self)
+        self.watcher.loaded.connect(self.on_content_loaded)
+
+    @guarded
+    def on_content_loaded(self, loaded: Loaded) -> None:
+        self.problems = [str(p) for p in loaded.problems]
+        if loaded.content is None or loaded.errors:
+            for problem in loaded.errors or loaded.problems:
+                log.error("content reload: %s", problem)
+            log.error("content reload had errors; the last good content stays on screen")
+            return
+        for problem in loaded.problems:
+            log.warning("content reload: %s", problem)
+        self.pending = loaded
+        log.info("new content is ready")
+        if self.session is None:
+            self.start_session(Screen.HOME)
+        elif self.session.view.screen in (Screen.HOME, Screen.ATTRACT):
+            self.refresh()
+
+    def apply_pending(self) -> None:
+        if self.pending is None:
+            return
+        loaded, self.pending = self.pending, None
+        self.loaded = loaded
+        self.content = loaded.content
+        self._pages.clear()
+        if self.session is not None and self.content is not None:
+            view = self.session.view
+            self.session = Session(self.content, self.session.language_code, view)
+        log.info("showing the new content")
+
     # -- look ------------------------------------------------------------------
     def apply_look(self, force: bool = False) -> None:
         metrics = Metrics.for_size(max(1, self.width()), max(1, self.height()))
@@ -215,6 +428,8 @@ class KioskWindow(QWidget):
         bar.setContentsMargins(metrics.margin // 2 + 4, metrics.gap // 2 + 2,
                                metrics.margin // 2 + 4, metrics.gap // 2 + 2)
         bar.setSpacing(metrics.gap)
+        for overlay in (self.still_there, self.pin_pad, self.staff_panel):
+            overlay.style_for(self.theme, metrics)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)

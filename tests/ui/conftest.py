@@ -53,7 +53,7 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
         if content is not None:
             config = replace(config, content_dir=content)
         window = build_window(config)
-        qtbot.addWidget(window)
+        qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)

@@ -1,0 +1,104 @@
+"""Live content: watch the content folder, reload in the background, report what loaded.
+
+The window decides when to show new content (never under a patient who is reading) and
+keeps the last good content when a reload has errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+from kiosk.content import Loaded, load_content
+
+log = logging.getLogger(__name__)
+
+DEBOUNCE_MS = 700  # an editor's save is often several writes; wait for them to settle
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file under ``root`` (empty if it is gone)."""
+    out: dict[str, tuple[int, int]] = {}
+    try:
+        for path in root.rglob("*"):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out[str(path)] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    return out
+
+
+class ContentWatcher(QObject):
+    """Emits ``loaded`` with each completed reload of a settled content folder."""
+
+    loaded = Signal(object)
+    _done = Signal(object, bool)
+
+    def __init__(self, root: Path, language: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.root = Path(root)
+        self.language = language
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(self.schedule)
+        self.watcher.fileChanged.connect(self.schedule)
+        self.debounce = QTimer(self)
+        self.debounce.setSingleShot(True)
+        self.debounce.setInterval(DEBOUNCE_MS)
+        self.debounce.timeout.connect(self.reload_now)
+        self._done.connect(self._finished)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="content-load")
+        self._busy = False
+        self._again = False
+        self.destroyed.connect(lambda *_: self._pool.shutdown(wait=False))
+        self.watch()
+
+    def watch(self) -> None:
+        """(Re)watch the folder, every subfolder and file; while it is gone, its parent."""
+        old = self.watcher.files() + self.watcher.directories()
+        if old:
+            self.watcher.removePaths(old)
+        paths: list[str] = []
+        if self.root.is_dir():
+            paths.append(str(self.root))
+            paths += [str(p) for p in self.root.rglob("*") if not p.name.startswith(".")]
+        elif self.root.parent.is_dir():
+            paths.append(str(self.root.parent))  # to see the folder come back
+        if paths:
+            self.watcher.addPaths(paths)
+
+    def schedule(self, *_changed: str) -> None:
+        self.debounce.start()
+
+    def reload_now(self) -> None:
+        if self._busy:
+            self._again = True
+            return
+        self._busy = True
+        self._pool.submit(self._load)
+
+    def _load(self) -> None:  # runs on the worker thread
+        try:
+            before = snapshot(self.root)
+            loaded = load_content(self.root, self.language)
+            settled = snapshot(self.root) == before
+        except Exception:  # never let a reload take anything down
+            log.exception("reloading the content failed")
+            loaded, settled = None, True
+        self._done.emit(loaded, settled)
+
+    def _finished(self, loaded: Loaded | None, settled: bool) -> None:
+        self._busy = False
+        self.watch()
+        if self._again or not settled:
+            # Files changed while we read them (an editor still saving): read again later.
+            self._again = False
+            self.schedule()
+            return
+        if loaded is not None:
+            self.loaded.emit(loaded)

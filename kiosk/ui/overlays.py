@@ -1,0 +1,245 @@
+"""Panels that sit over the screens: "Are you still there?", the staff PIN pad, the staff panel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk import labels
+from kiosk.pin import PinGuard, Verdict
+from kiosk.theme import Metrics, Theme
+from kiosk.ui.widgets import button, label
+
+
+class Overlay(QWidget):
+    """Covers the whole window with a dimmed backdrop and a centred card."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("Overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, False)
+        self.card = QFrame(self)
+        self.card.setObjectName("Note")
+        self.card_layout = QVBoxLayout(self.card)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignCenter)
+        self.widest = 720  # the card's widest, in px
+        self.metrics = Metrics.for_size(800, 480)
+        parent.installEventFilter(self)
+        self.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def open(self) -> None:
+        parent = self.parentWidget()
+        assert parent is not None
+        self.setGeometry(parent.rect())
+        self.raise_()
+        self.show()
+
+    def style_for(self, theme: Theme, m: Metrics) -> None:
+        self.metrics = m
+        pad = m.gap * 2
+        self.card_layout.setContentsMargins(pad, pad, pad, pad)
+        self.card_layout.setSpacing(m.gap)
+        self.card.setFixedWidth(max(300, min(self.widest, m.width - 2 * m.margin)))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(0, 0, 0, 140))
+        p.end()
+
+
+class StillThere(Overlay):
+    """Asked after a while without a touch; counts down, then the session starts over."""
+
+    stay = Signal()
+    expired = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.heading = label("", "Title")
+        self.countdown = label("")
+        self.stay_button = button("", primary=True)
+        self.stay_button.clicked.connect(self._stay)
+        self.card_layout.addWidget(self.heading)
+        self.card_layout.addWidget(self.countdown)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.stay_button)
+        self.card_layout.addLayout(row)
+        self.tick = QTimer(self)
+        self.tick.setInterval(1000)
+        self.tick.timeout.connect(self._tick)
+        self.remaining = 0
+        self.template = labels.DEFAULTS["idle.countdown"]
+
+    def ask(self, seconds: int, words: Callable[[str], str]) -> None:
+        self.heading.setText(words("idle.heading"))
+        self.template = words("idle.countdown")
+        text = words("idle.stay")
+        self.stay_button.setText(text)
+        self.stay_button.setAccessibleName(text)
+        self.remaining = seconds
+        self._show_count()
+        self.tick.start()
+        self.open()
+
+    def dismiss(self) -> None:
+        self.tick.stop()
+        self.hide()
+
+    def _show_count(self) -> None:
+        self.countdown.setText(labels.fill(self.template, seconds=self.remaining))
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+        if self.remaining <= 0:
+            self.dismiss()
+            self.expired.emit()
+        else:
+            self._show_count()
+
+    def _stay(self) -> None:
+        self.dismiss()
+        self.stay.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        """A touch anywhere means someone is there."""
+        self._stay()
+
+
+class PinPad(Overlay):
+    """Ten digits, Clear, OK and Cancel. Staff only; it never says what the PIN is."""
+
+    accepted = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.guard: PinGuard | None = None
+        self.entered = ""
+        self.heading = label("Staff PIN", "Heading")
+        self.dots = label("", "Title", wrap=False)
+        self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message = label("", "Muted")
+        self.card_layout.addWidget(self.heading)
+        self.card_layout.addWidget(self.dots)
+        self.card_layout.addWidget(self.message)
+        self.grid = QGridLayout()
+        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]
+        self.keys: dict[str, QWidget] = {}
+        for i, key in enumerate(keys):
+            b = button(key, primary=key == "OK")
+            b.clicked.connect(lambda _=False, k=key: self.press(k))
+            self.grid.addWidget(b, i // 3, i % 3)
+            self.keys[key] = b
+        self.card_layout.addLayout(self.grid)
+        cancel = button("Cancel")
+        cancel.clicked.connect(self.cancel)
+        self.card_layout.addWidget(cancel)
+        self.lock_timer = QTimer(self)
+        self.lock_timer.setInterval(1000)
+        self.lock_timer.timeout.connect(self._update_lock)
+
+    def style_for(self, theme: Theme, m: Metrics) -> None:
+        self.widest = 560
+        super().style_for(theme, m)
+        self.grid.setSpacing(m.gap)
+
+    def ask(self, guard: PinGuard) -> None:
+        self.guard = guard
+        self.entered = ""
+        self._refresh("")
+        self._update_lock()
+        self.open()
+
+    def press(self, key: str) -> None:
+        if self.guard is None or self.guard.locked_for() > 0:
+            return
+        if key == "Clear":
+            self.entered = ""
+        elif key == "OK":
+            verdict = self.guard.check(self.entered)
+            self.entered = ""
+            if verdict is Verdict.OK:
+                self.cancel()
+                self.accepted.emit()
+                return
+            if verdict is Verdict.WRONG:
+                left = self.guard.attempts - self.guard.misses
+                self._refresh(f"Wrong PIN. {left} more tries before the pad locks.")
+                return
+            self._update_lock()
+            return
+        elif len(self.entered) < 12:
+            self.entered += key
+        self._refresh(self.message.text())
+
+    def _refresh(self, message: str) -> None:
+        self.dots.setText("●" * len(self.entered) if self.entered else "–")
+        self.message.setText(message or "Enter the staff PIN, then OK.")
+
+    def _update_lock(self) -> None:
+        left = self.guard.locked_for() if self.guard else 0
+        locked = left > 0
+        for b in self.keys.values():
+            b.setEnabled(not locked)
+        if locked:
+            minutes, seconds = divmod(int(left + 0.999), 60)
+            self.message.setText(f"Too many wrong PINs. Locked for {minutes}:{seconds:02d}.")
+            if not self.lock_timer.isActive():
+                self.lock_timer.start()
+        else:
+            self.lock_timer.stop()
+            if self.message.text().startswith("Too many"):
+                self._refresh("")
+
+    def cancel(self) -> None:
+        self.entered = ""
+        self.lock_timer.stop()
+        self.hide()
+
+
+class StaffPanel(Overlay):
+    """Content status and errors, reload, version and log location, and the staff exit."""
+
+    reload_requested = Signal()
+    exit_requested = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.widest = 1100
+        self.heading = label("Staff panel", "Title")
+        self.status = label("")
+        self.problems = QLabel()
+        self.problems.setTextFormat(Qt.TextFormat.PlainText)
+        self.problems.setWordWrap(True)
+        self.problems.setObjectName("Muted")
+        self.about = label("", "Muted")
+        for w in (self.heading, self.status, self.problems, self.about):
+            self.card_layout.addWidget(w)
+        row = QHBoxLayout()
+        self.reload_button = button("Reload content now")
+        self.reload_button.clicked.connect(self.reload_requested.emit)
+        self.exit_button = button("Exit the kiosk")
+        self.exit_button.clicked.connect(self.exit_requested.emit)
+        self.close_button = button("Close", primary=True)
+        self.close_button.clicked.connect(self.hide)
+        row.addWidget(self.reload_button)
+        row.addWidget(self.exit_button)
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        self.card_layout.addLayout(row)
+
+    def show_status(self, status: str, problems: list[str], about: str) -> None:
+        self.status.setText(status)
+        shown = problems[:8]
+        more = f"\n… and {len(problems) - 8} more (see the log)" if len(problems) > 8 else ""
+        self.problems.setText("\n".join(shown) + more if problems else "No problems found.")
+        self.about.setText(about)
