@@ -7,7 +7,9 @@ Build the config once in ``main()`` and pass it down; nothing here runs at impor
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,7 +110,7 @@ def bundled_content() -> Path:
 
 def default_config_path() -> Path:
     """Where the config is looked for when none is named: the platform's config folder."""
-    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILE
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILE
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -252,4 +254,14 @@ def set_value(path: Path, key: str, value: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
+    if path.exists():  # keep the file's owner and mode (it may be root:kiosk 0640)
+        st = path.stat()
+        os.chmod(tmp, stat.S_IMODE(st.st_mode))
+        if hasattr(os, "chown"):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except PermissionError:
+                pass
+    else:
+        os.chmod(tmp, 0o640)  # it holds the PIN's hash: not for everyone to read
     tmp.replace(path)

@@ -20,7 +20,7 @@ LOG_FILE = "kiosk.log"
 
 
 def log_dir() -> Path:
-    return platformdirs.user_log_path(APP_NAME)
+    return platformdirs.user_log_path(APP_NAME, appauthor=False)
 
 
 def setup_logging(level: int = logging.INFO, to_file: bool = True) -> Path | None:
@@ -29,6 +29,7 @@ def setup_logging(level: int = logging.INFO, to_file: bool = True) -> Path | Non
     root.setLevel(level)
     for handler in list(root.handlers):
         root.removeHandler(handler)
+        handler.close()
     under_systemd = "JOURNAL_STREAM" in os.environ or "INVOCATION_ID" in os.environ
     stream = logging.StreamHandler(sys.stderr)
     # The journal stamps each line itself.

@@ -258,6 +258,10 @@ class CheckScreen(Screen):
         super().__init__(controller)
         self.answers: list[BigButton] = []
 
+    def forget(self) -> None:
+        self.answers = []
+        super().forget()
+
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         check = session.selfcheck
         if check is None:

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThread
 from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 STAFF_TAPS = 5  # taps in the top-left corner ...
 STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
-STAFF_EXIT_CODE = 3  # the process's exit status after "Exit the kiosk"
+STAFF_EXIT_CODE = 0  # "Exit the kiosk" is a normal exit: deploy/x11 does not restart it
 
 
 def guarded(method: F) -> F:
@@ -366,7 +366,9 @@ class KioskWindow(QWidget):
         self.allow_close()
         self.close()
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and QThread.currentThread().loopLevel() > 0:
+            # Only a running event loop can be left; exit() with none running would make
+            # every later event loop in this process return at once.
             app.exit(STAFF_EXIT_CODE)
 
     def allow_close(self) -> None:

@@ -1,0 +1,250 @@
+"""Kiosk-grade operation: idle reset, lockdown, staff access, live content, never dying."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import bundled_content, load_config
+from kiosk.pin import hash_pin
+from kiosk.session import Screen
+from kiosk.ui.window import KioskWindow
+from tests.conftest import topic_text
+from tests.ui.conftest import find_button, tap
+
+
+def configured(**values: Any) -> Any:
+    config = load_config()
+    return replace(config, values={**config.values, **values})
+
+
+def texts(window: KioskWindow) -> str:
+    return "\n".join(lab.text() for lab in window.findChildren(QLabel))
+
+
+def test_idle_mid_self_check_resets_to_attract_with_nothing_kept(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    window = open_window(configured(idle_timeout=1, idle_countdown=1, watch_content=False))
+    tap(qtbot, window, "How migraines and back pain are linked")
+    tap(qtbot, window, "Take the self-check")
+    tap(qtbot, window, "Yes")
+    tap(qtbot, window, "Yes")
+    question = window.session.selfcheck.questions[2].text
+    assert question in texts(window)
+    qtbot.waitUntil(window.still_there.isVisible, timeout=3000)
+    assert "Are you still there?" in window.still_there.heading.text()
+    qtbot.waitUntil(lambda: window.current_screen is window.attract_screen, timeout=4000)
+    # Nothing of the last session is left: not in the model, not in any widget.
+    assert window.session.answers == [] and window.session.view.screen is Screen.ATTRACT
+    assert len(window.session.history) == 1
+    all_text = texts(window)
+    assert question not in all_text
+    assert window.topic_screen.page.toPlainText() == ""
+    assert window.topic_screen.topic_id is None
+    assert window.check_screen.answers == [] or all(
+        b.parent() is None or not b.isVisible() for b in window.check_screen.answers)
+    # A touch anywhere starts again at home.
+    qtbot.mouseClick(window.attract_screen, Qt.MouseButton.LeftButton)
+    assert window.current_screen is window.home_screen
+
+
+def test_im_still_here_keeps_the_patient_where_they_were(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    window = open_window(configured(idle_timeout=1, idle_countdown=30, watch_content=False))
+    tap(qtbot, window, "Spine injuries and headaches")
+    qtbot.waitUntil(window.still_there.isVisible, timeout=3000)
+    tap(qtbot, window, "I'm still here")
+    assert not window.still_there.isVisible()
+    assert window.current_screen is window.topic_screen
+    assert window.session.view.topic_id == "spine-injuries"
+
+
+def test_home_goes_to_attract_without_asking(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    window = open_window(configured(idle_timeout=1, watch_content=False))
+    qtbot.waitUntil(lambda: window.current_screen is window.attract_screen, timeout=3000)
+    assert not window.still_there.isVisible()
+    assert window.idle.seconds is None  # nothing counts down on the attract screen
+    assert window.attract_screen.timer.isActive()
+    window.wake()
+    assert not window.attract_screen.timer.isActive()  # no timer left running
+
+
+def test_stray_keys_and_close_requests_leave_the_window_up(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    window = open_window(configured(watch_content=False))
+    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+    keys = [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+            (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier),
+            (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier)]
+    for key, mods in keys:
+        for target in (window, window.topic_screen.page, window.back_button):
+            for kind in (QKeyEvent.Type.ShortcutOverride, QKeyEvent.Type.KeyPress):
+                event = QKeyEvent(kind, key, mods)
+                QApplication.sendEvent(target, event)
+    assert window.isVisible()
+    assert window.current_screen is window.topic_screen
+    assert window.close() is False
+    assert window.isVisible()
+
+
+def test_fullscreen_window_is_frameless_and_on_top(qtbot: QtBot) -> None:
+    from kiosk.app import build_window
+
+    window = build_window(configured(watch_content=False))
+    qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
+    flags = window.windowFlags()
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert flags & Qt.WindowType.WindowStaysOnTopHint
+
+
+def corner_taps(qtbot: QtBot, window: KioskWindow, count: int = 5) -> None:
+    for _ in range(count):
+        qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+
+
+def test_staff_pin_opens_panel_and_wrong_pins_lock_the_pad(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    stored = hash_pin("2580", iterations=1000)
+    window = open_window(configured(staff_pin_hash=stored, pin_attempts=5,
+                                    watch_content=False))
+    corner_taps(qtbot, window, 4)
+    assert not window.pin_pad.isVisible()
+    corner_taps(qtbot, window, 1)
+    assert window.pin_pad.isVisible()
+    for _ in range(5):
+        for digit in "1111":
+            tap(qtbot, window, digit)
+        tap(qtbot, window, "OK")
+    assert "Locked for" in window.pin_pad.message.text()
+    assert not find_button(window, "OK").isEnabled()
+    for digit in "2580":  # the right PIN does nothing while locked
+        qtbot.mouseClick(window.pin_pad.keys[digit], Qt.MouseButton.LeftButton)
+    assert not window.staff_panel.isVisible()
+    window.pin_guard.locked_until = 0  # the lock-out time has passed
+    window.pin_pad.ask(window.pin_guard)
+    for digit in "2580":
+        tap(qtbot, window, digit)
+    tap(qtbot, window, "OK")
+    assert window.staff_panel.isVisible() and not window.pin_pad.isVisible()
+    assert "12 topics in 2 language(s)" in window.staff_panel.status.text()
+    tap(qtbot, window, "Exit the kiosk")
+    qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_no_pin_and_full_screen_means_no_staff_gesture(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    window = open_window(configured(watch_content=False))
+    window.config = replace(window.config, fullscreen=True)
+    corner_taps(qtbot, window)
+    assert not window.pin_pad.isVisible() and not window.staff_panel.isVisible()
+
+
+def test_broken_file_keeps_the_old_page_and_a_fix_shows_without_restart(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    jaw = root / "en" / "jaw-and-tmj.md"
+    window = open_window(configured(), content=root)
+    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+    page_before = window.topic_screen.page.toPlainText()
+
+    jaw.write_text("---\ntitle: Half-saved\n", encoding="utf-8")  # an editor mid-save
+    qtbot.waitUntil(lambda: any("jaw-and-tmj.md" in p for p in window.problems), timeout=5000)
+    assert window.topic_screen.page.toPlainText() == page_before
+    tap(qtbot, window, "Home")
+    assert "Your jaw, TMJ, and headaches" in [t.text() for t in window.home_screen.tiles]
+    window.staff_gesture_allowed = True
+    window.open_staff_panel()
+    assert "jaw-and-tmj.md" in window.staff_panel.problems.text()
+    window.staff_panel.hide()
+
+    jaw.write_text(topic_text("Jaw pain, fixed", "A fixed summary.", 2, "Fixed page."),
+                   encoding="utf-8")
+    qtbot.waitUntil(lambda: "Jaw pain, fixed" in [t.text() for t in window.home_screen.tiles],
+                    timeout=5000)
+    assert window.problems == []
+
+
+def test_new_content_waits_until_the_reader_is_done(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    window = open_window(configured(), content=root)
+    tap(qtbot, window, "Muscle spasms, arthritis, and headaches")
+    (root / "en" / "muscle-spasms.md").write_text(
+        topic_text("Spasms, renamed", "s", 3, "New words."), encoding="utf-8")
+    qtbot.waitUntil(lambda: window.pending is not None, timeout=5000)
+    assert window.topic_screen.title.text() == "Muscle spasms, arthritis, and headaches"
+    tap(qtbot, window, "Home")
+    assert "Spasms, renamed" in [t.text() for t in window.home_screen.tiles]
+
+
+def test_deleted_content_folder_keeps_the_last_good_content(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    window = open_window(configured(), content=root)
+    shutil.rmtree(root)
+    qtbot.waitUntil(lambda: any("does not exist" in p for p in window.problems), timeout=5000)
+    assert len(window.home_screen.tiles) == 6
+    tap(qtbot, window, "Spinal fluid leaks and headaches")  # still readable, from memory
+    assert "spinal tap" in window.topic_screen.page.toPlainText()
+
+
+def test_an_exception_in_a_tap_handler_leaves_the_kiosk_at_home(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow],
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    window = open_window(configured(watch_content=False))
+    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+
+    def boom(*_args: object) -> bool:
+        raise RuntimeError("a bug in a handler")
+
+    monkeypatch.setattr(window.session, "start_check", boom)
+    tap(qtbot, window, "Take the self-check")
+    assert window.isVisible()
+    assert window.current_screen is window.home_screen
+    assert "a bug in a handler" in caplog.text
+    tap(qtbot, window, "Spine injuries and headaches")  # and it still works
+    assert window.current_screen is window.topic_screen
+
+
+def test_nothing_a_patient_does_reaches_the_disk(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    import os
+
+    from kiosk.logsetup import setup_logging
+
+    log_path = setup_logging()
+    try:
+        window = open_window(configured(watch_content=False))
+        tap(qtbot, window, "Spinal fluid leaks and headaches")
+        tap(qtbot, window, "Take the self-check")
+        for _ in range(5):
+            tap(qtbot, window, "Yes")
+        tap(qtbot, window, "New weakness or numbness")
+        window.reset()
+    finally:
+        setup_logging(to_file=False)
+    written = [Path(d, f) for base in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
+                                       "XDG_STATE_HOME")
+               for d, _dirs, files in os.walk(os.environ[base]) for f in files]
+    assert written == [log_path]
+    log_text = log_path.read_text(encoding="utf-8") if log_path else ""
+    for secret in ("Spinal fluid", "weakness", "numbness", "Yes", "front desk now"):
+        assert secret not in log_text
+    assert "session reset" in log_text
