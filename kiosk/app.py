@@ -95,6 +95,11 @@ def run(config: Config, argv: list[str] | None = None) -> int:
     if config.fullscreen:
         if config["hide_cursor"]:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        screen = app.primaryScreen()
+        if screen is not None:
+            # Without a window manager (a bare X session) full-screen is only a request;
+            # cover the screen ourselves as well.
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:
         window.show()

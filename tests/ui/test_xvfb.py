@@ -53,3 +53,35 @@ def test_kiosk_windowed_shows_its_window_on_x11(display: str, tmp_path: Path) ->
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+@pytest.mark.skipif(shutil.which("xdotool") is None, reason="needs xdotool")
+def test_full_screen_kiosk_ignores_stray_keys_and_stops_on_sigterm(display: str,
+                                                                  tmp_path: Path) -> None:
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
+    log = tmp_path / "kiosk.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk"], env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            wid = ""
+            while time.monotonic() < deadline and proc.poll() is None and not wid:
+                found = subprocess.run(["xdotool", "search", "--name", "The Spine Institute"],
+                                       env=env, capture_output=True, text=True)
+                wid = found.stdout.split()[0] if found.stdout.split() else ""
+                time.sleep(0.2)
+            assert wid, log.read_text()
+            for keys in ("Escape", "alt+F4", "ctrl+q", "ctrl+w", "F11", "alt+Tab"):
+                subprocess.run(["xdotool", "key", "--window", wid, keys], env=env, check=True)
+            time.sleep(1)
+            assert proc.poll() is None, log.read_text()
+            geometry = subprocess.run(["xdotool", "getwindowgeometry", wid], env=env,
+                                      capture_output=True, text=True).stdout
+            assert "1280x800" in geometry  # full-screen on the 1280x800 virtual screen
+            proc.terminate()  # SIGTERM, as systemd stops it
+            assert proc.wait(timeout=10) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
