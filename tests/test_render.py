@@ -14,7 +14,6 @@ from kiosk.render import plain_text, render_topic
 from tests.conftest import topic_text
 
 
-
 def _png(width: int = 1, height: int = 1) -> bytes:
     """A real, tiny PNG file (opaque teal), made without Qt."""
     def chunk(kind: bytes, data: bytes) -> bytes:
