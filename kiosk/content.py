@@ -39,6 +39,7 @@ class Topic:
     path: Path
     body_line: int  # file line where the Markdown body starts
     image: Path | None = None
+    more_info: str | None = None  # a web page, shown as a QR code to scan
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
         summary = fields.text("summary", max_len=SUMMARY_MAX) or ""
         order = fields.integer("order")
         image_ref = fields.text("image", required=False)
+        more_info = fields.text("more_info", required=False)
+        if more_info and not re.match(r"^https?://[^\s/$.?#][^\s]*$", more_info):
+            raise yamlio.FieldError(fields.line_of("more_info"), "'more_info' must be a web "
+                                    f"address starting with https://, not '{more_info}'")
     except yamlio.FieldError as exc:
         return None, [Problem(path, exc.line, exc.message)]
     problems += [Problem(path, p.line, p.message, "warning") for p in fields.unknown()]
@@ -165,7 +170,7 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
         problems.append(Problem(path, body_line, "the page has no text after the front matter",
                                 "warning"))
     return Topic(path.stem, language, title, summary, order or 0, body, path, body_line,
-                 image), problems
+                 image, more_info or None), problems
 
 
 def parse_labels(path: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -218,8 +223,8 @@ def _topic_files(folder: Path) -> list[Path]:
     )
 
 
-def load_language(code: str, folder: Path, root: Path,
-                  fallback: Mapping[str, str]) -> tuple[Language, list[Problem]]:
+def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, str],
+                  is_default: bool = True) -> tuple[Language, list[Problem]]:
     problems: list[Problem] = []
     topics: list[Topic] = []
     for path in _topic_files(folder):
@@ -252,12 +257,19 @@ def load_language(code: str, folder: Path, root: Path,
                                 "self-check' button is hidden", "warning"))
 
     words = dict(fallback)
-    words.setdefault("language.name", _BUILTIN_NAMES.get(code, code))
+    words["language.name"] = _BUILTIN_NAMES.get(code, code)
     labels_path = folder / LABELS_FILE
+    own: dict[str, str] = {}
     if labels_path.exists():
         own, found = parse_labels(labels_path)
         problems += found
         words.update(own)
+    if not is_default:
+        missing = [key for key in labels_mod.DEFAULTS if key not in own]
+        if missing:
+            problems.append(Problem(labels_path, 1, f"{len(missing)} interface label(s) are not "
+                                    f"in '{code}', so patients see the default language's words"
+                                    f" for them: {', '.join(missing)}", "warning"))
     return Language(code, folder, tuple(topics), check, words), problems
 
 
@@ -286,7 +298,7 @@ def load_content(root: Path, default_language: str = "en") -> Loaded:
     for code, folder in folders.items():
         if code == default_language:
             continue
-        lang, found = load_language(code, folder, root, default.labels)
+        lang, found = load_language(code, folder, root, default.labels, is_default=False)
         problems += found
         languages[code] = lang
     usable = {code: lang for code, lang in languages.items() if lang.topics}

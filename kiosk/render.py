@@ -26,6 +26,7 @@ from kiosk.theme import Theme
 
 TOPIC_SCHEME = "topic"
 IMAGE_SCHEME = "kiosk-image"
+QR_SCHEME = "kiosk-qr"  # a web link: tapping it shows a QR code to scan, never a browser
 CALLOUT_KINDS = ("note", "urgent")
 
 ALLOWED_TAGS = {
@@ -50,6 +51,7 @@ class Page:
     html: str
     refused: list[Problem] = field(default_factory=list)
     topic_links: set[str] = field(default_factory=set)
+    web_links: list[str] = field(default_factory=list)  # kiosk-qr:N is web_links[N]
 
 
 def _line_of(body: str, needle: str, first_line: int) -> int:
@@ -90,10 +92,15 @@ class _Policy(Treeprocessor):
             a.set("href", f"{TOPIC_SCHEME}:{target}")
             self.page.topic_links.add(target)
             return
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            a.set("href", f"{QR_SCHEME}:{len(self.page.web_links)}")
+            self.page.web_links.append(href)
+            return
         a.tag = "span"  # keep the words, drop the link
         if href.startswith("#"):
             return
-        if urlsplit(href).scheme or href.startswith("//"):
+        if parts.scheme or href.startswith("//"):
             self.refuse(href, f"the link '{href}' goes outside the kiosk; it shows as plain text")
         else:
             self.refuse(href, f"the link '{href}' is not a topic in this language; "
@@ -148,7 +155,7 @@ class _PolicyExtension(Extension):
         md.treeprocessors.register(_Policy(md, *self.args), "kiosk_policy", 1)
 
 
-_OWN_HREF = re.compile(rf"^{TOPIC_SCHEME}:[^/\\:]+$")
+_OWN_HREF = re.compile(rf"^({TOPIC_SCHEME}:[^/\\:]+|{QR_SCHEME}:[0-9]+)$")
 _OWN_SRC = re.compile(rf"^{IMAGE_SCHEME}:(?![/\\])(?!(.*[/\\])?\.\.([/\\]|$))[^:]+$")
 
 
@@ -175,7 +182,7 @@ def _clean(raw_html: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_keep_attribute,
-        url_schemes={TOPIC_SCHEME, IMAGE_SCHEME},
+        url_schemes={TOPIC_SCHEME, IMAGE_SCHEME, QR_SCHEME},
         link_rel=None,
         strip_comments=True,
     )

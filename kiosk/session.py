@@ -42,6 +42,9 @@ class Session:
             content.default_language
         self.history: list[View] = [start]
         self.answers: list[int | None] = []
+        # The patient's own display choices: for this session only.
+        self.text_step = 0  # 0 normal, 1 larger, 2 largest
+        self.high_contrast = False
 
     # -- what is on screen -------------------------------------------------
     @property

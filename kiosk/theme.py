@@ -36,13 +36,57 @@ LIGHT = Theme(
     accent="#0b5cad",
     on_accent="#ffffff",
     link="#0a4f96",
-    border="#8c959f",
+    border="#6e7781",
     urgent="#a4161a",
     urgent_bg="#fdecea",
     note_bg="#eaf2fb",
 )
 
-THEMES = {"light": LIGHT}
+HIGH_CONTRAST = Theme(
+    name="high-contrast",
+    background="#000000",
+    surface="#000000",
+    text="#ffffff",
+    muted="#e6e6e6",
+    heading="#ffff00",
+    accent="#ffd60a",
+    on_accent="#000000",
+    link="#7fd4ff",
+    border="#ffffff",
+    urgent="#ff8080",
+    urgent_bg="#000000",
+    note_bg="#1f1f1f",
+)
+
+THEMES = {"light": LIGHT, "high-contrast": HIGH_CONTRAST}
+
+# Pairs a person must be able to tell apart: (foreground, background, minimum ratio).
+# 4.5:1 for body text (WCAG AA), 3:1 for large text and for button outlines.
+CONTRAST_PAIRS: tuple[tuple[str, str, float], ...] = (
+    ("text", "background", 4.5), ("text", "surface", 4.5), ("text", "note_bg", 4.5),
+    ("text", "urgent_bg", 4.5), ("muted", "background", 4.5), ("muted", "surface", 4.5),
+    ("heading", "background", 4.5), ("heading", "surface", 4.5), ("heading", "note_bg", 4.5),
+    ("link", "background", 4.5), ("accent", "surface", 4.5), ("accent", "note_bg", 4.5),
+    ("on_accent", "accent", 4.5), ("urgent", "urgent_bg", 4.5), ("urgent", "background", 4.5),
+    ("accent", "background", 3.0), ("border", "background", 3.0), ("border", "surface", 3.0),
+)
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of a ``#rrggbb`` colour."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio between two colours, from 1 to 21."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def _lerp(a: float, b: float, t: float) -> int:
@@ -65,21 +109,29 @@ class Metrics:
     margin: int  # outer margin
     column: int  # widest column of reading text, px
 
+    scale: float = 1.0
+
     @classmethod
-    def for_size(cls, width: int, height: int) -> Metrics:
+    def for_size(cls, width: int, height: int, scale: float = 1.0) -> Metrics:
+        """Sizes for a window; ``scale`` is the patient's text size (1, 1.2 or 1.4)."""
         # 0 at 800x480 (Raspberry Pi touch display), 1 at 1920x1080 and above.
         t = max(0.0, min(1.0, (width - 800) / 1120, (height - 480) / 600))
-        body = _lerp(18, 24, t)
+        body = round(_lerp(18, 24, t) * scale)
+        margin = _lerp(12, 40, t)
         return cls(
             width=width,
             height=height,
             body=body,
-            small=max(18, _lerp(18, 20, t)),
-            heading=_lerp(24, 34, t),
-            title=_lerp(28, 46, t),
+            small=max(18, round(_lerp(18, 20, t) * scale)),
+            heading=round(_lerp(24, 34, t) * scale),
+            title=round(_lerp(28, 46, t) * min(scale, 1.25)),
             phone=_lerp(52, 110, t),
-            button=_lerp(56, 80, t),
+            button=max(_lerp(56, 80, t), round(body * 2.6)),
             gap=_lerp(10, 20, t),
-            margin=_lerp(12, 40, t),
-            column=max(400, min(width - 2 * _lerp(12, 40, t), round(body * 38))),
+            margin=margin,
+            column=max(400, min(width - 2 * margin, round(body * 38))),
+            scale=scale,
         )
+
+
+TEXT_STEPS = (1.0, 1.2, 1.4)  # normal, larger, largest

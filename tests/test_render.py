@@ -59,8 +59,20 @@ def test_topic_link_becomes_an_inside_link(make_content: Callable[..., Path]) ->
     assert refused == []
 
 
+def test_web_link_becomes_a_qr_code_link(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2,
+                                                   "See [the site](https://example.org/a?b=1).")})
+    loaded = load_content(root)
+    assert loaded.content is not None
+    lang = loaded.content.language()
+    page = render_topic(lang.topics[1], lang, root)
+    assert '<a href="kiosk-qr:0">the site</a>' in page.html
+    assert page.web_links == ["https://example.org/a?b=1"]
+    assert "example.org" not in page.html
+
+
 @pytest.mark.parametrize("href", [
-    "https://example.com/", "http://example.com/x.md", "mailto:a@b.c", "javascript:alert(1)",
+    "mailto:a@b.c", "javascript:alert(1)", "ftp://example.com/x",
     "file:///etc/passwd", "../../outside.md", "/etc/passwd", "missing.md", "//evil.com/a.md",
 ])
 def test_every_other_link_is_only_words(make_content: Callable[..., Path], href: str) -> None:

@@ -243,3 +243,93 @@ class StaffPanel(Overlay):
         more = f"\n… and {len(problems) - 8} more (see the log)" if len(problems) > 8 else ""
         self.problems.setText("\n".join(shown) + more if problems else "No problems found.")
         self.about.setText(about)
+
+
+class DisplayPanel(Overlay):
+    """The patient's own text size (three steps) and colours, for this visit only."""
+
+    text_step = Signal(int)
+    contrast = Signal(bool)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.widest = 900
+        self.heading = label("", "Heading")
+        self.card_layout.addWidget(self.heading)
+        self.sizes = QHBoxLayout()
+        self.size_buttons = [button("") for _ in range(3)]
+        for step, b in enumerate(self.size_buttons):
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, s=step: self.text_step.emit(s))
+            self.sizes.addWidget(b)
+        self.card_layout.addLayout(self.sizes)
+        self.colours = QHBoxLayout()
+        self.standard_button = button("")
+        self.contrast_button = button("")
+        for b, high in ((self.standard_button, False), (self.contrast_button, True)):
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, h=high: self.contrast.emit(h))
+            self.colours.addWidget(b)
+        self.card_layout.addLayout(self.colours)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.done_button = button("", primary=True)
+        self.done_button.clicked.connect(self.hide)
+        row.addWidget(self.done_button)
+        self.card_layout.addLayout(row)
+
+    def style_for(self, theme: Theme, m: Metrics) -> None:
+        super().style_for(theme, m)
+        for layout in (self.sizes, self.colours):
+            layout.setSpacing(m.gap)
+            layout.setDirection(QHBoxLayout.Direction.LeftToRight if m.width >= 700
+                                else QHBoxLayout.Direction.TopToBottom)
+
+    def show_choices(self, words: Callable[[str], str], step: int, high_contrast: bool) -> None:
+        self.heading.setText(words("display.heading"))
+        keys = ("display.normal", "display.larger", "display.largest")
+        for i, (b, key) in enumerate(zip(self.size_buttons, keys, strict=True)):
+            _set_text(b, words(key))
+            b.setChecked(i == step)
+        _set_text(self.standard_button, words("display.standard"))
+        _set_text(self.contrast_button, words("display.contrast"))
+        self.standard_button.setChecked(not high_contrast)
+        self.contrast_button.setChecked(high_contrast)
+        _set_text(self.done_button, words("display.done"))
+
+
+class QrPanel(Overlay):
+    """A web address to take home: a QR code to scan and the address in words."""
+
+    def __init__(self, parent: QWidget) -> None:
+        from kiosk.ui.qrwidget import QrCode
+
+        super().__init__(parent)
+        self.widest = 640
+        self.heading = label("", "Heading")
+        self.code = QrCode()
+        self.address = label("", "Muted")
+        self.card_layout.addWidget(self.heading)
+        self.card_layout.addWidget(self.code, 0, Qt.AlignmentFlag.AlignCenter)
+        self.card_layout.addWidget(self.address)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.close_button = button("", primary=True)
+        self.close_button.clicked.connect(self.hide)
+        row.addWidget(self.close_button)
+        self.card_layout.addLayout(row)
+
+    def show_address(self, url: str, words: Callable[[str], str]) -> None:
+        m = self.metrics
+        self.heading.setText(words("topic.scan"))
+        self.code.set_data(url)
+        # Big enough for a phone at arm's length, small enough to fit on 800x480.
+        self.code.set_side(max(150, min(m.height - 4 * m.button - 2 * m.margin, 360)))
+        self.address.setText(url)
+        _set_text(self.close_button, words("qr.close"))
+        self.open()
+
+
+def _set_text(b: QWidget, text: str) -> None:
+    b.setProperty("text", text)
+    b.setAccessibleName(text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QHideEvent, QMouseEvent
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QHideEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from kiosk import labels
 from kiosk.config import Clinic
+from kiosk.qr import tel_uri
 from kiosk.render import Page, stylesheet
 from kiosk.session import Session
 from kiosk.theme import Metrics, Theme
+from kiosk.ui.qrwidget import QrCode
 from kiosk.ui.widgets import BigButton, PageView, button, label
 
 
@@ -37,6 +39,8 @@ class Controller(Protocol):
     def open_call(self) -> None: ...
     def go_home(self) -> None: ...
     def wake(self) -> None: ...
+    def set_language(self, code: str) -> None: ...
+    def show_qr(self, url: str) -> None: ...
     def rendered(self, topic_id: str) -> Page: ...
 
 
@@ -114,6 +118,23 @@ class Screen(QWidget):
         return body, col
 
 
+def language_buttons(session: Session, controller: Controller, look: Look) -> QHBoxLayout:
+    """One button per language, each in its own name; the current one is marked."""
+    row = QHBoxLayout()
+    row.setSpacing(look.metrics.gap)
+    content = session.content
+    if len(content.languages) < 2:
+        return row
+    for code in content.codes:
+        b = button(content.languages[code].name, primary=code == session.language_code)
+        b.setCheckable(True)
+        b.setChecked(code == session.language_code)
+        b.setAccessibleDescription(content.languages[code].labels["home.heading"])
+        b.clicked.connect(lambda _=False, c=code: controller.set_language(c))
+        row.addWidget(b)
+    return row
+
+
 def _column(look: Look) -> QVBoxLayout:
     col = QVBoxLayout()
     col.setSpacing(look.metrics.gap)
@@ -153,7 +174,11 @@ class HomeScreen(Screen):
         grid.setContentsMargins(m.margin, m.gap, m.margin, m.margin)
         grid.setSpacing(m.gap * 2 if m.width >= 1200 else m.gap)
         heading = label(session.label("home.heading"), "Heading")
-        grid.addWidget(heading, 0, 0, 1, -1)
+        top = QHBoxLayout()
+        top.setSpacing(m.gap)
+        top.addWidget(heading, 1)
+        top.addLayout(language_buttons(session, self.controller, look))
+        grid.addLayout(top, 0, 0, 1, -1)
         topics = session.language.topics
         columns = 3 if m.width >= 760 else 2
         if len(topics) <= 4:
@@ -161,6 +186,7 @@ class HomeScreen(Screen):
         self.tiles = []
         for i, topic in enumerate(topics):
             tile = BigButton(topic.title, topic.summary, topic.image)
+            tile.setAccessibleDescription(topic.summary)
             tile.set_style(look.theme, m)
             tile.setMaximumHeight(m.button * 4)  # big screens: large tiles, not vast ones
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))
@@ -192,7 +218,16 @@ class TopicScreen(Screen):
         kinetic(self.area)
         self.page = PageView()
         self.page.topic_clicked.connect(lambda tid: self.controller.open_topic(tid))
+        self.page.web_link_clicked.connect(self._web_link)
+        self.web_links: list[str] = []
         self.title = label("", "Title")
+        self.more_info = QFrame()
+        self.more_info.setObjectName("Note")
+        info = QHBoxLayout(self.more_info)
+        self.more_info_code = QrCode()
+        self.more_info_text = label("")
+        info.addWidget(self.more_info_code)
+        info.addWidget(self.more_info_text, 1)
         self.check_button = button("", primary=True)
         self.check_button.clicked.connect(self.controller.start_check)
         self.call_button = button("")
@@ -205,6 +240,7 @@ class TopicScreen(Screen):
         self.col.setContentsMargins(0, 0, 0, 0)
         self.col.addWidget(self.title)
         self.col.addWidget(self.page)
+        self.col.addWidget(self.more_info)
         self.col.addLayout(self.actions)
         self.col.addStretch(1)
         body = QWidget()
@@ -218,6 +254,37 @@ class TopicScreen(Screen):
         self.area.setWidget(body)
         self.swap(self.area)
         self.topic_id: str | None = None
+        # "More below": seen while there is more page under the fold; a tap scrolls down.
+        self.more_margin = 10
+        self.more = button("", parent=self)
+        self.more.hide()
+        self.more.clicked.connect(self.scroll_down)
+        self.area.verticalScrollBar().valueChanged.connect(self._update_more)
+        self.area.verticalScrollBar().rangeChanged.connect(self._update_more)
+
+    def _web_link(self, index: int) -> None:
+        if 0 <= index < len(self.web_links):
+            self.controller.show_qr(self.web_links[index])
+
+    def scroll_down(self) -> None:
+        bar = self.area.verticalScrollBar()
+        target = min(bar.maximum(), bar.value() + int(self.area.viewport().height() * 0.8))
+        QScroller.scroller(self.area.viewport()).scrollTo(QPointF(0, target), 300)
+
+    def _update_more(self, *_args: int) -> None:
+        bar = self.area.verticalScrollBar()
+        more = bar.maximum() - bar.value() > 8
+        if more:
+            hint = self.more.sizeHint()
+            m = self.more_margin
+            self.more.setGeometry(self.width() - hint.width() - m - bar.width(),
+                                  self.height() - hint.height() - m, hint.width(), hint.height())
+            self.more.raise_()
+        self.more.setVisible(more)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._update_more()
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
         topic = session.topic()
@@ -234,9 +301,18 @@ class TopicScreen(Screen):
             b.setText(session.label(key))
             b.setAccessibleName(b.text())
         self.check_button.setVisible(session.selfcheck is not None)
+        self.more.setText("▼  " + session.label("topic.more"))
+        self.more.setAccessibleName(self.more.text())
+        self.more_margin = m.gap
+        if topic.more_info:
+            self.more_info_code.set_data(topic.more_info)
+            self.more_info_code.set_side(max(120, min(200, m.button * 2 + m.gap * 4)))
+            self.more_info_text.setText(f"{session.label('topic.scan')}\n{topic.more_info}")
+        self.more_info.setVisible(bool(topic.more_info))
         self.title.setText(topic.title)
         self.title.setAccessibleName(topic.title)
         page = self.controller.rendered(topic.id)
+        self.web_links = page.web_links
         self.page.show_page(page.html, stylesheet(look.theme, m.body),
                             session.content.root, m.body)
         self.page.setAccessibleName(topic.title)
@@ -247,6 +323,9 @@ class TopicScreen(Screen):
     def forget(self) -> None:
         self.page.clear()
         self.title.clear()
+        self.web_links = []
+        self.more_info_code.set_data("")
+        self.more_info_text.clear()
         self.topic_id = None
         self.area.verticalScrollBar().setValue(0)
 
@@ -347,10 +426,27 @@ class CallScreen(Screen):
                                                  doctor=clinic.doctor), "Heading"))
         self.phone = label(clinic.phone, "Phone", wrap=False)
         self.phone.setAccessibleName(clinic.phone)
-        col.addWidget(self.phone)
+        row = QHBoxLayout()
+        row.setSpacing(m.gap * 2)
+        left = QVBoxLayout()
+        left.setSpacing(m.gap)
+        left.addWidget(self.phone)
         hours = clinic.hours_for(session.language_code, session.content.default_language)
-        col.addWidget(label(hours or session.label("call.hours_default")))
-        col.addWidget(label(session.label("call.ask_desk")))
+        left.addWidget(label(hours or session.label("call.hours_default")))
+        left.addWidget(label(session.label("call.ask_desk")))
+        left.addStretch(1)
+        row.addLayout(left, 1)
+        right = QVBoxLayout()
+        right.setSpacing(m.gap // 2)
+        self.qr = QrCode(tel_uri(clinic))
+        self.qr.set_side(max(130, min(260, m.height // 4)))
+        scan = label(session.label("call.scan"), "Muted")
+        scan.setMaximumWidth(max(self.qr.side, 160))
+        scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addWidget(scan, 0, Qt.AlignmentFlag.AlignHCenter)
+        row.addLayout(right)
+        col.addLayout(row)
         col.addSpacing(m.gap)
         row = QHBoxLayout()
         done = button(session.label("call.done"), primary=True)
@@ -405,6 +501,12 @@ class AttractScreen(Screen):
         touch = label(session.label("attract.touch"), "Muted")
         touch.setAlignment(Qt.AlignmentFlag.AlignCenter)
         col.addWidget(touch)
+        col.addSpacing(m.gap)
+        langs = QHBoxLayout()
+        langs.addStretch(1)
+        langs.addLayout(language_buttons(session, self.controller, look))
+        langs.addStretch(1)
+        col.addLayout(langs)
         col.addStretch(3)
         self.highlights = [(t.title, t.summary) for t in session.language.topics]
         self.index = 0

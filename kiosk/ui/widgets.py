@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.content import resolve_inside
-from kiosk.render import IMAGE_SCHEME, TOPIC_SCHEME
+from kiosk.render import IMAGE_SCHEME, QR_SCHEME, TOPIC_SCHEME
 from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.style import font
 
@@ -54,6 +54,28 @@ def label(text: str = "", name: str = "", wrap: bool = True,
     if name:
         lab.setObjectName(name)
     return lab
+
+
+class ElidedLabel(QLabel):
+    """One line of text that ends in "…" instead of pushing the layout off the screen."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        p.setFont(self.font())
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                              self.contentsRect().width())
+        p.drawText(self.contentsRect(), int(self.alignment()), shown)
+        p.end()
+
+    def is_elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
 
 
 class BigButton(QAbstractButton):
@@ -177,6 +199,7 @@ class PageView(QTextBrowser):
     """
 
     topic_clicked = Signal(str)
+    web_link_clicked = Signal(int)  # index into the page's web links: show its QR code
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +232,8 @@ class PageView(QTextBrowser):
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == TOPIC_SCHEME:
             self.topic_clicked.emit(url.path())
+        elif url.scheme() == QR_SCHEME and url.path().isdigit():
+            self.web_link_clicked.emit(int(url.path()))
         # Anything else does nothing at all: no browser, no file view.
 
     def setSource(self, url: QUrl, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource) -> None:  # noqa: A002, E501, N802 - Qt API

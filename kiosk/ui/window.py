@@ -11,7 +11,13 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThread
 from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import __version__
 from kiosk.config import Config
@@ -20,12 +26,12 @@ from kiosk.logsetup import log_dir
 from kiosk.pin import PinGuard, is_valid_hash
 from kiosk.render import Page, render_topic
 from kiosk.session import ATTRACT, HOME, Screen, Session, asks_before_reset, idle_seconds
-from kiosk.theme import LIGHT, Metrics, Theme
+from kiosk.theme import HIGH_CONTRAST, LIGHT, TEXT_STEPS, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.overlays import PinPad, StaffPanel, StillThere
+from kiosk.ui.overlays import DisplayPanel, PinPad, QrPanel, StaffPanel, StillThere
 from kiosk.ui.style import FONT_FAMILIES, stylesheet
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import ElidedLabel, button
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -131,18 +137,23 @@ class KioskWindow(QWidget):
         self.bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.back_button = button("Back")
         self.home_button = button("Home")
+        self.text_button = button("Text size")
         self.back_button.clicked.connect(self.go_back)
         self.home_button.clicked.connect(self.go_home)
+        self.text_button.clicked.connect(self.open_display)
         for b in (self.back_button, self.home_button):
             policy = b.sizePolicy()
             policy.setRetainSizeWhenHidden(True)  # the bar never jumps
             b.setSizePolicy(policy)
-        self.bar_title = label(config.clinic.name, "BarTitle", wrap=False)
+        self.bar_title = ElidedLabel(config.clinic.name)
+        self.bar_title.setObjectName("BarTitle")
         self.bar_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         bar = QHBoxLayout(self.bar)
         bar.addWidget(self.back_button)
         bar.addWidget(self.bar_title, 1)
+        bar.addWidget(self.text_button)
         bar.addWidget(self.home_button)
+        # The clinic's name gives way (elided) before any button leaves the screen.
 
         self.stack = QStackedWidget()
         self.attract_screen = screens.AttractScreen(self)
@@ -177,6 +188,10 @@ class KioskWindow(QWidget):
         self.staff_panel = StaffPanel(self)
         self.staff_panel.reload_requested.connect(self.reload_content)
         self.staff_panel.exit_requested.connect(self.staff_exit)
+        self.display_panel = DisplayPanel(self)
+        self.display_panel.text_step.connect(self.set_text_step)
+        self.display_panel.contrast.connect(self.set_contrast)
+        self.qr_panel = QrPanel(self)
         pin_hash = str(config["staff_pin_hash"])
         if pin_hash and not is_valid_hash(pin_hash):
             log.error("staff_pin_hash in the config is not a hash written by 'kiosk set-pin'; "
@@ -208,7 +223,8 @@ class KioskWindow(QWidget):
         """The session ends (idle, or asked for): back to the attract screen, nothing kept."""
         self.still_there.dismiss()
         self.pin_pad.cancel()
-        self.staff_panel.hide()
+        for overlay in (self.staff_panel, self.display_panel, self.qr_panel):
+            overlay.hide()
         self.start_session(Screen.ATTRACT)
         log.info("session reset")
 
@@ -255,18 +271,42 @@ class KioskWindow(QWidget):
             self.apply_pending()
             session = self.session
             assert session is not None
+        self.apply_look()
         screen = self.screens[view.screen]
         look = screens.Look(self.theme, self.metrics)
         screen.show_state(session, self.config.clinic, look)
         self.stack.setCurrentWidget(screen)
         self.bar.setVisible(view.screen is not Screen.ATTRACT)
         at_home = view.screen is Screen.HOME
-        for b, key in ((self.back_button, "nav.back"), (self.home_button, "nav.home")):
+        for b, key in ((self.back_button, "nav.back"), (self.home_button, "nav.home"),
+                       (self.text_button, "nav.text")):
             text = session.label(key)
             b.setText(text)
             b.setAccessibleName(text)
-            b.setVisible(not at_home)
+            b.setVisible(not at_home or b is self.text_button)
+        self.back_button.setAccessibleDescription(session.label("nav.back"))
+        screen.setAccessibleName(self.screen_name(session))
+        self.setAccessibleName(self.config.clinic.name)
+        self.setWindowTitle(self.config.clinic.name)
         self._arm_idle()
+
+    def screen_name(self, session: Session) -> str:
+        """What a screen reader says the screen is, in the patient's language."""
+        view = session.view
+        if view.screen is Screen.TOPIC:
+            topic = session.topic()
+            return topic.title if topic else ""
+        if view.screen is Screen.CHECK and session.selfcheck is not None:
+            return session.selfcheck.title
+        if view.screen is Screen.RESULT:
+            return session.label("result.heading")
+        if view.screen is Screen.CALL:
+            return session.label("call.heading")
+        if view.screen is Screen.ATTRACT:
+            return session.label("attract.line")
+        return session.label("home.heading")
+
+
 
     # -- idle ------------------------------------------------------------------
     def _arm_idle(self) -> None:
@@ -327,6 +367,44 @@ class KioskWindow(QWidget):
         if self.session:
             self.session.home()
             self.refresh()
+
+    @guarded
+    def set_language(self, code: str) -> None:
+        """Every word on screen changes; from the attract screen, the patient starts at home."""
+        if self.session is None:
+            return
+        self.session.set_language(code)
+        if self.session.view.screen is Screen.ATTRACT:
+            self.session.home()
+        self.refresh()
+
+    @guarded
+    def show_qr(self, url: str) -> None:
+        if self.session is not None:
+            self.qr_panel.style_for(self.theme, self.metrics)
+            self.qr_panel.show_address(url, self.session.label)
+
+    @guarded
+    def open_display(self) -> None:
+        if self.session is not None:
+            self.display_panel.style_for(self.theme, self.metrics)
+            self.display_panel.show_choices(self.session.label, self.session.text_step,
+                                            self.session.high_contrast)
+            self.display_panel.open()
+
+    @guarded
+    def set_text_step(self, step: int) -> None:
+        if self.session is not None:
+            self.session.text_step = max(0, min(step, len(TEXT_STEPS) - 1))
+            self.refresh()
+            self.open_display()
+
+    @guarded
+    def set_contrast(self, high: bool) -> None:
+        if self.session is not None:
+            self.session.high_contrast = high
+            self.refresh()
+            self.open_display()
 
     # -- staff ---------------------------------------------------------------------
     def staff_gesture(self) -> None:
@@ -420,17 +498,23 @@ class KioskWindow(QWidget):
 
     # -- look ------------------------------------------------------------------
     def apply_look(self, force: bool = False) -> None:
-        metrics = Metrics.for_size(max(1, self.width()), max(1, self.height()))
-        if metrics == self.metrics and not force:
+        """Sizes for the window and the patient's text size; colours for their choice."""
+        session = self.session
+        scale = TEXT_STEPS[session.text_step] if session else 1.0
+        theme = HIGH_CONTRAST if session and session.high_contrast else LIGHT
+        metrics = Metrics.for_size(max(1, self.width()), max(1, self.height()), scale)
+        if metrics == self.metrics and theme == self.theme and not force:
             return
         self.metrics = metrics
-        self.setStyleSheet(stylesheet(self.theme, metrics))
+        self.theme = theme
+        self.setStyleSheet(stylesheet(theme, metrics))
         bar = self.bar.layout()
         assert bar is not None
         bar.setContentsMargins(metrics.margin // 2 + 4, metrics.gap // 2 + 2,
                                metrics.margin // 2 + 4, metrics.gap // 2 + 2)
         bar.setSpacing(metrics.gap)
-        for overlay in (self.still_there, self.pin_pad, self.staff_panel):
+        for overlay in (self.still_there, self.pin_pad, self.staff_panel, self.display_panel,
+                        self.qr_panel):
             overlay.style_for(self.theme, metrics)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
