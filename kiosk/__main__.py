@@ -41,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--size", type=_size, default=(1920, 1080), help="WxH (default 1920x1080)")
     s.add_argument("--content", dest="shots_content", type=Path, help="content folder")
     s.add_argument("--config", dest="shots_config", type=Path, help="config file (TOML)")
+    s.add_argument("--text-size", choices=["normal", "larger", "largest"], default="normal",
+                   help="the patient's text size to render with")
+    s.add_argument("--high-contrast", action="store_true", help="render the high-contrast theme")
     sub.add_parser("config", help="print an example config file with every option")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
@@ -133,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         from kiosk.ui.shots import take_shots
 
         app = QApplication.instance() or QApplication(["kiosk"])
-        written = take_shots(config, args.outdir, args.size)
+        step = ["normal", "larger", "largest"].index(args.text_size)
+        written = take_shots(config, args.outdir, args.size, step, args.high_contrast)
         for path in written:
             print(path)
         del app

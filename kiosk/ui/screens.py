@@ -100,22 +100,31 @@ class Screen(QWidget):
 
     def swap(self, body: QWidget) -> None:
         """Show a newly built body at once (not on a later event) and drop the old one."""
-        if self.body is not None:
-            self._outer.removeWidget(self.body)
-            self.body.hide()
-            self.body.deleteLater()
+        old, self.body = self.body, body  # first, so a nested swap cannot lose track
+        if old is not None:
+            self._outer.removeWidget(old)
+            old.hide()
+            old.deleteLater()
         body.setObjectName(body.objectName() or "Screen")
         self._outer.addWidget(body)
         body.show()
-        self.body = body
 
     @staticmethod
     def column(look: Look) -> tuple[QWidget, QVBoxLayout]:
-        """A new body with a centred column of readable width. Fill it, then swap() it in."""
-        body = QWidget()
+        """A new scrollable body with a centred column of readable width.
+
+        Fill the column, then swap() the body in. Scrolling (by dragging) keeps the largest
+        text size from pushing anything off a small screen.
+        """
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        kinetic(area)
+        inner = QWidget()
+        inner.setObjectName("ScrollBody")
         col = _column(look)
-        _centered(body, col, look)
-        return body, col
+        _centered(inner, col, look)
+        area.setWidget(inner)
+        return area, col
 
 
 def language_buttons(session: Session, controller: Controller, look: Look) -> QHBoxLayout:
@@ -180,15 +189,23 @@ class HomeScreen(Screen):
         top.addLayout(language_buttons(session, self.controller, look))
         grid.addLayout(top, 0, 0, 1, -1)
         topics = session.language.topics
-        columns = 3 if m.width >= 760 else 2
+        # As many columns as fit tiles of about 13 characters' width: 3 at normal text on
+        # 800x480, 2 at the larger sizes; never more than 3.
+        columns = max(1, min(3, m.width // (m.body * 13)))
         if len(topics) <= 4:
-            columns = 2
+            columns = min(columns, 2)
         self.tiles = []
+        spacing = grid.spacing()
+        tile_width = (self.width() - 2 * m.margin - spacing * (columns - 1)) // columns
         for i, topic in enumerate(topics):
             tile = BigButton(topic.title, topic.summary, topic.image)
             tile.setAccessibleDescription(topic.summary)
             tile.set_style(look.theme, m)
-            tile.setMaximumHeight(m.button * 4)  # big screens: large tiles, not vast ones
+            # Tall enough for all its words (the grid would squeeze it); big screens get
+            # large tiles, not vast ones.
+            need = tile.heightForWidth(max(120, tile_width))
+            tile.setMinimumHeight(need)
+            tile.setMaximumHeight(max(need, m.button * 4))
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))
             grid.addWidget(tile, 1 + i // columns, i % columns)
             self.tiles.append(tile)
@@ -273,7 +290,8 @@ class TopicScreen(Screen):
 
     def _update_more(self, *_args: int) -> None:
         bar = self.area.verticalScrollBar()
-        more = bar.maximum() - bar.value() > 8
+        # Hidden once the buttons at the end of the page are in sight.
+        more = bar.maximum() - bar.value() > self.more_margin * 3 + self.more.height()
         if more:
             hint = self.more.sizeHint()
             m = self.more_margin
@@ -434,25 +452,26 @@ class CallScreen(Screen):
         hours = clinic.hours_for(session.language_code, session.content.default_language)
         left.addWidget(label(hours or session.label("call.hours_default")))
         left.addWidget(label(session.label("call.ask_desk")))
+        left.addSpacing(m.gap)
+        done = button(session.label("call.done"), primary=True)
+        done.clicked.connect(self.controller.go_home)
+        done_row = QHBoxLayout()
+        done_row.addWidget(done)
+        done_row.addStretch(1)
+        left.addLayout(done_row)
         left.addStretch(1)
         row.addLayout(left, 1)
         right = QVBoxLayout()
         right.setSpacing(m.gap // 2)
         self.qr = QrCode(tel_uri(clinic))
-        self.qr.set_side(max(130, min(260, m.height // 4)))
+        self.qr.set_side(max(140, min(260, m.height // 4)))
         scan = label(session.label("call.scan"), "Muted")
-        scan.setMaximumWidth(max(self.qr.side, 160))
+        scan.setFixedWidth(self.qr.side + 2 * m.gap)
         scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
         right.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         right.addWidget(scan, 0, Qt.AlignmentFlag.AlignHCenter)
+        right.addStretch(1)
         row.addLayout(right)
-        col.addLayout(row)
-        col.addSpacing(m.gap)
-        row = QHBoxLayout()
-        done = button(session.label("call.done"), primary=True)
-        done.clicked.connect(self.controller.go_home)
-        row.addStretch(1)
-        row.addWidget(done)
         col.addLayout(row)
         col.addStretch(2)
         self.swap(body)

@@ -8,12 +8,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app import build_window
 from kiosk.config import Config
 from kiosk.content import Loaded
 from kiosk.pin import PinGuard, hash_pin
+from kiosk.session import Session
 from kiosk.selfcheck import answers_for, urgent_answers
 from kiosk.ui.window import KioskWindow
 
@@ -28,33 +30,48 @@ def _settle() -> None:
     assert app is not None
     for _ in range(3):
         app.processEvents()
+        # Old screens are deleted "later", which means by an event loop; there is none here.
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
-def walk(window: KioskWindow) -> Iterator[str]:
-    """Visit every screen of every language, yielding a file name for each."""
+def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -> Iterator[str]:
+    """Visit every screen of every language, yielding a file name for each.
+
+    ``text_step`` and ``high_contrast`` are the patient's display choices to walk with.
+    """
     content = window.content
     if content is None:
         yield "resting"
         return
+
+    def fresh(code: str, wake: bool) -> Session:
+        window.reset()
+        if wake:
+            window.wake()
+        session = window.session
+        assert session is not None
+        session.set_language(code)
+        session.text_step, session.high_contrast = text_step, high_contrast
+        window.refresh()
+        return session
+
     for code in content.codes:
         prefix = "" if code == content.default_language else f"{code}-"
-        window.reset()
-        session = window.session
-        assert session is not None
-        session.set_language(code)
-        window.refresh()
+        session = fresh(code, wake=True)
         yield f"{prefix}home"
-        window.reset()
-        session = window.session
-        assert session is not None
-        session.set_language(code)
-        window.refresh()
+        window.open_display()
+        yield f"{prefix}display"
+        window.display_panel.hide()
+        session = fresh(code, wake=False)
         yield f"{prefix}attract"
         window.wake()
         window.open_topic(session.language.topics[0].id)
         window.still_there.ask(int(window.config["idle_countdown"]), session.label)
         yield f"{prefix}still-there"
         window.still_there.dismiss()
+        window.show_qr("https://example.org/more-to-read")
+        yield f"{prefix}qr"
+        window.qr_panel.hide()
         if code == content.default_language:
             window.go_home()
             window.pin_pad.ask(PinGuard(hash_pin("0000", iterations=1)))
@@ -96,7 +113,8 @@ def walk(window: KioskWindow) -> Iterator[str]:
         yield f"{prefix}call"
 
 
-def take_shots(config: Config, outdir: Path, size: tuple[int, int]) -> list[Path]:
+def take_shots(config: Config, outdir: Path, size: tuple[int, int], text_step: int = 0,
+               high_contrast: bool = False) -> list[Path]:
     """Render every screen at ``size`` into ``outdir``; returns the files written."""
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -108,7 +126,7 @@ def take_shots(config: Config, outdir: Path, size: tuple[int, int]) -> list[Path
         window.resize(*size)
         window.show()
         _settle()
-        for name in walk(window):
+        for name in walk(window, text_step, high_contrast):
             _settle()
             path = outdir / f"{name}.png"
             if not window.grab().save(str(path)):

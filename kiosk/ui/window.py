@@ -119,6 +119,7 @@ class KioskWindow(QWidget):
         self.content: Content | None = loaded.content
         self.session: Session | None = None
         self._allow_close = False
+        self._refreshing = False
         self.exit_code = 0
         app = QApplication.instance()
         self._lockdown = _Lockdown(self)
@@ -177,6 +178,8 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # The window's size is the screen's; what does not fit scrolls, it never grows.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
 
@@ -260,6 +263,15 @@ class KioskWindow(QWidget):
 
     def refresh(self) -> None:
         """Show the session's current view."""
+        if self._refreshing:  # a resize while building a screen: the outer call finishes
+            return
+        self._refreshing = True
+        try:
+            self._refresh()
+        finally:
+            self._refreshing = False
+
+    def _refresh(self) -> None:
         session = self.session
         if session is None:
             self.bar.hide()
@@ -410,7 +422,6 @@ class KioskWindow(QWidget):
     def staff_gesture(self) -> None:
         """Five taps in the corner: the PIN pad, or (windowed, no PIN) the panel itself."""
         if self.pin_guard is not None:
-            self.pin_pad.style_for(self.theme, self.metrics)
             self.pin_pad.ask(self.pin_guard)
         elif not self.config.fullscreen:
             self.open_staff_panel()
@@ -427,7 +438,6 @@ class KioskWindow(QWidget):
         if errors and self.content is not None:
             status += f"\n{len(errors)} error(s) in the files; the last good content is showing."
         about = f"Version {__version__}. Log: {log_dir()}"
-        self.staff_panel.style_for(self.theme, self.metrics)
         self.staff_panel.show_status(status, self.problems, about)
         self.staff_panel.open()
 
@@ -513,9 +523,11 @@ class KioskWindow(QWidget):
         bar.setContentsMargins(metrics.margin // 2 + 4, metrics.gap // 2 + 2,
                                metrics.margin // 2 + 4, metrics.gap // 2 + 2)
         bar.setSpacing(metrics.gap)
-        for overlay in (self.still_there, self.pin_pad, self.staff_panel, self.display_panel,
-                        self.qr_panel):
+        for overlay in (self.still_there, self.display_panel, self.qr_panel):
             overlay.style_for(self.theme, metrics)
+        staff = Metrics.for_size(metrics.width, metrics.height)  # staff panels: standard size
+        for overlay in (self.pin_pad, self.staff_panel):
+            overlay.style_for(LIGHT, staff)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
