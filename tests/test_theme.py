@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.theme import CONTRAST_PAIRS, THEMES, TEXT_STEPS, Metrics, Theme, contrast
+from kiosk.theme import CONTRAST_PAIRS, TEXT_STEPS, THEMES, Metrics, Theme, contrast
 
 
 def test_contrast_formula_matches_known_values() -> None:

@@ -128,9 +128,15 @@ class PinPad(Overlay):
         self.dots = label("", "Title", wrap=False)
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message = label("", "Muted")
-        self.card_layout.addWidget(self.heading)
-        self.card_layout.addWidget(self.dots)
-        self.card_layout.addWidget(self.message)
+        # Side by side, so the pad fits a 480-pixel-high screen with room between keys.
+        side = QHBoxLayout()
+        info = QVBoxLayout()
+        info.addWidget(self.heading)
+        info.addWidget(self.dots)
+        info.addWidget(self.message)
+        info.addStretch(1)
+        side.addLayout(info, 1)
+        self.card_layout.addLayout(side)
         self.grid = QGridLayout()
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]
         self.keys: dict[str, QWidget] = {}
@@ -139,18 +145,20 @@ class PinPad(Overlay):
             b.clicked.connect(lambda _=False, k=key: self.press(k))
             self.grid.addWidget(b, i // 3, i % 3)
             self.keys[key] = b
-        self.card_layout.addLayout(self.grid)
+        side.addLayout(self.grid, 1)
         cancel = button("Cancel")
         cancel.clicked.connect(self.cancel)
-        self.card_layout.addWidget(cancel)
+        info.addWidget(cancel)
+        self.side = side
         self.lock_timer = QTimer(self)
         self.lock_timer.setInterval(1000)
         self.lock_timer.timeout.connect(self._update_lock)
 
     def style_for(self, theme: Theme, m: Metrics) -> None:
-        self.widest = 560
+        self.widest = 820
         super().style_for(theme, m)
         self.grid.setSpacing(m.gap)
+        self.side.setSpacing(m.gap * 2)
 
     def ask(self, guard: PinGuard) -> None:
         self.guard = guard

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QHideEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QHideEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -27,6 +27,7 @@ from kiosk.render import Page, stylesheet
 from kiosk.session import Session
 from kiosk.theme import Metrics, Theme
 from kiosk.ui.qrwidget import QrCode
+from kiosk.ui.style import font
 from kiosk.ui.widgets import BigButton, PageView, button, label
 
 
@@ -444,11 +445,17 @@ class CallScreen(Screen):
                                                  doctor=clinic.doctor), "Heading"))
         self.phone = label(clinic.phone, "Phone", wrap=False)
         self.phone.setAccessibleName(clinic.phone)
+        # Very large, but never wider than the column (a long number gets smaller type).
+        px = m.phone
+        while px > m.title and QFontMetrics(font(px, True)).horizontalAdvance(
+                clinic.phone) > m.column - 2 * m.margin:
+            px -= 2
+        self.phone.setStyleSheet(f"font-size: {px}px;")
+        col.addWidget(self.phone)
         row = QHBoxLayout()
         row.setSpacing(m.gap * 2)
         left = QVBoxLayout()
         left.setSpacing(m.gap)
-        left.addWidget(self.phone)
         hours = clinic.hours_for(session.language_code, session.content.default_language)
         left.addWidget(label(hours or session.label("call.hours_default")))
         left.addWidget(label(session.label("call.ask_desk")))

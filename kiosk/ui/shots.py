@@ -15,8 +15,8 @@ from kiosk.app import build_window
 from kiosk.config import Config
 from kiosk.content import Loaded
 from kiosk.pin import PinGuard, hash_pin
-from kiosk.session import Session
 from kiosk.selfcheck import answers_for, urgent_answers
+from kiosk.session import Session
 from kiosk.ui.window import KioskWindow
 
 
