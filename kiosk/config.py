@@ -46,6 +46,10 @@ OPTIONS: tuple[Option, ...] = (
            "before starting over for the next patient.", 1, 600),
     Option("hide_cursor", bool, True, "Hide the mouse pointer when full-screen (set false "
            "for kiosks with a mouse)."),
+    Option("speech", bool, True, "Offer \"Listen\" on pages when a speech engine with a "
+           "voice for the page's language is installed (pip install 'clinic-kiosk[speech]')."),
+    Option("speech_engine", str, "", "Which QtTextToSpeech engine to use. Empty: the first "
+           "that works (speechd on Linux, sapi or winrt on Windows)."),
     Option("watch_content", bool, True, "Reload the content by itself when a file changes."),
     Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it with "
            "'kiosk set-pin'. Empty: no staff panel when full-screen."),

@@ -8,10 +8,12 @@ from typing import Protocol
 from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QHideEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QBoxLayout,
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLayout,
     QScrollArea,
     QScroller,
@@ -42,6 +44,8 @@ class Controller(Protocol):
     def wake(self) -> None: ...
     def set_language(self, code: str) -> None: ...
     def show_qr(self, url: str) -> None: ...
+    def can_listen(self) -> bool: ...
+    def toggle_listen(self) -> None: ...
     def rendered(self, topic_id: str) -> Page: ...
 
 
@@ -105,6 +109,15 @@ class Screen(QWidget):
         if old is not None:
             self._outer.removeWidget(old)
             old.hide()
+            # It is deleted on the next turn of the event loop (a button in it may be the
+            # one being tapped); its words go now, so nothing of a patient's lingers.
+            for lab in old.findChildren(QLabel):
+                lab.clear()
+                lab.setAccessibleName("")
+            for b in old.findChildren(QAbstractButton):
+                b.setText("")
+                b.setAccessibleName("")
+                b.setAccessibleDescription("")
             old.deleteLater()
         body.setObjectName(body.objectName() or "Screen")
         self._outer.addWidget(body)
@@ -256,7 +269,13 @@ class TopicScreen(Screen):
         self.actions.addStretch(1)
         self.col = QVBoxLayout()
         self.col.setContentsMargins(0, 0, 0, 0)
-        self.col.addWidget(self.title)
+        self.listen_button = button("")
+        self.listen_button.clicked.connect(lambda: self.controller.toggle_listen())
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.listen_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.title_row = title_row
+        self.col.addLayout(title_row)
         self.col.addWidget(self.page)
         self.col.addWidget(self.more_info)
         self.col.addLayout(self.actions)
@@ -279,6 +298,11 @@ class TopicScreen(Screen):
         self.more.clicked.connect(self.scroll_down)
         self.area.verticalScrollBar().valueChanged.connect(self._update_more)
         self.area.verticalScrollBar().rangeChanged.connect(self._update_more)
+
+    def show_listening(self, speaking: bool, session: Session) -> None:
+        text = session.label("topic.stop" if speaking else "topic.listen")
+        self.listen_button.setText(text)
+        self.listen_button.setAccessibleName(text)
 
     def _web_link(self, index: int) -> None:
         if 0 <= index < len(self.web_links):
@@ -320,6 +344,9 @@ class TopicScreen(Screen):
             b.setText(session.label(key))
             b.setAccessibleName(b.text())
         self.check_button.setVisible(session.selfcheck is not None)
+        self.title_row.setSpacing(m.gap * 2)
+        self.listen_button.setVisible(self.controller.can_listen())
+        self.show_listening(False, session)
         self.more.setText("▼  " + session.label("topic.more"))
         self.more.setAccessibleName(self.more.text())
         self.more_margin = m.gap

@@ -30,6 +30,7 @@ from kiosk.theme import HIGH_CONTRAST, LIGHT, TEXT_STEPS, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.overlays import DisplayPanel, PinPad, QrPanel, StaffPanel, StillThere
+from kiosk.ui.speech import Speaker
 from kiosk.ui.style import FONT_FAMILIES, stylesheet
 from kiosk.ui.widgets import ElidedLabel, button
 
@@ -202,6 +203,10 @@ class KioskWindow(QWidget):
             pin_hash = ""
         self.pin_guard = PinGuard(pin_hash, int(config["pin_attempts"]),
                                   60.0 * int(config["pin_lockout_minutes"])) if pin_hash else None
+        self.speaker: Speaker | None = None
+        if config["speech"]:
+            self.speaker = Speaker(str(config["speech_engine"]), self)
+            self.speaker.speaking_changed.connect(self._on_speaking)
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.on_idle)
         self.watcher: Any = None
@@ -272,6 +277,8 @@ class KioskWindow(QWidget):
             self._refreshing = False
 
     def _refresh(self) -> None:
+        if self.speaker is not None:
+            self.speaker.stop()  # reading aloud stops whenever the screen changes
         session = self.session
         if session is None:
             self.bar.hide()
@@ -389,6 +396,26 @@ class KioskWindow(QWidget):
         if self.session.view.screen is Screen.ATTRACT:
             self.session.home()
         self.refresh()
+
+    def can_listen(self) -> bool:
+        return bool(self.speaker and self.session
+                    and self.speaker.can_speak(self.session.language_code))
+
+    @guarded
+    def toggle_listen(self) -> None:
+        if self.speaker is None or self.session is None:
+            return
+        if self.speaker.speaking:
+            self.speaker.stop()
+            return
+        topic = self.session.topic()
+        if topic is not None:
+            text = f"{topic.title}.\n{self.topic_screen.page.toPlainText()}"
+            self.speaker.say(text, self.session.language_code)
+
+    def _on_speaking(self, speaking: bool) -> None:
+        if self.session is not None:
+            self.topic_screen.show_listening(speaking, self.session)
 
     @guarded
     def show_qr(self, url: str) -> None:
