@@ -206,6 +206,7 @@ def stylesheet(theme: Theme, body_px: int) -> str:
     h3 = round(body_px * 1.12)
     return f"""
 body {{ color: {theme.text}; font-size: {body_px}px; }}
+p, li, td, th {{ color: {theme.text}; }}
 p, li {{ line-height: 145%; }}
 p {{ margin-top: 0; margin-bottom: {round(body_px * 0.7)}px; }}
 h1, h2 {{ font-size: {h2}px; font-weight: 700; color: {theme.heading};

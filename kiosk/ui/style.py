@@ -48,9 +48,11 @@ QPushButton {{
     border: 2px solid {theme.accent}; border-radius: {radius}px;
 }}
 QPushButton:pressed {{ background: {theme.note_bg}; }}
-QPushButton[role="primary"] {{ color: {theme.on_accent}; background: {theme.accent}; }}
+QPushButton[role="primary"], QPushButton:checked {{
+    color: {theme.on_accent}; background: {theme.accent};
+}}
 QPushButton[role="primary"]:pressed {{ background: {theme.heading}; }}
-QTextBrowser {{ background: {theme.background}; border: none; }}
+QTextBrowser {{ background: {theme.background}; color: {theme.text}; border: none; }}
 QScrollBar:vertical {{ background: {theme.background}; width: {max(10, m.gap)}px; }}
 QScrollBar::handle:vertical {{ background: {theme.border}; border-radius: {max(4, m.gap // 2)}px;
                                min-height: {m.button}px; }}

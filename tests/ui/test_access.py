@@ -225,6 +225,11 @@ def test_text_size_and_contrast_last_for_the_session_only(
     page = window.topic_screen.page.document()
     assert page.defaultFont().pixelSize() == window.metrics.body  # the page at the larger size
     assert f"font-size: {window.metrics.body}px" in page.defaultStyleSheet()
+    # Light words on the dark background: count the bright pixels the page really paints.
+    image = window.topic_screen.page.viewport().grab().toImage()
+    bright = sum(1 for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)
+                 if image.pixelColor(x, y).lightness() > 200)
+    assert bright > 300
     window.reset()
     window.wake()
     assert window.theme is LIGHT and window.metrics.body == body
