@@ -36,6 +36,10 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a content folder and print every problem")
     c.add_argument("folder", nargs="?", type=Path, help="content folder (default: bundled)")
     c.add_argument("--language", default="en", help="default language code (default: en)")
+    c.add_argument("--max-grade", type=float, default=8.0,
+                   help="warn when a page reads above this school grade (default: 8)")
+    c.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text lines (default) or one JSON object for scripts")
     s = sub.add_parser("shots", help="render every screen to PNG files, without a display")
     s.add_argument("outdir", type=Path)
     s.add_argument("--size", type=_size, default=(1920, 1080), help="WxH (default 1920x1080)")
@@ -82,14 +86,30 @@ def cmd_set_pin(path: Path | None, from_stdin: bool) -> int:
     return 0
 
 
-def cmd_check(folder: Path | None, language: str) -> int:
+def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
+              fmt: str = "text") -> int:
+    import json
+
     from kiosk.check import check_folder
 
     root = folder or bundled_content()
-    loaded, problems = check_folder(root, language)
+    loaded, problems = check_folder(root, language, max_grade)
+    errors = sum(p.is_error for p in problems)
+    if fmt == "json":
+        content = loaded.content
+        print(json.dumps({
+            "folder": str(root),
+            "ok": errors == 0 and content is not None,
+            "errors": errors,
+            "warnings": len(problems) - errors,
+            "languages": content.codes if content else [],
+            "topics": sum(len(lang.topics) for lang in content.languages.values())
+            if content else 0,
+            "problems": [p.as_dict() for p in problems],
+        }, indent=2, ensure_ascii=False))
+        return 0 if errors == 0 and content is not None else 1
     for problem in problems:
         print(problem)
-    errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     if loaded.content is not None:
         topics = sum(len(lang.topics) for lang in loaded.content.languages.values())
@@ -112,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "set-pin":
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
-        return cmd_check(args.folder, args.language)
+        return cmd_check(args.folder, args.language, args.max_grade, args.format)
     if args.command == "config":
         from kiosk.config import example_config
 

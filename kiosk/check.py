@@ -1,19 +1,152 @@
 """``kiosk check``: every problem in a content folder, as ``path:line: message`` lines.
 
 Loads the folder as the kiosk would, renders every page through the link and image
-policy, and compares languages. Plain Python; no Qt.
+policy, compares languages, and teaches: reading level, long sentences, rare words,
+oversized or unused pictures. Plain Python; no Qt.
 """
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
-from kiosk.content import Loaded, load_content
+from kiosk import readability
+from kiosk.content import Content, Loaded, load_content
 from kiosk.problems import Problem
-from kiosk.render import render_topic
+from kiosk.render import IMAGE_SCHEME, plain_text, render_topic
+
+DEFAULT_MAX_GRADE = 8.0
+MAX_IMAGE_PIXELS = 2000  # widest side, px: larger only costs memory and time on a small board
+MAX_IMAGE_BYTES = 1_000_000
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"}
 
 
-def check_folder(root: Path, default_language: str = "en") -> tuple[Loaded, list[Problem]]:
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG, GIF or JPEG file, read from its header (no Qt)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(32)
+            if head[:8] == b"\x89PNG\r\n\x1a\n":
+                w, h = struct.unpack(">II", head[16:24])
+                return int(w), int(h)
+            if head[:6] in (b"GIF87a", b"GIF89a"):
+                w, h = struct.unpack("<HH", head[6:10])
+                return int(w), int(h)
+            if head[:2] == b"\xff\xd8":
+                f.seek(2)
+                while True:
+                    marker = f.read(2)
+                    if len(marker) < 2 or marker[0] != 0xFF:
+                        return None
+                    length = struct.unpack(">H", f.read(2))[0]
+                    if marker[1] in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA,
+                                     0xCB, 0xCD, 0xCE, 0xCF):
+                        h, w = struct.unpack(">xHH", f.read(5))
+                        return int(w), int(h)
+                    f.seek(length - 2, 1)
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def _line_in(body: str, needle: str, first_line: int) -> int:
+    probe = needle.strip()[:40]
+    index = body.find(probe) if probe else -1
+    return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+
+
+def reading_problems(content: Content, max_grade: float) -> list[Problem]:
+    problems = []
+    for language in content.languages.values():
+        for topic in language.topics:
+            page = render_topic(topic, language, content.root)
+            reading = readability.analyse(plain_text(page.html), language.code)
+            if reading is None or reading.grade <= max_grade:
+                continue
+            scores = ", ".join(f"{k} {v}" for k, v in reading.scores.items())
+            parts = []
+            if reading.long_sentences:
+                first = reading.long_sentences[0]
+                parts.append(f"longest sentence ({len(readability.words_of(first))} words, "
+                             f"line {_line_in(topic.body, first, topic.body_line)}): "
+                             f"\"{first[:90]}{'…' if len(first) > 90 else ''}\"")
+            if reading.rare_words:
+                parts.append("rare long words: " + ", ".join(reading.rare_words))
+            problems.append(Problem(
+                topic.path, topic.body_line,
+                f"reads at about grade {reading.grade:g} ({scores}); aim for grade "
+                f"{max_grade:g} or lower. " + "; ".join(parts), "warning",
+                "split long sentences, one idea each, and use everyday words "
+                "(see docs/AUTHORING.md, plain-language rules)"))
+    return problems
+
+
+def image_problems(content: Content) -> list[Problem]:
+    problems = []
+    used: set[Path] = set()
+    for language in content.languages.values():
+        for topic in language.topics:
+            if topic.image is not None:
+                used.add(topic.image.resolve())
+            page = render_topic(topic, language, content.root)
+            for rel in _image_refs(page.html):
+                used.add((content.root / rel).resolve())
+    for language in content.languages.values():
+        folder = language.folder
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            if path.resolve() not in used:
+                problems.append(Problem(path, 1, "this picture is not used by any page or "
+                                        "tile", "warning", "delete it, or use it with "
+                                        f"![what it shows]({path.relative_to(folder).as_posix()})"))
+            size = path.stat().st_size
+            dims = image_size(path)
+            if size > MAX_IMAGE_BYTES or (dims and max(dims) > MAX_IMAGE_PIXELS):
+                what = f"{size / 1e6:.1f} MB" + (f", {dims[0]}x{dims[1]} px" if dims else "")
+                problems.append(Problem(path, 1, f"this picture is large ({what}); it makes "
+                                        "the kiosk slower and uses memory", "warning",
+                                        f"resize it to at most {MAX_IMAGE_PIXELS} px wide and "
+                                        f"{MAX_IMAGE_BYTES // 1_000_000} MB (PNG or JPEG)"))
+    return problems
+
+
+def _image_refs(page_html: str) -> list[str]:
+    out = []
+    marker = f'src="{IMAGE_SCHEME}:'
+    start = page_html.find(marker)
+    while start >= 0:
+        end = page_html.find('"', start + len(marker))
+        out.append(page_html[start + len(marker):end])
+        start = page_html.find(marker, end)
+    return out
+
+
+def language_problems(content: Content) -> list[Problem]:
+    problems = []
+    default = content.language()
+    default_ids = {t.id for t in default.topics}
+    for code, language in content.languages.items():
+        if code == content.default_language:
+            continue
+        ids = {t.id for t in language.topics}
+        for missing in sorted(default_ids - ids):
+            problems.append(Problem(language.folder / f"{missing}.md", 1,
+                                    f"the topic '{missing}' is in '{default.code}' but not "
+                                    f"in '{code}'; patients reading {language.name} "
+                                    "will not see it", "warning",
+                                    f"translate {default.code}/{missing}.md into this file"))
+        for extra in sorted(ids - default_ids):
+            topic = language.topic(extra)
+            assert topic is not None
+            problems.append(Problem(topic.path, 1, f"the topic '{extra}' is not in "
+                                    f"'{default.code}'", "warning",
+                                    "give it the same file name as its twin in every language"))
+    return problems
+
+
+def check_folder(root: Path, default_language: str = "en",
+                 max_grade: float = DEFAULT_MAX_GRADE) -> tuple[Loaded, list[Problem]]:
     """Load and check a content folder; returns the load result and all problems, sorted."""
     loaded = load_content(root, default_language)
     problems = list(loaded.problems)
@@ -22,20 +155,7 @@ def check_folder(root: Path, default_language: str = "en") -> tuple[Loaded, list
         for language in content.languages.values():
             for topic in language.topics:
                 problems += render_topic(topic, language, content.root).refused
-        default = content.language()
-        default_ids = {t.id for t in default.topics}
-        for code, language in content.languages.items():
-            if code == content.default_language:
-                continue
-            ids = {t.id for t in language.topics}
-            for missing in sorted(default_ids - ids):
-                problems.append(Problem(language.folder / f"{missing}.md", 1,
-                                        f"the topic '{missing}' is in '{default.code}' but not "
-                                        f"in '{code}'; patients reading {language.name} "
-                                        "will not see it", "warning"))
-            for extra in sorted(ids - default_ids):
-                topic = language.topic(extra)
-                assert topic is not None
-                problems.append(Problem(topic.path, 1, f"the topic '{extra}' is not in "
-                                        f"'{default.code}'", "warning"))
+        problems += language_problems(content)
+        problems += image_problems(content)
+        problems += reading_problems(content, max_grade)
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))

@@ -17,10 +17,16 @@ class Problem:
     line: int
     message: str
     severity: Severity = "error"
+    hint: str = ""  # one line on how to fix it
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        fix = f" (fix: {self.hint})" if self.hint else ""
+        return f"{self.path}:{self.line}: {prefix}{self.message}{fix}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": str(self.path), "line": self.line, "severity": self.severity,
+                "message": self.message, "hint": self.hint}
 
     @property
     def is_error(self) -> bool:

@@ -233,6 +233,9 @@ td.urgent p.callout-title {{ color: {theme.urgent}; }}
 _TAG = re.compile(r"<[^>]+>")
 
 
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|tr|blockquote)>", re.IGNORECASE)
+
+
 def plain_text(page_html: str) -> str:
-    """The words of a rendered page, for tests and reading-level checks."""
-    return html.unescape(_TAG.sub(" ", page_html))
+    """The words of a rendered page, one block (paragraph, item, heading) per paragraph."""
+    return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n\n", page_html)))

@@ -1,0 +1,125 @@
+"""Reading level of a page, for ``kiosk check``: how hard it is and what to simplify.
+
+English: Flesch-Kincaid grade and SMOG. Spanish: Fernández-Huerta (0-100, higher is
+easier), with its usual school-grade bands. Syllables: a vowel-group rule for English and
+pyphen's Spanish hyphenation dictionary; word rarity: wordfreq's frequency lists. Both ship
+their data inside the package, so this works offline. No Qt here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n{2,}")
+
+# Fernández-Huerta bands (Spanish readability), as the usual table gives them: the lowest
+# score for a text a reader of that US school grade reads easily.
+_FH_FOR_GRADE = {4: 90, 5: 80, 6: 70, 7: 65, 8: 60, 9: 55, 10: 50, 12: 40, 14: 30}
+
+
+@dataclass
+class Reading:
+    language: str
+    words: int
+    sentences: int
+    grade: float  # estimated US school grade
+    scores: dict[str, float] = field(default_factory=dict)  # each formula's own number
+    long_sentences: list[str] = field(default_factory=list)  # longest first
+    rare_words: list[str] = field(default_factory=list)  # rarest long words first
+
+
+def sentences_of(text: str) -> list[str]:
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if _WORD.search(p)]
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _syllables_en(word: str) -> int:
+    w = word.lower()
+    if len(w) <= 3:
+        return 1
+    w = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", "", w)
+    w = re.sub(r"^y", "", w)
+    return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
+
+
+@lru_cache(maxsize=1)
+def _spanish_hyphenator() -> object:
+    import pyphen
+
+    return pyphen.Pyphen(lang="es")
+
+
+def syllables(word: str, language: str) -> int:
+    if language.startswith("es"):
+        hyphen = _spanish_hyphenator()
+        return str(hyphen.inserted(word.lower())).count("-") + 1  # type: ignore[attr-defined]
+    return _syllables_en(word)
+
+
+def _zipf(word: str, language: str) -> float:
+    try:
+        from wordfreq import zipf_frequency
+
+        return float(zipf_frequency(word.lower(), language.split("-")[0]))
+    except Exception:  # a language wordfreq cannot read alone: rarity by length only
+        return 0.0
+
+
+def fh_to_grade(score: float) -> float:
+    """A US grade for a Fernández-Huerta score (interpolated between the table's bands)."""
+    bands = sorted(_FH_FOR_GRADE.items())
+    if score >= bands[0][1]:
+        return float(bands[0][0])
+    for (g1, s1), (g2, s2) in zip(bands, bands[1:], strict=False):
+        if s2 <= score <= s1:
+            return g1 + (s1 - score) / (s1 - s2) * (g2 - g1)
+    return 16.0
+
+
+SUPPORTED = ("en", "es")
+
+
+def analyse(text: str, language: str) -> Reading | None:
+    """Reading level of plain text; None when there is too little text to judge, or the
+    language has no formula here (English and Spanish do)."""
+    if not language.startswith(SUPPORTED):
+        return None
+    sentences = sentences_of(text)
+    words = words_of(text)
+    if len(words) < 30 or not sentences:
+        return None
+    n_words, n_sent = len(words), len(sentences)
+    counts = [syllables(w, language) for w in words]
+    n_syll = sum(counts)
+    scores: dict[str, float] = {}
+    if language.startswith("es"):
+        fh = 206.84 - 0.60 * (100 * n_syll / n_words) - 1.02 * (100 * n_sent / n_words)
+        scores["Fernández-Huerta"] = round(fh, 1)
+        grade = fh_to_grade(fh)
+    else:
+        fk = 0.39 * n_words / n_sent + 11.8 * n_syll / n_words - 15.59
+        poly = sum(1 for c in counts if c >= 3)
+        smog = 1.0430 * math.sqrt(poly * 30 / n_sent) + 3.1291
+        scores["Flesch-Kincaid grade"] = round(fk, 1)
+        scores["SMOG"] = round(smog, 1)
+        grade = max(fk, smog) if n_sent >= 10 else fk
+    longest = sorted(sentences, key=lambda s: len(words_of(s)), reverse=True)
+    long_ones = [s for s in longest if len(words_of(s)) > 15][:3]
+    seen: set[str] = set()
+    candidates = []
+    for w, c in zip(words, counts, strict=True):
+        low = w.lower()
+        if low in seen or (c < 3 and len(w) < 9):
+            continue
+        seen.add(low)
+        candidates.append((_zipf(w, language), -len(w), w))
+    rare = [w for _z, _len, w in sorted(candidates)[:5]]
+    return Reading(language, n_words, n_sent, round(grade, 1), scores, long_ones, rare)

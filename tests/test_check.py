@@ -1,0 +1,105 @@
+"""``kiosk check`` that teaches: reading level, pictures, languages, JSON, no network."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.__main__ import main
+from kiosk.check import check_folder, image_size
+from kiosk.readability import analyse, fh_to_grade
+from tests.conftest import topic_text
+from tests.test_render import _png
+
+COLLEGE = (
+    "The pathophysiological relationship between chronic lumbosacral discomfort and recurrent "
+    "cephalalgia remains incompletely characterized, notwithstanding considerable "
+    "epidemiological evidence suggesting bidirectional comorbidity. Temporomandibular "
+    "dysfunction, characterized by inflammatory involvement of masticatory musculature and "
+    "associated neural structures, may precipitate cervical musculoskeletal imbalance, "
+    "consequently provoking nociceptive sensitization. Furthermore, degenerative facet "
+    "arthropathy frequently contributes to paraspinal muscular hypertonicity, potentially "
+    "culminating in suboccipital tension and subsequent migrainous manifestations.\n")
+PLAIN = (
+    "Your jaw helps keep your head steady. When the jaw is sore, the muscles in your neck "
+    "can get tight. Tight neck muscles can pull on your back. That can hurt. It can also "
+    "give you a headache. A doctor can check your jaw and your neck. Tell the doctor when "
+    "the pain starts. Tell the doctor what makes it better.\n")
+
+
+def warnings_for(root: Path) -> list[str]:
+    return [str(p) for p in check_folder(root)[1]]
+
+
+def test_college_level_page_is_warned_and_plain_page_is_not(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, COLLEGE),
+                           "en/back-pain.md": topic_text("Back", "s", 1, PLAIN)})
+    found = [w for w in warnings_for(root) if "reads at about grade" in w]
+    assert len(found) == 1
+    assert found[0].startswith(f"{root}/en/jaw.md:6: warning: reads at about grade")
+    assert "Flesch-Kincaid" in found[0] and "SMOG" in found[0]
+    assert "longest sentence" in found[0] and "(fix: split long sentences" in found[0]
+    assert "rare long words:" in found[0]
+
+
+def test_spanish_uses_fernandez_huerta(make_content: Callable[..., Path]) -> None:
+    hard = ("La fisiopatología de la cefalea crónica asociada a disfunción temporomandibular "
+            "implica mecanismos neurovasculares complejos, caracterizados por sensibilización "
+            "nociceptiva periférica y central, con manifestaciones clínicas heterogéneas que "
+            "dificultan considerablemente la caracterización diagnóstica diferencial. ") * 2
+    reading = analyse(hard, "es")
+    assert reading is not None and "Fernández-Huerta" in reading.scores
+    assert reading.grade > 8
+    easy = analyse("Su mandíbula le ayuda a comer. " * 12, "es")
+    assert easy is not None and easy.grade < 8
+    assert fh_to_grade(60) == 8 and fh_to_grade(95) == 4
+
+
+def test_broken_link_huge_and_unused_images_are_each_reported_once(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": topic_text(
+        "Jaw", "s", 2, "See [the neck](neck.md).\n\n![big](images/big.png)\n")})
+    images = root / "en" / "images"
+    images.mkdir()
+    (images / "big.png").write_bytes(_png(2400, 10))
+    (images / "spare.png").write_bytes(_png())
+    found = warnings_for(root)
+    link = [w for w in found if "neck.md" in w]
+    big = [w for w in found if "big.png" in w]
+    spare = [w for w in found if "spare.png" in w]
+    assert link == [f"{root}/en/jaw.md:7: warning: the link 'neck.md' is not a topic in this "
+                    "language; it shows as plain text"]
+    assert len(big) == 1 and "2400x10 px" in big[0]
+    assert len(spare) == 1 and "not used by any page" in spare[0]
+    assert image_size(images / "big.png") == (2400, 10)
+
+
+def test_json_format_has_the_same_findings(make_content: Callable[..., Path],
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_content(**{"en/jaw.md": "---\ntitle: Jaw\nsummary: s\norder: x\n---\nBody\n"})
+    assert main(["check", str(root), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["errors"] == 1
+    jaw = [p for p in report["problems"] if p["path"].endswith("jaw.md")]
+    assert jaw[0] == {
+        "path": f"{root}/en/jaw.md", "line": 4, "severity": "error",
+        "message": "'order' must be a whole number like 3, not 'x'", "hint": ""}
+
+
+def test_check_needs_no_network(make_content: Callable[..., Path],
+                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, COLLEGE),
+                           "es/jaw.md": topic_text("Mandíbula", "s", 2, "Texto. " * 40)})
+    loaded, problems = check_folder(root)
+    assert loaded.content is not None
+    assert any("reads at about grade" in str(p) for p in problems)
