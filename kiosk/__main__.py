@@ -48,6 +48,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--text-size", choices=["normal", "larger", "largest"], default="normal",
                    help="the patient's text size to render with")
     s.add_argument("--high-contrast", action="store_true", help="render the high-contrast theme")
+    pv = sub.add_parser("preview", help="a desktop window showing content as patients see "
+                        "it, updating on every save, with problems in a banner")
+    pv.add_argument("folder", nargs="?", type=Path, help="content folder (default: bundled)")
     sub.add_parser("config", help="print an example config file with every option")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
@@ -162,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
             print(path)
         del app
         return 0
+    if args.command == "preview":
+        from kiosk.app import run
+
+        folder = args.folder or content or bundled_content()
+        config = replace(config, content_dir=folder, fullscreen=False)
+        return run(config, preview=True)
     if args.windowed:
         config = replace(config, fullscreen=False)
     from kiosk.app import run

@@ -20,17 +20,30 @@ log = logging.getLogger(__name__)
 WINDOWED_SIZE = (1280, 720)
 
 
-def build_window(config: Config) -> KioskWindow:
-    """The kiosk's top-level window, not yet shown. Needs a running QApplication."""
+def build_window(config: Config, preview: bool = False) -> KioskWindow:
+    """The kiosk's top-level window, not yet shown. Needs a running QApplication.
+
+    ``preview``: the staff preview, a plain desktop window with a banner of problems.
+    """
     if QApplication.instance() is None:
         raise RuntimeError("build_window() needs a QApplication; create one first")
-    loaded = load_content(config.content_dir, config.language)
+    if preview:
+        from kiosk.ui.window import checked_load
+
+        loaded = checked_load(config.content_dir, config.language)
+    else:
+        loaded = load_content(config.content_dir, config.language)
     for problem in loaded.problems:
         (log.error if problem.is_error else log.warning)("%s", problem)
     if loaded.content is None:
         log.error("no usable content in %s; showing the resting screen", config.content_dir)
-    window = KioskWindow(config, loaded)
+    window = KioskWindow(config, loaded, preview)
     window.resize(*WINDOWED_SIZE)
+    if preview:
+        window.show_banner(window.problems)
+        window.setWindowTitle(f"Preview: {config.content_dir}")
+        window.watch_content()
+        return window
     if config.fullscreen:
         # Locked down: no title bar to close it by, and nothing drawn over it.
         window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
@@ -83,13 +96,17 @@ def _never_die(window: KioskWindow) -> None:
     sys.excepthook = hook
 
 
-def run(config: Config, argv: list[str] | None = None) -> int:
+def run(config: Config, argv: list[str] | None = None, preview: bool = False) -> int:
     """Start Qt, show the kiosk (full-screen unless configured otherwise) and run it."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("clinic-kiosk")
     app.setApplicationDisplayName(config.clinic.name)
-    window = build_window(config)
+    window = build_window(config, preview)
+    if preview:
+        _quit_on_signals(app)
+        window.show()
+        return app.exec()
     _never_die(window)
     _quit_on_signals(app)
     if config.fullscreen:

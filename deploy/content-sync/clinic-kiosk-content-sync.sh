@@ -72,6 +72,10 @@ if [ -z "$env_file" ] && [ -z "${REPO_URL:-}" ] && [ -r "$DEFAULT_ENV" ]; then
 fi
 if [ -n "$env_file" ]; then
     [ -r "$env_file" ] || die 2 "cannot read the settings file $env_file"
+    case $env_file in
+        */*) ;;
+        *) env_file=./$env_file ;; # "." would search PATH for a bare name
+    esac
     # KEY=value lines, as in systemd's EnvironmentFile=; export them all (GIT_SSH_COMMAND).
     set -a
     # shellcheck source=/dev/null

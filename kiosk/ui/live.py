@@ -7,6 +7,7 @@ keeps the last good content when a reload has errors.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -40,10 +41,12 @@ class ContentWatcher(QObject):
     loaded = Signal(object)
     _done = Signal(object, bool)
 
-    def __init__(self, root: Path, language: str, parent: QObject | None = None) -> None:
+    def __init__(self, root: Path, language: str, parent: QObject | None = None,
+                 loader: Callable[[Path, str], Loaded] = load_content) -> None:
         super().__init__(parent)
         self.root = Path(root)
         self.language = language
+        self.loader = loader
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self.schedule)
         self.watcher.fileChanged.connect(self.schedule)
@@ -85,7 +88,7 @@ class ContentWatcher(QObject):
     def _load(self) -> None:  # runs on the worker thread
         try:
             before = snapshot(self.root)
-            loaded = load_content(self.root, self.language)
+            loaded = self.loader(self.root, self.language)
             settled = snapshot(self.root) == before
         except Exception:  # never let a reload take anything down
             log.exception("reloading the content failed")

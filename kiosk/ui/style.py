@@ -32,6 +32,9 @@ QLabel#BarTitle {{ color: {theme.heading}; font-size: {m.heading}px; font-weight
 QLabel#Title {{ color: {theme.heading}; font-size: {m.title}px; font-weight: 700; }}
 QLabel#Heading {{ color: {theme.heading}; font-size: {m.heading}px; font-weight: 700; }}
 QLabel#UrgentTitle {{ color: {theme.urgent}; font-size: {m.title}px; font-weight: 700; }}
+QLabel#Banner {{ padding: {m.gap}px; font-size: {m.small}px; color: #1b1f24;
+                 background: #fff4ce; border-bottom: 2px solid #9a6700; }}
+QLabel#Banner[state="clean"] {{ background: #dafbe1; border-bottom: 2px solid #1a7f37; }}
 QLabel#Muted {{ color: {theme.muted}; font-size: {m.small}px; }}
 QLabel#Strong {{ font-weight: 700; }}
 QLabel#Phone {{ color: {theme.accent}; font-size: {m.phone}px; font-weight: 700; }}

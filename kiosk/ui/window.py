@@ -7,6 +7,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThread
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import __version__
 from kiosk.config import Config
-from kiosk.content import Content, Loaded
+from kiosk.content import Content, Loaded, load_content
 from kiosk.logsetup import log_dir
 from kiosk.pin import PinGuard, is_valid_hash
 from kiosk.render import Page, render_topic
@@ -32,7 +33,7 @@ from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.overlays import DisplayPanel, PinPad, QrPanel, StaffPanel, StillThere
 from kiosk.ui.speech import Speaker
 from kiosk.ui.style import FONT_FAMILIES, stylesheet
-from kiosk.ui.widgets import ElidedLabel, button
+from kiosk.ui.widgets import ElidedLabel, button, label
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -104,8 +105,11 @@ class _CornerTaps(QObject):
 class KioskWindow(QWidget):
     """Top-level window. Holds the content, the theme and one patient's Session."""
 
-    def __init__(self, config: Config, loaded: Loaded) -> None:
+    def __init__(self, config: Config, loaded: Loaded, preview: bool = False) -> None:
         super().__init__()
+        # Preview (for staff on a desktop): a normal window, no lockdown, no idle reset,
+        # every change shown at once, and every problem in a banner.
+        self.preview = preview
         self.setObjectName("KioskWindow")
         self.setWindowTitle(config.clinic.name)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
@@ -125,11 +129,12 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         self._lockdown = _Lockdown(self)
         self._corner = _CornerTaps(self)
-        if app is not None:
+        if app is not None and not preview:
             # Application-wide, so no child widget sees a key or shows a menu.
             # Both filters are removed with the window.
             app.installEventFilter(self._lockdown)
             app.installEventFilter(self._corner)
+        self._allow_close = preview
         f = self.font()
         f.setFamilies(FONT_FAMILIES)
         self.setFont(f)
@@ -181,6 +186,9 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         # The window's size is the screen's; what does not fit scrolls, it never grows.
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        self.banner = label("", "Banner")
+        self.banner.setVisible(preview)
+        layout.addWidget(self.banner)
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
 
@@ -329,6 +337,9 @@ class KioskWindow(QWidget):
 
     # -- idle ------------------------------------------------------------------
     def _arm_idle(self) -> None:
+        if self.preview:
+            self.idle.arm(None)
+            return
         screen = self.session.view.screen if self.session else None
         seconds = None if screen is None else idle_seconds(
             screen, int(self.config["idle_timeout"]), int(self.config["end_timeout"]))
@@ -501,12 +512,38 @@ class KioskWindow(QWidget):
     def watch_content(self) -> None:
         from kiosk.ui.live import ContentWatcher
 
-        self.watcher = ContentWatcher(self.config.content_dir, self.config.language, self)
+        loader = checked_load if self.preview else load_content
+        self.watcher = ContentWatcher(self.config.content_dir, self.config.language, self,
+                                      loader)
         self.watcher.loaded.connect(self.on_content_loaded)
+
+    def show_banner(self, problems: list[str]) -> None:
+        """Preview only: every current problem, with its file and line, at the top."""
+        if not problems:
+            self.banner.setProperty("state", "clean")
+            self.banner.setText("No problems found. Save a file and this preview updates.")
+        else:
+            self.banner.setProperty("state", "problems")
+            shown = problems[:6]
+            more = f"\n… and {len(problems) - 6} more: run 'kiosk check' to see all." \
+                if len(problems) > 6 else ""
+            self.banner.setText("\n".join(shown) + more)
+        self.banner.style().unpolish(self.banner)
+        self.banner.style().polish(self.banner)
 
     @guarded
     def on_content_loaded(self, loaded: Loaded) -> None:
         self.problems = [str(p) for p in loaded.problems]
+        if self.preview:
+            self.show_banner(self.problems)
+            if loaded.content is not None:  # show what can be shown, at once
+                self.pending = loaded
+                self.apply_pending()
+                if self.session is not None and self.session.view.topic_id and \
+                        self.session.topic() is None:
+                    self.session.home()
+                self.refresh() if self.session else self.start_session(Screen.HOME)
+            return
         if loaded.content is None or loaded.errors:
             for problem in loaded.errors or loaded.problems:
                 log.error("content reload: %s", problem)
@@ -531,6 +568,7 @@ class KioskWindow(QWidget):
         if self.session is not None and self.content is not None:
             view = self.session.view
             self.session = Session(self.content, self.session.language_code, view)
+        self.topic_screen.topic_id = None  # re-render the page even if it is the same topic
         log.info("showing the new content")
 
     # -- look ------------------------------------------------------------------
@@ -562,3 +600,11 @@ class KioskWindow(QWidget):
         self.apply_look()
         if self.metrics != before and self.session is not None:
             self.refresh()
+
+
+def checked_load(root: Path, language: str) -> Loaded:
+    """Load as the kiosk does, with every ``kiosk check`` finding as the problems."""
+    from kiosk.check import check_folder
+
+    loaded, problems = check_folder(root, language)
+    return Loaded(loaded.content, problems)

@@ -1,0 +1,51 @@
+"""``kiosk preview``: staff see their content as patients will, updated on every save."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.app import build_window
+from kiosk.config import bundled_content, load_config
+from tests.conftest import topic_text
+from tests.ui.conftest import tap
+
+
+def test_preview_shows_problems_and_picks_up_a_saved_edit(qtbot: QtBot, tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    config = replace(load_config(), content_dir=root, fullscreen=False)
+    window = build_window(config, preview=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.banner.isVisible()
+    assert window.banner.text().startswith("No problems found")
+    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+
+    jaw = root / "en" / "jaw-and-tmj.md"
+    jaw.write_text(topic_text("Your jaw, edited", "s", 2, "A new first line.\n\n"
+                              "[A broken link](nowhere.md)\n"), encoding="utf-8")
+    qtbot.waitUntil(lambda: window.topic_screen.title.text() == "Your jaw, edited",
+                    timeout=5000)
+    assert "A new first line." in window.topic_screen.page.toPlainText()
+    assert f"{jaw}:9: warning: the link 'nowhere.md'" in window.banner.text()
+
+    (root / "en" / "muscle-spasms.md").write_text("---\ntitle: x\norder: two\n---\n",
+                                                  encoding="utf-8")
+    qtbot.waitUntil(lambda: "muscle-spasms.md:2: the field 'summary' is missing"
+                    in window.banner.text(), timeout=5000)
+    assert window.current_screen is window.topic_screen  # the staff member stays put
+    assert window.close()  # a normal window: it closes
+
+
+def test_preview_has_no_lockdown(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    window = build_window(replace(load_config(), fullscreen=False), preview=True)
+    qtbot.addWidget(window)
+    assert not window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.idle.seconds is None
