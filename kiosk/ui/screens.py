@@ -210,19 +210,22 @@ class HomeScreen(Screen):
             columns = min(columns, 2)
         self.tiles = []
         spacing = grid.spacing()
-        tile_width = (self.width() - 2 * m.margin - spacing * (columns - 1)) // columns
+        # From the window's width: this screen may not be laid out yet.
+        scrollbar = max(10, m.gap)
+        tile_width = (m.width - 2 * m.margin - scrollbar - spacing * (columns - 1)) // columns
         for i, topic in enumerate(topics):
             tile = BigButton(topic.title, topic.summary, topic.image)
             tile.setAccessibleDescription(topic.summary)
             tile.set_style(look.theme, m)
-            # Tall enough for all its words (the grid would squeeze it); big screens get
-            # large tiles, not vast ones.
-            need = tile.heightForWidth(max(120, tile_width))
-            tile.setMinimumHeight(need)
-            tile.setMaximumHeight(max(need, m.button * 4))
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))
             grid.addWidget(tile, 1 + i // columns, i % columns)
             self.tiles.append(tile)
+        # All tiles alike: tall enough for the wordiest (the grid would squeeze them), and
+        # on big screens large, not vast.
+        need = max((t.heightForWidth(max(120, tile_width)) for t in self.tiles), default=0)
+        for tile in self.tiles:
+            tile.setMinimumHeight(need)
+            tile.setMaximumHeight(max(need, m.button * 4))
         rows = (len(topics) + columns - 1) // columns
         for c in range(columns):
             grid.setColumnStretch(c, 1)
