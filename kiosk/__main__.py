@@ -51,6 +51,12 @@ def parser() -> argparse.ArgumentParser:
     pv = sub.add_parser("preview", help="a desktop window showing content as patients see "
                         "it, updating on every save, with problems in a banner")
     pv.add_argument("folder", nargs="?", type=Path, help="content folder (default: bundled)")
+    st = sub.add_parser("stats", help="usage counts: most-read topics, self-check "
+                        "completion, call panel views (never anything a patient answered)")
+    st.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
+    st.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
+    st.add_argument("--database", type=Path, help="usage database (default: the platform's "
+                    "data folder)")
     sub.add_parser("config", help="print an example config file with every option")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
@@ -136,6 +142,17 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
         return cmd_check(args.folder, args.language, args.max_grade, args.format)
+    if args.command == "stats":
+        from kiosk.stats import UsageLog, report, summarise, to_csv
+
+        usage = UsageLog(args.database)
+        try:
+            print(to_csv(usage, args.since) if args.csv else report(summarise(usage,
+                                                                                 args.since)),
+                  end="" if args.csv else "\n")
+        finally:
+            usage.close()
+        return 0
     if args.command == "config":
         from kiosk.config import example_config
 

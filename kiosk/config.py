@@ -53,6 +53,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("watch_content", bool, True, "Reload the content by itself when a file changes."),
     Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it with "
            "'kiosk set-pin'. Empty: no staff panel when full-screen."),
+    Option("record_usage", bool, True, "Keep privacy-safe usage counts (screens shown, never "
+           "answers) for 'kiosk stats'."),
+    Option("usage_retention_days", int, 365, "Days of usage counts to keep.", 1, 3650),
     Option("pin_attempts", int, 5, "Wrong PINs in a row before the PIN pad locks.", 1, 100),
     Option("pin_lockout_minutes", int, 5, "How long the PIN pad stays locked.", 1, 1440),
     Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home screen and "

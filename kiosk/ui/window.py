@@ -27,6 +27,7 @@ from kiosk.logsetup import log_dir
 from kiosk.pin import PinGuard, is_valid_hash
 from kiosk.render import Page, render_topic
 from kiosk.session import ATTRACT, HOME, Screen, Session, asks_before_reset, idle_seconds
+from kiosk.stats import UsageLog, session_bucket
 from kiosk.theme import HIGH_CONTRAST, LIGHT, TEXT_STEPS, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
@@ -193,7 +194,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.stack, 1)
 
         self.still_there = StillThere(self)
-        self.still_there.expired.connect(self.reset)
+        self.still_there.expired.connect(self.idle_reset)
         self.still_there.stay.connect(self._arm_idle)
         self.pin_pad = PinPad(self)
         self.pin_pad.accepted.connect(self.open_staff_panel)
@@ -217,6 +218,11 @@ class KioskWindow(QWidget):
             self.speaker.speaking_changed.connect(self._on_speaking)
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.on_idle)
+        self.usage: UsageLog | None = None
+        if config["record_usage"] and not preview:
+            self.usage = UsageLog(retention_days=int(config["usage_retention_days"]))
+        self._visit_started = time.monotonic()
+        self._visit_active = False
         self.watcher: Any = None
 
         self.apply_look(force=True)
@@ -234,9 +240,25 @@ class KioskWindow(QWidget):
             self.session = Session(self.content, self.config.language, start)
         self.refresh()
 
+    def count(self, kind: str, detail: str = "") -> None:
+        """A privacy-safe usage count (see kiosk/stats.py); never anything a patient chose."""
+        self._visit_active = True
+        if self.usage is not None:
+            self.usage.record(kind, detail)
+
+    @guarded
+    def idle_reset(self) -> None:
+        if self._visit_active and self.usage is not None:
+            self.usage.record("idle_reset")
+        self.reset()
+
     @guarded
     def reset(self) -> None:
         """The session ends (idle, or asked for): back to the attract screen, nothing kept."""
+        if self._visit_active and self.usage is not None:
+            self.usage.record("session_end",
+                              session_bucket(time.monotonic() - self._visit_started))
+        self._visit_active = False
         self.still_there.dismiss()
         self.pin_pad.cancel()
         for overlay in (self.staff_panel, self.display_panel, self.qr_panel):
@@ -361,29 +383,43 @@ class KioskWindow(QWidget):
     @guarded
     def wake(self) -> None:
         if self.session is not None:
+            self._visit_started = time.monotonic()
             self.session.home()
             self.refresh()
 
     @guarded
     def open_topic(self, topic_id: str) -> None:
         if self.session and self.session.open_topic(topic_id):
+            self.count("topic_view", topic_id)
             self.refresh()
 
     @guarded
     def start_check(self) -> None:
         if self.session and self.session.start_check():
+            self.count("check_started")
             self.refresh()
 
     @guarded
     def answer(self, choice: int) -> None:
         if self.session:
             self.session.answer(choice)
+            outcome = self.session.outcome()
+            if self.session.view.screen is Screen.RESULT and outcome is not None:
+                # The band reached, never the answers that led to it.
+                self.count("check_finished", "urgent" if outcome.urgent
+                           else f"band {self._band_number(outcome.title)}")
             self.refresh()
+
+    def _band_number(self, title: str) -> int:
+        check = self.session.selfcheck if self.session else None
+        bands = check.bands if check else ()
+        return next((i for i, b in enumerate(bands, 1) if b.title == title), 0)
 
     @guarded
     def open_call(self) -> None:
         if self.session:
             self.session.open_call()
+            self.count("call_view")
             self.refresh()
 
     @guarded
@@ -403,6 +439,8 @@ class KioskWindow(QWidget):
         """Every word on screen changes; from the attract screen, the patient starts at home."""
         if self.session is None:
             return
+        if code != self.session.language_code:
+            self.count("language_switch", code)
         self.session.set_language(code)
         if self.session.view.screen is Screen.ATTRACT:
             self.session.home()

@@ -240,11 +240,24 @@ def test_nothing_a_patient_does_reaches_the_disk(
         window.reset()
     finally:
         setup_logging(to_file=False)
-    written = [Path(d, f) for base in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME",
-                                       "XDG_STATE_HOME")
-               for d, _dirs, files in os.walk(os.environ[base]) for f in files]
-    assert written == [log_path]
+    written = sorted(Path(d, f) for base in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
+                                             "XDG_CACHE_HOME", "XDG_STATE_HOME")
+                     for d, _dirs, files in os.walk(os.environ[base]) for f in files)
+    usage_files = [p for p in written if p.name.startswith("usage.sqlite3")]
+    assert [p for p in written if p not in usage_files] == [log_path]
     log_text = log_path.read_text(encoding="utf-8") if log_path else ""
     for secret in ("Spinal fluid", "weakness", "numbness", "Yes", "front desk now"):
         assert secret not in log_text
     assert "session reset" in log_text
+    # The usage counts say which screens were shown, never what was answered.
+    import sqlite3
+
+    from kiosk.stats import default_path
+
+    with sqlite3.connect(default_path()) as db:
+        rows = sorted(db.execute("SELECT kind, detail FROM events"))
+    assert rows == [("check_finished", "urgent"), ("check_started", ""),
+                    ("session_end", "under 1 min"), ("topic_view", "spinal-fluid-leaks")]
+    raw = b"".join(p.read_bytes() for p in usage_files)
+    for secret in (b"weakness", b"numbness", b"Yes", b"Spinal fluid"):
+        assert secret not in raw
