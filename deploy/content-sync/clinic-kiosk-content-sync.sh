@@ -41,20 +41,28 @@
 #   GIT_SSH_COMMAND   optional, passed to git: e.g. a read-only deploy key, see DEPLOY.md
 #
 # Exit status: 0 live folder up to date (updated now, or already at this commit);
-# 1 the commit was rejected by "kiosk check"; 2 a setting is wrong; 3 fetching failed;
-# 4 updating the live folder failed.
+# 1 the commit was rejected: "kiosk check" found errors; 2 a setting is wrong; 3 fetching
+# failed; 4 updating the live folder failed; 5 "kiosk check" itself failed to run (the
+# commit is not used either). In every case but 0 the live folder is as it was.
 
 set -eu
 
 PROG=clinic-kiosk-content-sync
 DEFAULT_ENV=/etc/clinic-kiosk/content-sync.env
 
+# Under systemd (JOURNAL_STREAM is set), mark problems with the journal's "error" level,
+# so "journalctl -p err" and "systemctl status" show them; plain text when run by hand.
+ERR=
+if [ -n "${JOURNAL_STREAM:-}" ]; then
+    ERR='<3>'
+fi
+
 log() {
     printf '%s\n' "$*"
 }
 
 err() {
-    printf '%s: %s\n' "$PROG" "$*" >&2
+    printf '%s%s: %s\n' "$ERR" "$PROG" "$*" >&2
 }
 
 die() {
@@ -140,7 +148,10 @@ command -v rsync >/dev/null 2>&1 || die 2 "rsync is not installed"
 mkdir -p "$(dirname "$STAGING")"
 if command -v flock >/dev/null 2>&1; then
     exec 9>"$STAGING.lock"
-    flock -n 9 || die 0 "another content sync is running; leaving it to finish"
+    if ! flock -n 9; then
+        log "another content sync is running; leaving it to finish"
+        exit 0
+    fi
 fi
 
 # --- 1. Fetch into the staging checkout ---------------------------------------------------
@@ -191,15 +202,23 @@ fi
 
 if [ "$checked" -ne 0 ]; then
     err "REJECTED commit $new on $BRANCH: $subject"
-    err "kiosk check found errors (exit status $checked):"
-    printf '%s\n' "$report" >&2
+    if [ "$checked" -eq 1 ]; then
+        err "kiosk check found errors:"
+    else
+        err "kiosk check did not finish (exit status $checked):"
+    fi
+    printf '%s\n' "$report" | sed "s/^/$ERR/" >&2
     if [ -n "$deployed" ]; then
         err "the live folder $LIVE is unchanged; it still has commit $deployed"
     else
         err "the live folder $LIVE is unchanged"
     fi
-    err "fix the files above in the content repository (or git revert the commit)"
-    exit 1
+    if [ "$checked" -eq 1 ]; then
+        err "fix the files above in the content repository (or git revert the commit)"
+        exit 1
+    fi
+    err "is the kiosk app ($KIOSK_BIN) installed and working? Try: $KIOSK_BIN check"
+    exit 5
 fi
 if [ -n "$report" ]; then
     printf '%s\n' "$report"
