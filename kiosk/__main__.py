@@ -95,6 +95,15 @@ def cmd_set_pin(path: Path | None, from_stdin: bool) -> int:
     return 0
 
 
+def _configured_content(path: Path | None) -> Path | None:
+    """The config's content folder, if a config names one (else None: the bundled one)."""
+    try:
+        config = load_config(path)
+    except ConfigError:
+        return None
+    return config.content_dir if config.values.get("content") else None
+
+
 def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
               fmt: str = "text") -> int:
     import json
@@ -141,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "set-pin":
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
-        return cmd_check(args.folder, args.language, args.max_grade, args.format)
+        return cmd_check(args.folder or _configured_content(args.config), args.language,
+                         args.max_grade, args.format)
     if args.command == "stats":
         from kiosk.stats import UsageLog, report, summarise, to_csv
 

@@ -156,10 +156,17 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
         more_info = fields.text("more_info", required=False)
         if more_info and not re.match(r"^https?://[^\s/$.?#][^\s]*$", more_info):
             raise yamlio.FieldError(fields.line_of("more_info"), "'more_info' must be a web "
-                                    f"address starting with https://, not '{more_info}'")
+                                    f"address starting with https:// or http://, not "
+                                    f"'{more_info}'")
     except yamlio.FieldError as exc:
         return None, [Problem(path, exc.line, exc.message)]
     problems += [Problem(path, p.line, p.message, "warning") for p in fields.unknown()]
+    for number, line in enumerate(front.split("\n"), start=2):
+        value = line.partition(":")[2]
+        if " #" in value and not value.strip().startswith(("'", '"')):
+            problems.append(Problem(path, number, "the words after ' #' are a comment and are "
+                                    "not shown", "warning", "put the whole value in quotes, "
+                                    "like  title: \"Back pain #1\""))
     image = None
     if image_ref:
         image, why = resolve_inside(root, path.parent, image_ref)

@@ -169,7 +169,7 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
         error(top.line_of("results"), "the self-check needs at least one entry under 'results'")
 
     if any(p.is_error for p in problems):
-        return None, problems
+        return None, _hidden(problems, path)
 
     check = SelfCheck(title, intro, tuple(questions), tuple(bands), urgent_title,
                       urgent_message, not_diagnosis, path)
@@ -179,8 +179,15 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
                                 "no answer is marked 'red_flag: true'; the urgent message "
                                 "will never show", "warning"))
     if any(p.is_error for p in problems):
-        return None, problems
+        return None, _hidden(problems, path)
     return check, problems
+
+
+def _hidden(problems: list[Problem], path: Path) -> list[Problem]:
+    """Say once what an error in the self-check means for patients."""
+    return [*problems, Problem(path, 1, "because of the error(s) in this file the self-check "
+                               "is left out and the 'Take the self-check' button is hidden",
+                               "warning", "fix the errors above; the button comes back")]
 
 
 def _band_problems(check: SelfCheck, lines: list[int], results_line: int) -> list[Problem]:

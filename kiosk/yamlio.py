@@ -32,9 +32,29 @@ def parse(text: str, first_line: int = 1) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         what = (exc.problem or "this is not valid YAML").strip()
-        raise FieldError(line, f"the file cannot be read here: {what}") from exc
+        raise FieldError(line, f"the file cannot be read here: {what}{_explain(what)}") from exc
     except yaml.YAMLError as exc:  # pragma: no cover - other YAML errors carry no mark
         raise FieldError(first_line, f"the file cannot be read: {exc}") from exc
+
+
+_EXPLAIN = (
+    ("mapping values are not allowed", "a ':' inside a value needs quotes around the whole "
+     "value, like  title: \"Pain: what helps\""),
+    ("'\\t'", "use spaces, not tabs, at the start of lines"),
+    ("expected <block end>", "check the indentation: items of one list line up under "
+     "each other"),
+    ("found character", "put the value in quotes"),
+    ("found undefined alias", "a value starting with '*' needs quotes"),
+    ("expected chomping or indentation", "a value starting with '|' or '>' needs quotes"),
+    ("expected a comment or a line break", "put the value in quotes"),
+)
+
+
+def _explain(problem: str) -> str:
+    for needle, advice in _EXPLAIN:
+        if needle in problem:
+            return f" ({advice})"
+    return ""
 
 
 def _line(node: Node, offset: int) -> int:
@@ -89,7 +109,11 @@ class Fields:
         self._used.add(key)
         if key not in self._items:
             if required:
-                raise FieldError(self.line, f"{self.where}the field '{key}' is missing")
+                typo = difflib.get_close_matches(key, [k for k in self._items
+                                                       if k not in self._used], n=1)
+                hint = f" (is '{typo[0]}' a misspelling of '{key}'?)" if typo else ""
+                line = self.line_of(typo[0]) if typo else self.line
+                raise FieldError(line, f"{self.where}the field '{key}' is missing{hint}")
             return None
         return self._items[key][1]
 
@@ -109,6 +133,12 @@ class Fields:
             return None
         value, line = got
         value = value.strip()
+        node = self._items[key][1]
+        if not value and isinstance(node, ScalarNode) and node.style is None and \
+                node.tag not in ("tag:yaml.org,2002:str", None) and not node.tag.startswith(
+                    "tag:yaml.org,2002:"):
+            raise FieldError(line, f"{self.where}'{key}' starts with a character YAML keeps "
+                             "for itself; put the value in quotes")
         if required and not value:
             raise FieldError(line, f"{self.where}'{key}' is empty; write some text after the colon")
         if max_len is not None and len(value) > max_len:

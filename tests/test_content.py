@@ -141,3 +141,21 @@ def test_labels_fall_back_and_placeholders_are_checked(make_content: Callable[..
            "{total}; the default words are used" in found
     assert any(m.startswith(f"{root}/es/labels.yaml:4: warning: unknown field 'nav.hom'")
                for m in found)
+
+
+def test_misspelt_required_field_is_named(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": "---\ntitle: Jaw\nsumary: s\norder: 2\n---\nBody\n"})
+    assert f"{root}/en/jaw.md:3: the field 'summary' is missing (is 'sumary' a misspelling " \
+        "of 'summary'?)" in messages(root)
+
+
+def test_hash_comment_and_colon_get_plain_advice(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{
+        "en/jaw.md": "---\ntitle: Back pain #1 cause\nsummary: s\norder: 2\n---\nBody\n",
+        "en/neck.md": "---\ntitle: Pain: what helps\nsummary: s\norder: 3\n---\nBody\n"})
+    found = messages(root)
+    assert any(m.startswith(f"{root}/en/jaw.md:2: warning: the words after ' #' are a comment")
+               for m in found)
+    assert any(m.startswith(f"{root}/en/neck.md:2: the file cannot be read here: mapping "
+                            "values are not allowed here (a ':' inside a value needs quotes")
+               for m in found)

@@ -10,9 +10,9 @@ from tests.conftest import SELF_CHECK
 PATH = Path("content/en/self-check.yaml")
 
 
-def load(text: str = SELF_CHECK):
+def load(text: str = SELF_CHECK, errors_only: bool = True):
     check, problems = parse(text, PATH)
-    return check, [str(p) for p in problems]
+    return check, [str(p) for p in problems if p.is_error or not errors_only]
 
 
 def test_scores_fall_into_bands() -> None:
@@ -80,6 +80,13 @@ def test_yaml_syntax_error_has_a_line() -> None:
 
 
 def test_unknown_field_is_a_warning_and_the_check_still_loads() -> None:
-    check, problems = load(SELF_CHECK.replace("intro:", "intro_text: x\nintro:"))
+    check, problems = load(SELF_CHECK.replace("intro:", "intro_text: x\nintro:"), False)
     assert check is not None
     assert problems == [f"{PATH}:2: warning: unknown field 'intro_text' (did you mean 'intro'?)"]
+
+
+def test_an_error_says_the_self_check_is_hidden() -> None:
+    _, problems = load(SELF_CHECK.replace("points: 2", "points: two"), errors_only=False)
+    assert problems[-1] == (f"{PATH}:1: warning: because of the error(s) in this file the "
+                            "self-check is left out and the 'Take the self-check' button is "
+                            "hidden (fix: fix the errors above; the button comes back)")

@@ -400,6 +400,8 @@ class CheckScreen(Screen):
         body, col = self.column(look)
         col.addWidget(label(labels.fill(session.label("check.progress"), number=step + 1,
                                         total=len(check.questions)), "Muted"))
+        if step == 0 and check.intro:
+            col.addWidget(label(check.intro))
         col.addWidget(label(q.text, "Title"))
         col.addSpacing(m.gap)
         self.answers = []
