@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
 import sys
+import time
 from types import TracebackType
 
-from PySide6.QtCore import QSocketNotifier, Qt
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
@@ -125,6 +127,24 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
         topics = sum(len(lang.topics) for lang in content.languages.values())
         log.info("kiosk ready: %d topics in %s from %s", topics, ", ".join(content.codes),
                  content.root)
+    if os.environ.get("KIOSK_REPORT_READY"):
+        _report_ready(window)
     code = app.exec()
     window.allow_close()
     return code
+
+
+class _ReadyReporter(QObject):
+    """For bench/: prints one line once the window has painted and the loop takes input."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, lambda: print(f"KIOSK_READY {time.monotonic_ns()}",
+                                               flush=True))
+        return False
+
+
+def _report_ready(window: KioskWindow) -> None:
+    reporter = _ReadyReporter(window)
+    window.installEventFilter(reporter)
