@@ -39,8 +39,11 @@ def build_window(config: Config, preview: bool = False) -> KioskWindow:
         (log.error if problem.is_error else log.warning)("%s", problem)
     if loaded.content is None:
         log.error("no usable content in %s; showing the resting screen", config.content_dir)
-    window = KioskWindow(config, loaded, preview)
-    window.resize(*WINDOWED_SIZE)
+    size = WINDOWED_SIZE
+    screen = QApplication.primaryScreen()
+    if config.fullscreen and not preview and screen is not None:
+        size = (screen.geometry().width(), screen.geometry().height())
+    window = KioskWindow(config, loaded, preview, size)
     if preview:
         window.show_banner(window.problems)
         window.setWindowTitle(f"Preview: {config.content_dir}")

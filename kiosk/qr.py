@@ -5,13 +5,13 @@ segno makes the code; the screen draws its modules itself, crisp at any size. No
 
 from __future__ import annotations
 
-import segno
-
 from kiosk.config import Clinic
 
 
 def matrix(data: str) -> list[list[bool]]:
     """The code's modules, dark = True, without the quiet zone (the widget draws that)."""
+    import segno  # only when a code is drawn: the kiosk starts without it
+
     code = segno.make(data, error="m", micro=False)
     return [[bool(cell) for cell in row] for row in code.matrix]
 

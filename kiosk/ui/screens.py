@@ -67,10 +67,31 @@ def clear(layout: QLayout) -> None:
             clear(item.layout())
 
 
+_waiting_for_scroller: list[QScrollArea] | None = []
+
+
+def enable_kinetic_scrolling() -> None:
+    """Called once the first screen is painted: the first QScroller costs tens of ms."""
+    global _waiting_for_scroller
+    waiting, _waiting_for_scroller = _waiting_for_scroller or [], None
+    for area in waiting:
+        try:
+            _grab(area)
+        except RuntimeError:  # deleted meanwhile
+            pass
+
+
 def kinetic(area: QScrollArea) -> None:
     """Drag-to-scroll with a finger (or a mouse acting as one), with a gentle flick."""
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+    if _waiting_for_scroller is not None:
+        _waiting_for_scroller.append(area)
+    else:
+        _grab(area)
+
+
+def _grab(area: QScrollArea) -> None:
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     scroller = QScroller.scroller(viewport)
@@ -188,8 +209,17 @@ class HomeScreen(Screen):
         kinetic(self.area)
         self.swap(self.area)
         self.tiles: list[BigButton] = []
+        self.shown_key: tuple[object, ...] | None = None
+        self.shown_content: object = None
 
     def show_state(self, session: Session, clinic: Clinic, look: Look) -> None:
+        # The menu only changes with the content, the language or the look: rebuilding it on
+        # every "Home" would cost a few milliseconds each time for nothing.
+        key = (session.language_code, look.metrics, look.theme)
+        if key == self.shown_key and session.content is self.shown_content:
+            return
+        self.shown_key = key
+        self.shown_content = session.content  # held, so its identity cannot be reused
         m = look.metrics
         body = QWidget()
         body.setObjectName("ScrollBody")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt, QUrl, Signal
@@ -205,6 +206,7 @@ class PageView(QTextBrowser):
         super().__init__(parent)
         self.content_root: Path | None = None
         self.refused_resources: list[str] = []
+        self._docs: OrderedDict[tuple[str, str, int, str], QTextDocument] = OrderedDict()
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
@@ -221,13 +223,35 @@ class PageView(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
 
+    CACHED_PAGES = 12  # laid-out pages kept, so opening one again costs almost nothing
+
     def show_page(self, html: str, css: str, root: Path, body_px: int) -> None:
         self.content_root = root
         self.refused_resources = []
-        self.document().setDefaultFont(font(body_px))
-        self.document().setDefaultStyleSheet(css)  # before setHtml, or it is not used
-        self.setHtml(html)
+        key = (html, css, body_px, str(root))
+        doc = self._docs.pop(key, None)
+        if doc is None:
+            doc = QTextDocument(self)  # a child, so it asks this view for its pictures
+            doc.setDefaultFont(font(body_px))
+            doc.setDefaultStyleSheet(css)  # before setHtml, or it is not used
+            doc.setHtml(html)
+        self._docs[key] = doc
+        while len(self._docs) > self.CACHED_PAGES:
+            _key, old = self._docs.popitem(last=False)
+            if old is not doc:
+                old.deleteLater()
+        if self.document() is not doc:
+            self.setDocument(doc)
+            doc.documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
+
+    def clear(self) -> None:
+        """Show nothing, and forget every laid-out page."""
+        blank = QTextDocument(self)
+        self.setDocument(blank)
+        for doc in self._docs.values():
+            doc.deleteLater()
+        self._docs.clear()
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == TOPIC_SCHEME:
@@ -272,7 +296,9 @@ class PageView(QTextBrowser):
 
     def _fit(self) -> None:
         doc = self.document()
-        doc.setTextWidth(self.viewport().width())
+        width = self.viewport().width()
+        if doc.textWidth() != width:
+            doc.setTextWidth(width)
         height = math.ceil(doc.size().height()) + 2 * self.frameWidth() + 2
         if height != self.height():
             self.setFixedHeight(height)

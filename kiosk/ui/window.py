@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThread
-from PySide6.QtGui import QCloseEvent, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThread, QTimer
+from PySide6.QtGui import QCloseEvent, QMouseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -106,8 +106,10 @@ class _CornerTaps(QObject):
 class KioskWindow(QWidget):
     """Top-level window. Holds the content, the theme and one patient's Session."""
 
-    def __init__(self, config: Config, loaded: Loaded, preview: bool = False) -> None:
+    def __init__(self, config: Config, loaded: Loaded, preview: bool = False,
+                 size: tuple[int, int] = (1280, 720)) -> None:
         super().__init__()
+        self.resize(*size)  # first, so the look is worked out once, for the real size
         # Preview (for staff on a desktop): a normal window, no lockdown, no idle reset,
         # every change shown at once, and every problem in a banner.
         self.preview = preview
@@ -213,9 +215,7 @@ class KioskWindow(QWidget):
         self.pin_guard = PinGuard(pin_hash, int(config["pin_attempts"]),
                                   60.0 * int(config["pin_lockout_minutes"])) if pin_hash else None
         self.speaker: Speaker | None = None
-        if config["speech"]:
-            self.speaker = Speaker(str(config["speech_engine"]), self)
-            self.speaker.speaking_changed.connect(self._on_speaking)
+        self.started_up = False
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.on_idle)
         self.usage: UsageLog | None = None
@@ -227,6 +227,21 @@ class KioskWindow(QWidget):
 
         self.apply_look(force=True)
         self.start_session(Screen.HOME)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if not self.started_up:
+            self.started_up = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """What can wait until the patient already sees the screen."""
+        screens.enable_kinetic_scrolling()
+        if self.config["speech"] and self.speaker is None:
+            self.speaker = Speaker(str(self.config["speech_engine"]), self)
+            self.speaker.speaking_changed.connect(self._on_speaking)
+            if self.session is not None and self.session.view.screen is Screen.TOPIC:
+                self.topic_screen.listen_button.setVisible(self.can_listen())
 
     # -- sessions ------------------------------------------------------------
     def start_session(self, screen: Screen) -> None:

@@ -57,6 +57,9 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.started_up and window.speaker is not None
+                        or not window.config["speech"])
+        qtbot.wait(1)  # the deferred start-up work runs
         return window
 
     return make
