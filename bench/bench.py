@@ -239,9 +239,9 @@ def child(navigations: int, repeats: int) -> None:
         window.go_home()
         window.start_check()
         settle()
-        for _step in range(len(session.selfcheck.questions)):
-            check.append(timed(lambda: window.answer(1 if len(
-                session.selfcheck.questions[session.view.step].answers) == 2 else 3)))
+        for question in session.selfcheck.questions:
+            last = len(question.answers) - 1  # "No" / "None of these": no red flag
+            check.append(timed(lambda last=last: window.answer(last)))
         lang.append(timed(lambda: window.set_language("es")))
         lang.append(timed(lambda: window.set_language("en")))
         window.go_home()

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-
 # libyaml's C parser when PyYAML has it (several times faster), with the same node tree.
 _LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
