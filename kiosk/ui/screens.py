@@ -552,7 +552,7 @@ class AttractScreen(Screen):
     One 8-second timer runs only while it is on screen; a touch anywhere starts at home.
     """
 
-    INTERVAL_MS = 8000
+    INTERVAL_MS = 10_000
 
     def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
@@ -598,6 +598,16 @@ class AttractScreen(Screen):
         col.addStretch(3)
         self.highlights = [(t.title, t.summary) for t in session.language.topics]
         self.index = 0
+        # One fixed size for every highlight: a change then repaints this box and nothing
+        # else (the attract screen may run for hours; it should cost next to nothing).
+        inner_width = min(m.column, m.width - 2 * m.margin) - 2 * pad
+        tallest = 0
+        for title, summary in self.highlights:
+            self.highlight_title.setText(title)
+            self.highlight_text.setText(summary)
+            tallest = max(tallest, self.highlight_title.heightForWidth(inner_width)
+                          + self.highlight_text.heightForWidth(inner_width))
+        box.setFixedHeight(tallest + 2 * pad + inner.spacing())
         self._show_highlight()
         self.swap(body)
         self.timer.start()
