@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QHideEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -600,14 +600,14 @@ class AttractScreen(Screen):
         self.index = 0
         # One fixed size for every highlight: a change then repaints this box and nothing
         # else (the attract screen may run for hours; it should cost next to nothing).
-        inner_width = min(m.column, m.width - 2 * m.margin) - 2 * pad
-        tallest = 0
-        for title, summary in self.highlights:
-            self.highlight_title.setText(title)
-            self.highlight_text.setText(summary)
-            tallest = max(tallest, self.highlight_title.heightForWidth(inner_width)
-                          + self.highlight_text.heightForWidth(inner_width))
-        box.setFixedHeight(tallest + 2 * pad + inner.spacing())
+        inner_width = min(m.column, m.width - 2 * m.margin) - 2 * pad - 8
+        wrap = QRect(0, 0, max(100, inner_width), 10_000)
+        title_fm, text_fm = QFontMetrics(font(m.heading, True)), QFontMetrics(font(m.body))
+        flag = int(Qt.TextFlag.TextWordWrap)
+        tallest = max((title_fm.boundingRect(wrap, flag, t).height()
+                       + text_fm.boundingRect(wrap, flag, x).height()
+                       for t, x in self.highlights), default=0)
+        box.setFixedHeight(tallest + 2 * pad + inner.spacing() + m.gap)
         self._show_highlight()
         self.swap(body)
         self.timer.start()
