@@ -114,6 +114,7 @@ class Screen(QWidget):
         self.setObjectName("Screen")
         self.controller = controller
         self.body: QWidget | None = None
+        self.area: QScrollArea | None = None  # column screens: made on first use
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(0, 0, 0, 0)
 
@@ -126,9 +127,17 @@ class Screen(QWidget):
 
     def swap(self, body: QWidget) -> None:
         """Show a newly built body at once (not on a later event) and drop the old one."""
-        old, self.body = self.body, body  # first, so a nested swap cannot lose track
+        if self.area is not None and body is not self.area:
+            old = self.area.takeWidget()
+            self.area.setWidget(body)  # shows it
+        else:
+            old, self.body = self.body, body  # first, so a nested swap cannot lose track
+            if old is not None:
+                self._outer.removeWidget(old)
+            body.setObjectName(body.objectName() or "Screen")
+            self._outer.addWidget(body)
+            body.show()
         if old is not None:
-            self._outer.removeWidget(old)
             old.hide()
             # It is deleted on the next turn of the event loop (a button in it may be the
             # one being tapped); its words go now, so nothing of a patient's lingers.
@@ -140,26 +149,24 @@ class Screen(QWidget):
                 b.setAccessibleName("")
                 b.setAccessibleDescription("")
             old.deleteLater()
-        body.setObjectName(body.objectName() or "Screen")
-        self._outer.addWidget(body)
-        body.show()
 
-    @staticmethod
-    def column(look: Look) -> tuple[QWidget, QVBoxLayout]:
-        """A new scrollable body with a centred column of readable width.
+    def column(self, look: Look) -> tuple[QWidget, QVBoxLayout]:
+        """A new body with a centred column of readable width, in this screen's one scroll
+        area (made once: each QScroller grab costs memory that is never given back).
 
         Fill the column, then swap() the body in. Scrolling (by dragging) keeps the largest
         text size from pushing anything off a small screen.
         """
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        kinetic(area)
+        if self.area is None:
+            self.area = QScrollArea()
+            self.area.setWidgetResizable(True)
+            kinetic(self.area)
+            self.swap(self.area)
         inner = QWidget()
         inner.setObjectName("ScrollBody")
         col = _column(look)
         _centered(inner, col, look)
-        area.setWidget(inner)
-        return area, col
+        return inner, col
 
 
 def language_buttons(session: Session, controller: Controller, look: Look) -> QHBoxLayout:

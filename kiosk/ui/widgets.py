@@ -207,6 +207,7 @@ class PageView(QTextBrowser):
         self.content_root: Path | None = None
         self.refused_resources: list[str] = []
         self._docs: OrderedDict[tuple[str, str, int, str], QTextDocument] = OrderedDict()
+        self._blank: QTextDocument | None = None
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
@@ -247,8 +248,9 @@ class PageView(QTextBrowser):
 
     def clear(self) -> None:
         """Show nothing, and forget every laid-out page."""
-        blank = QTextDocument(self)
-        self.setDocument(blank)
+        if self._blank is None:
+            self._blank = QTextDocument(self)
+        self.setDocument(self._blank)
         for doc in self._docs.values():
             doc.deleteLater()
         self._docs.clear()
