@@ -247,32 +247,13 @@ def child(navigations: int, repeats: int) -> None:
         window.go_home()
         session = window.session
 
-    def navigate(count: int) -> None:
-        steps = 0
-        while steps < count:
-            s = window.session
-            assert s is not None
-            for tid in bundled:
-                window.open_topic(tid)
-                window.go_back()
-                steps += 2
-            window.start_check()
-            for _q in s.selfcheck.questions:
-                window.answer(0)
-                steps += 1
-            window.open_call()
-            window.set_language("es" if s.language_code == "en" else "en")
-            window.go_home()
-            window.reset()
-            window.wake()
-            steps += 5
-            settle()
+    from kiosk.ui.shots import tour
 
-    navigate(500)  # warm every cache first
+    tour(window, 500)  # warm every cache first
     gc.collect()
     settle()
     rss0, pss0 = memory_mb()
-    navigate(navigations)
+    tour(window, navigations)
     gc.collect()
     settle()
     rss1, pss1 = memory_mb()

@@ -136,3 +136,34 @@ def take_shots(config: Config, outdir: Path, size: tuple[int, int], text_step: i
         window.deleteLater()
     _settle()
     return written
+
+
+def tour(window: KioskWindow, steps: int) -> None:
+    """Walk every screen over and over, as patients would, for at least ``steps`` taps.
+
+    For the leak test and bench/: topics and back, a whole self-check, the call panel,
+    a language switch, the display panel, home and a reset.
+    """
+    app = QApplication.instance()
+    assert app is not None
+    done = 0
+    while done < steps:
+        session = window.session
+        assert session is not None and session.selfcheck is not None
+        for topic in session.language.topics:
+            window.open_topic(topic.id)
+            window.go_back()
+            done += 2
+        window.start_check()
+        for _question in session.selfcheck.questions:
+            window.answer(0)
+            done += 1
+        window.open_call()
+        window.set_language("es" if session.language_code == "en" else "en")
+        window.open_display()
+        window.display_panel.hide()
+        window.go_home()
+        window.reset()
+        window.wake()
+        done += 6
+        _settle()

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import load_config
+from kiosk.ui.shots import tour
 from kiosk.ui.window import KioskWindow
 
 
@@ -19,33 +19,6 @@ def configured(**values: Any) -> Any:
     config = load_config()
     return replace(config, values={**config.values, "watch_content": False, "speech": False,
                                    **values})
-
-
-def navigate(window: KioskWindow, count: int) -> None:
-    app = QApplication.instance()
-    assert app is not None
-    steps = 0
-    while steps < count:
-        session = window.session
-        assert session is not None and session.selfcheck is not None
-        for topic in session.language.topics:
-            window.open_topic(topic.id)
-            window.go_back()
-            steps += 2
-        window.start_check()
-        for _question in session.selfcheck.questions:
-            window.answer(0)
-            steps += 1
-        window.open_call()
-        window.set_language("es" if session.language_code == "en" else "en")
-        window.open_display()
-        window.display_panel.hide()
-        window.go_home()
-        window.reset()
-        window.wake()
-        steps += 6
-        app.processEvents()
-        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def census() -> tuple[int, int]:
@@ -56,9 +29,9 @@ def census() -> tuple[int, int]:
 def test_500_navigations_leave_no_widgets_or_objects_behind(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(), size=(800, 480))
-    navigate(window, 100)  # every screen built once, every cache warm
+    tour(window, 100)  # every screen built once, every cache warm
     widgets0, objects0 = census()
-    navigate(window, 500)
+    tour(window, 500)
     widgets1, objects1 = census()
     assert widgets1 - widgets0 <= 2, f"{widgets1 - widgets0} more widgets"
     assert objects1 - objects0 <= 500, f"{objects1 - objects0} more Python objects"
