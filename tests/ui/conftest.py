@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,6 +15,12 @@ from pytestqt.qtbot import QtBot
 from kiosk.app import build_window
 from kiosk.config import Config, load_config
 from kiosk.ui.window import KioskWindow
+
+
+def configured(**values: Any) -> Config:
+    """The default config with some options changed; content is not watched unless asked."""
+    config = load_config()
+    return replace(config, values={**config.values, "watch_content": False, **values})
 
 
 def visible_buttons(root: QWidget) -> list[QAbstractButton]:

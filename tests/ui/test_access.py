@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +13,17 @@ from PySide6.QtCore import QEvent, QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import bundled_content, load_config
+from kiosk.config import bundled_content
 from kiosk.labels import DEFAULTS
 from kiosk.theme import HIGH_CONTRAST, LIGHT
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.shots import walk
 from kiosk.ui.widgets import BigButton, ElidedLabel
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import tap
+from tests.ui.conftest import configured, tap
 
 SIZES = [(800, 480), (1920, 1080)]
 
-
-def configured(**values: Any) -> Any:
-    config = load_config()
-    return replace(config, values={**config.values, "watch_content": False, **values})
 
 
 def settle() -> None:

@@ -6,7 +6,6 @@ import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,17 +13,12 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import bundled_content, load_config
+from kiosk.config import bundled_content
 from kiosk.pin import hash_pin
 from kiosk.session import Screen
 from kiosk.ui.window import KioskWindow
 from tests.conftest import topic_text
-from tests.ui.conftest import find_button, tap
-
-
-def configured(**values: Any) -> Any:
-    config = load_config()
-    return replace(config, values={**config.values, **values})
+from tests.ui.conftest import configured, find_button, tap
 
 
 def texts(window: KioskWindow) -> str:
@@ -158,7 +152,7 @@ def test_broken_file_keeps_the_old_page_and_a_fix_shows_without_restart(
     root = tmp_path / "content"
     shutil.copytree(bundled_content(), root)
     jaw = root / "en" / "jaw-and-tmj.md"
-    window = open_window(configured(), content=root)
+    window = open_window(configured(watch_content=True), content=root)
     tap(qtbot, window, "Your jaw, TMJ, and headaches")
     page_before = window.topic_screen.page.toPlainText()
 
@@ -183,7 +177,7 @@ def test_new_content_waits_until_the_reader_is_done(
         qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(bundled_content(), root)
-    window = open_window(configured(), content=root)
+    window = open_window(configured(watch_content=True), content=root)
     tap(qtbot, window, "Muscle spasms, arthritis, and headaches")
     (root / "en" / "muscle-spasms.md").write_text(
         topic_text("Spasms, renamed", "s", 3, "New words."), encoding="utf-8")
@@ -197,7 +191,7 @@ def test_deleted_content_folder_keeps_the_last_good_content(
         qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
     root = tmp_path / "content"
     shutil.copytree(bundled_content(), root)
-    window = open_window(configured(), content=root)
+    window = open_window(configured(watch_content=True), content=root)
     shutil.rmtree(root)
     qtbot.waitUntil(lambda: any("does not exist" in p for p in window.problems), timeout=5000)
     assert len(window.home_screen.tiles) == 6

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from dataclasses import replace
-from typing import Any
 
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import load_config
 from kiosk.ui.shots import tour
 from kiosk.ui.window import KioskWindow
-
-
-def configured(**values: Any) -> Any:
-    config = load_config()
-    return replace(config, values={**config.values, "watch_content": False, "speech": False,
-                                   **values})
+from tests.ui.conftest import configured
 
 
 def census() -> tuple[int, int]:
@@ -28,7 +20,7 @@ def census() -> tuple[int, int]:
 
 def test_500_navigations_leave_no_widgets_or_objects_behind(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
-    window = open_window(configured(), size=(800, 480))
+    window = open_window(configured(speech=False), size=(800, 480))
     tour(window, 100)  # every screen built once, every cache warm
     widgets0, objects0 = census()
     tour(window, 500)

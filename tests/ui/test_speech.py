@@ -4,23 +4,16 @@ reset, and is absent where there is no voice for the language."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
-from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.config import load_config
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import find_button, tap
+from tests.ui.conftest import configured, find_button, tap
 
 pytest.importorskip("PySide6.QtTextToSpeech", reason="needs PySide6-Addons (kiosk[speech])",
                     exc_type=ImportError)
 
-
-def configured(**values: Any) -> Any:
-    config = load_config()
-    return replace(config, values={**config.values, "watch_content": False, **values})
 
 
 def test_listen_reads_the_page_and_stops_when_the_patient_moves_on(
