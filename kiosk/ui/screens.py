@@ -55,18 +55,6 @@ class Look:
     metrics: Metrics
 
 
-def clear(layout: QLayout) -> None:
-    """Remove and delete everything in a layout."""
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget()
-        if widget is not None:
-            widget.setParent(None)
-            widget.deleteLater()
-        elif item.layout() is not None:
-            clear(item.layout())
-
-
 _waiting_for_scroller: list[QScrollArea] | None = []
 
 

@@ -533,8 +533,6 @@ class KioskWindow(QWidget):
         self.staff_panel.open()
 
     def reload_content(self) -> None:
-        from kiosk.content import load_content
-
         self.on_content_loaded(load_content(self.config.content_dir, self.config.language))
         if self.staff_panel.isVisible():
             self.open_staff_panel()
