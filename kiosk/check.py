@@ -13,7 +13,7 @@ from pathlib import Path
 from kiosk import readability
 from kiosk.content import Content, Loaded, load_content
 from kiosk.problems import Problem
-from kiosk.render import IMAGE_SCHEME, plain_text, render_topic
+from kiosk.render import IMAGE_SCHEME, Page, line_of, plain_text, render_topic
 
 DEFAULT_MAX_GRADE = 8.0
 MAX_IMAGE_PIXELS = 2000  # widest side, px: larger only costs memory and time on a small board
@@ -49,17 +49,20 @@ def image_size(path: Path) -> tuple[int, int] | None:
     return None
 
 
-def _line_in(body: str, needle: str, first_line: int) -> int:
-    probe = needle.strip()[:40]
-    index = body.find(probe) if probe else -1
-    return first_line + body.count("\n", 0, index) if index >= 0 else first_line
+Pages = dict[tuple[str, str], Page]  # (language, topic id) -> rendered page
 
 
-def reading_problems(content: Content, max_grade: float) -> list[Problem]:
+def render_all(content: Content) -> Pages:
+    """Every page rendered once, for all the checks that read pages."""
+    return {(code, topic.id): render_topic(topic, language, content.root)
+            for code, language in content.languages.items() for topic in language.topics}
+
+
+def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[Problem]:
     problems = []
     for language in content.languages.values():
         for topic in language.topics:
-            page = render_topic(topic, language, content.root)
+            page = pages[(language.code, topic.id)]
             reading = readability.analyse(plain_text(page.html), language.code)
             if reading is None or reading.grade <= max_grade:
                 continue
@@ -68,7 +71,7 @@ def reading_problems(content: Content, max_grade: float) -> list[Problem]:
             if reading.long_sentences:
                 first = reading.long_sentences[0]
                 parts.append(f"longest sentence ({len(readability.words_of(first))} words, "
-                             f"line {_line_in(topic.body, first, topic.body_line)}): "
+                             f"line {line_of(topic.body, first.strip()[:40], topic.body_line)}): "
                              f"\"{first[:90]}{'…' if len(first) > 90 else ''}\"")
             if reading.rare_words:
                 parts.append("rare long words: " + ", ".join(reading.rare_words))
@@ -81,14 +84,14 @@ def reading_problems(content: Content, max_grade: float) -> list[Problem]:
     return problems
 
 
-def image_problems(content: Content) -> list[Problem]:
+def image_problems(content: Content, pages: Pages) -> list[Problem]:
     problems = []
     used: set[Path] = set()
     for language in content.languages.values():
         for topic in language.topics:
             if topic.image is not None:
                 used.add(topic.image.resolve())
-            page = render_topic(topic, language, content.root)
+            page = pages[(language.code, topic.id)]
             for rel in _image_refs(page.html):
                 used.add((content.root / rel).resolve())
     for language in content.languages.values():
@@ -152,10 +155,10 @@ def check_folder(root: Path, default_language: str = "en",
     problems = list(loaded.problems)
     content = loaded.content
     if content is not None:
-        for language in content.languages.values():
-            for topic in language.topics:
-                problems += render_topic(topic, language, content.root).refused
+        pages = render_all(content)
+        for page in pages.values():
+            problems += page.refused
         problems += language_problems(content)
-        problems += image_problems(content)
-        problems += reading_problems(content, max_grade)
+        problems += image_problems(content, pages)
+        problems += reading_problems(content, pages, max_grade)
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))

@@ -54,9 +54,9 @@ class Page:
     web_links: list[str] = field(default_factory=list)  # kiosk-qr:N is web_links[N]
 
 
-def _line_of(body: str, needle: str, first_line: int) -> int:
+def line_of(body: str, needle: str, first_line: int) -> int:
     """Best guess at the file line where ``needle`` appears in a page body."""
-    index = body.find(needle)
+    index = body.find(needle) if needle else -1
     if index < 0:
         return first_line
     return first_line + body.count("\n", 0, index)
@@ -71,7 +71,7 @@ class _Policy(Treeprocessor):
         self.topic, self.language, self.root, self.page = topic, language, root, page
 
     def refuse(self, ref: str, why: str) -> None:
-        line = _line_of(self.topic.body, ref, self.topic.body_line)
+        line = line_of(self.topic.body, ref, self.topic.body_line)
         self.page.refused.append(Problem(self.topic.path, line, why, "warning"))
 
     def run(self, root: ET.Element) -> None:
