@@ -51,6 +51,7 @@ class Outcome:
     score: int
     title: str
     message: str
+    band: int = 0  # 1-based number of the result band reached; 0 for the urgent message
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,12 @@ class SelfCheck:
             urgent = urgent or answer.red_flag
         if urgent:
             return Outcome(True, total, self.urgent_title, self.urgent_message)
-        for band in self.bands:
+        for number, band in enumerate(self.bands, start=1):
             if total in band:
-                return Outcome(False, total, band.title, band.message)
+                return Outcome(False, total, band.title, band.message, number)
         # Loading guarantees the bands cover every score; this is a last resort.
         last = self.bands[-1]
-        return Outcome(False, total, last.title, last.message)
+        return Outcome(False, total, last.title, last.message, len(self.bands))
 
 
 def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:

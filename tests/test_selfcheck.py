@@ -42,6 +42,7 @@ def test_answers_for_each_band() -> None:
         picks = answers_for(check, band.low)
         assert picks is not None
         assert check.score(picks).title == band.title
+        assert check.score(picks).band == check.bands.index(band) + 1
 
 
 def test_uncovered_and_overlapping_scores_are_errors() -> None:

@@ -418,17 +418,12 @@ class KioskWindow(QWidget):
     def answer(self, choice: int) -> None:
         if self.session:
             self.session.answer(choice)
-            outcome = self.session.outcome()
-            if self.session.view.screen is Screen.RESULT and outcome is not None:
-                # The band reached, never the answers that led to it.
-                self.count("check_finished", "urgent" if outcome.urgent
-                           else f"band {self._band_number(outcome.title)}")
+            if self.session.view.screen is Screen.RESULT:
+                outcome = self.session.outcome()
+                if outcome is not None:  # the band reached, never the answers behind it
+                    self.count("check_finished",
+                               "urgent" if outcome.urgent else f"band {outcome.band}")
             self.refresh()
-
-    def _band_number(self, title: str) -> int:
-        check = self.session.selfcheck if self.session else None
-        bands = check.bands if check else ()
-        return next((i for i, b in enumerate(bands, 1) if b.title == title), 0)
 
     @guarded
     def open_call(self) -> None:
