@@ -119,7 +119,8 @@ class KioskWindow(QWidget):
         self.setAcceptDrops(False)
         self.config = config
         self.loaded = loaded
-        self.problems = [str(p) for p in loaded.problems]
+        self.problems = [str(p) for p in loaded.problems]  # as shown to staff
+        self.error_count = len(loaded.errors)
         self.pending: Loaded | None = None
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(1280, 720)
@@ -520,9 +521,9 @@ class KioskWindow(QWidget):
             topics = sum(len(lang.topics) for lang in content.languages.values())
             status = (f"{topics} topics in {len(content.languages)} language(s) "
                       f"({', '.join(content.codes)}) from {content.root}")
-        errors = [p for p in self.problems if ": warning: " not in p]
-        if errors and self.content is not None:
-            status += f"\n{len(errors)} error(s) in the files; the last good content is showing."
+        if self.error_count and self.content is not None:
+            status += (f"\n{self.error_count} error(s) in the files; the last good content is "
+                       "showing.")
         about = f"Version {__version__}. Log: {log_dir()}"
         self.staff_panel.show_status(status, self.problems, about)
         self.staff_panel.open()
@@ -580,6 +581,7 @@ class KioskWindow(QWidget):
     @guarded
     def on_content_loaded(self, loaded: Loaded) -> None:
         self.problems = [str(p) for p in loaded.problems]
+        self.error_count = len(loaded.errors)
         if self.preview:
             self.show_banner(self.problems)
             if loaded.content is not None:  # show what can be shown, at once
