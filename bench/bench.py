@@ -194,8 +194,8 @@ def child(navigations: int, repeats: int) -> None:
     from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import build_window
     from kiosk.config import load_config
+    from kiosk.ui.app import build_window
 
     app = QApplication([sys.argv[0]])
     tmp = Path(tempfile.mkdtemp())
@@ -270,8 +270,8 @@ def child(navigations: int, repeats: int) -> None:
 
 
 def scale(tmp: Path) -> dict[str, Any]:
-    from kiosk.check import check_folder
-    from kiosk.content import load_content
+    from kiosk.checker import check_folder
+    from kiosk.model import load_content
 
     out: dict[str, Any] = {}
     body = ("Your back and your head can be linked. Pain in one can make the other worse. "

@@ -108,7 +108,7 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
               fmt: str = "text") -> int:
     import json
 
-    from kiosk.check import check_folder
+    from kiosk.checker import check_folder
 
     root = folder or bundled_content()
     loaded, problems = check_folder(root, language, max_grade)
@@ -193,14 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         del app
         return 0
     if args.command == "preview":
-        from kiosk.app import run
+        from kiosk.ui.app import run
 
         folder = args.folder or content or bundled_content()
         config = replace(config, content_dir=folder, fullscreen=False)
         return run(config, preview=True)
     if args.windowed:
         config = replace(config, fullscreen=False)
-    from kiosk.app import run
+    from kiosk.ui.app import run
 
     return run(config)
 

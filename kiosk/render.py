@@ -20,7 +20,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kiosk.content import Language, Topic, resolve_inside
+from kiosk.model import Language, Topic, resolve_inside
 from kiosk.problems import Problem
 from kiosk.theme import Theme
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from kiosk.content import Content, Language, Topic
+from kiosk.model import Content, Language, Topic
 from kiosk.selfcheck import Outcome, SelfCheck
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import load_content
+from kiosk.model import load_content
 from kiosk.render import plain_text, render_topic
 from tests.conftest import topic_text
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.config import bundled_content
-from kiosk.content import load_content
+from kiosk.model import load_content
 from kiosk.session import Screen, Session, asks_before_reset, idle_seconds
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from kiosk.content import Loaded, load_content
+from kiosk.model import Loaded, load_content
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app import build_window
 from kiosk.config import Config
-from kiosk.content import Loaded
+from kiosk.model import Loaded
 from kiosk.pin import PinGuard, hash_pin
 from kiosk.selfcheck import answers_for, urgent_answers
 from kiosk.session import Session
+from kiosk.ui.app import build_window
 from kiosk.ui.window import KioskWindow
 
 

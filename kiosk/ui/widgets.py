@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.content import resolve_inside
+from kiosk.model import resolve_inside
 from kiosk.render import IMAGE_SCHEME, QR_SCHEME, TOPIC_SCHEME
 from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.style import font

@@ -7,7 +7,6 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, QThread, QTimer
@@ -22,8 +21,8 @@ from PySide6.QtWidgets import (
 
 from kiosk import __version__
 from kiosk.config import Config
-from kiosk.content import Content, Loaded, load_content
 from kiosk.logsetup import log_dir
+from kiosk.model import Content, Loaded, load_content
 from kiosk.pin import PinGuard, is_valid_hash
 from kiosk.render import Page, render_topic
 from kiosk.session import ATTRACT, HOME, Screen, Session, asks_before_reset, idle_seconds
@@ -557,6 +556,7 @@ class KioskWindow(QWidget):
 
     # -- live content -----------------------------------------------------------------
     def watch_content(self) -> None:
+        from kiosk.checker import checked_load
         from kiosk.ui.live import ContentWatcher
 
         loader = checked_load if self.preview else load_content
@@ -649,10 +649,3 @@ class KioskWindow(QWidget):
         if self.metrics != before and self.session is not None:
             self.refresh()
 
-
-def checked_load(root: Path, language: str) -> Loaded:
-    """Load as the kiosk does, with every ``kiosk check`` finding as the problems."""
-    from kiosk.check import check_folder
-
-    loaded, problems = check_folder(root, language)
-    return Loaded(loaded.content, problems)

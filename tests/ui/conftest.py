@@ -12,8 +12,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_window
 from kiosk.config import Config, load_config
+from kiosk.ui.app import build_window
 from kiosk.ui.window import KioskWindow
 
 

@@ -188,7 +188,7 @@ def test_a_third_language_is_just_a_folder(
     shutil.copy(root / "es" / "jaw-and-tmj.md", ko / "jaw-and-tmj.md")
     (ko / "labels.yaml").write_text("language.name: 한국어\nnav.home: 처음으로\n",
                                     encoding="utf-8")
-    from kiosk.check import check_folder
+    from kiosk.checker import check_folder
 
     _loaded, problems = check_folder(root)
     said = [str(p) for p in problems]

@@ -96,7 +96,7 @@ def test_stray_keys_and_close_requests_leave_the_window_up(
 
 
 def test_fullscreen_window_is_frameless_and_on_top(qtbot: QtBot) -> None:
-    from kiosk.app import build_window
+    from kiosk.ui.app import build_window
 
     window = build_window(configured(watch_content=False))
     qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_window
 from kiosk.config import bundled_content, load_config
+from kiosk.ui.app import build_window
 from tests.conftest import topic_text
 from tests.ui.conftest import tap
 

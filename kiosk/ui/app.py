@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
-from kiosk.content import load_content
+from kiosk.model import load_content
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def build_window(config: Config, preview: bool = False) -> KioskWindow:
     if QApplication.instance() is None:
         raise RuntimeError("build_window() needs a QApplication; create one first")
     if preview:
-        from kiosk.ui.window import checked_load
+        from kiosk.checker import checked_load
 
         loaded = checked_load(config.content_dir, config.language)
     else:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import bundled_content
-from kiosk.content import load_content
+from kiosk.model import load_content
 from tests.conftest import topic_text
 
 

@@ -11,7 +11,7 @@ import struct
 from pathlib import Path
 
 from kiosk import readability
-from kiosk.content import Content, Loaded, load_content
+from kiosk.model import Content, Loaded, load_content
 from kiosk.problems import Problem
 from kiosk.render import IMAGE_SCHEME, Page, line_of, plain_text, render_topic
 
@@ -162,3 +162,9 @@ def check_folder(root: Path, default_language: str = "en",
         problems += image_problems(content, pages)
         problems += reading_problems(content, pages, max_grade)
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
+
+
+def checked_load(root: Path, language: str) -> Loaded:
+    """Load as the kiosk does, with every ``kiosk check`` finding as the problems."""
+    loaded, problems = check_folder(root, language)
+    return Loaded(loaded.content, problems)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.__main__ import main
-from kiosk.check import check_folder, image_size
+from kiosk.checker import check_folder, image_size
 from kiosk.readability import analyse, fh_to_grade
 from tests.conftest import topic_text
 from tests.test_render import _png
