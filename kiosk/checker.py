@@ -64,9 +64,13 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
         for topic in language.topics:
             page = pages[(language.code, topic.id)]
             reading = readability.analyse(plain_text(page.html), language.code)
-            if reading is None or reading.grade <= max_grade:
+            if reading is None or not readability.too_hard(reading, max_grade):
                 continue
-            scores = ", ".join(f"{k} {v}" for k, v in reading.scores.items())
+            scores = "; ".join(f"{k} {v:g}" + (f", {reading.bands[k]}" if k in reading.bands
+                                                else "") for k, v in reading.scores.items())
+            aim = f"grade {max_grade:g} or lower"
+            if reading.bands:
+                aim += f" and {readability.INFLESZ_NORMAL:g} (normal) or more on INFLESZ"
             parts = []
             if reading.long_sentences:
                 first = reading.long_sentences[0]
@@ -77,8 +81,8 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
                 parts.append("rare long words: " + ", ".join(reading.rare_words))
             problems.append(Problem(
                 topic.path, topic.body_line,
-                f"reads at about grade {reading.grade:g} ({scores}); aim for grade "
-                f"{max_grade:g} or lower. " + "; ".join(parts), "warning",
+                f"reads at about grade {reading.grade:g} ({scores}); aim for {aim}. "
+                + "; ".join(parts), "warning",
                 "split long sentences, one idea each, and use everyday words "
                 "(see docs/AUTHORING.md, plain-language rules)"))
     return problems

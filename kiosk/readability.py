@@ -1,7 +1,11 @@
 """Reading level of a page, for ``kiosk check``: how hard it is and what to simplify.
 
 English: Flesch-Kincaid grade and SMOG. Spanish: Fernández-Huerta (0-100, higher is
-easier), with its usual school-grade bands. Syllables: a vowel-group rule for English and
+easier) in the form consistent with Flesch, 206.84 - 0.60 x syllables per 100 words - 1.02 x
+words per sentence (as textstat computes it), with its usual school-grade bands; beside it
+the Szigriszt-Pazos perspicuity index read on the INFLESZ scale (Barrio-Cantalejo et al.,
+Anales Sis San Navarra 2008), the scale Spanish health-literacy work reports. Syllables: a
+vowel-group rule for English and
 pyphen's Spanish hyphenation dictionary; word rarity: wordfreq's frequency lists. Both ship
 their data inside the package, so this works offline. No Qt here.
 """
@@ -19,6 +23,13 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n{2,}")
 # Fernández-Huerta bands (Spanish readability), as the usual table gives them: the lowest
 # score for a text a reader of that US school grade reads easily.
 _FH_FOR_GRADE = {4: 90, 5: 80, 6: 70, 7: 65, 8: 60, 9: 55, 10: 50, 12: 40, 14: 30}
+# Fernández-Huerta's own words for its bands (lowest score of each).
+_FH_BANDS = ((90, "muy fácil"), (80, "fácil"), (70, "algo fácil"), (60, "normal"),
+             (50, "algo difícil"), (30, "difícil"), (float("-inf"), "muy difícil"))
+# INFLESZ scale for the Szigriszt-Pazos index (Barrio-Cantalejo et al. 2008).
+_INFLESZ_BANDS = ((80, "muy fácil"), (65, "bastante fácil"), (55, "normal"),
+                  (40, "algo difícil"), (float("-inf"), "muy difícil"))
+INFLESZ_NORMAL = 55.0  # below this a Spanish page is "algo difícil" for the general public
 
 
 @dataclass
@@ -28,6 +39,7 @@ class Reading:
     sentences: int
     grade: float  # estimated US school grade
     scores: dict[str, float] = field(default_factory=dict)  # each formula's own number
+    bands: dict[str, str] = field(default_factory=dict)  # formula -> its band's name
     long_sentences: list[str] = field(default_factory=list)  # longest first
     rare_words: list[str] = field(default_factory=list)  # rarest long words first
 
@@ -84,6 +96,28 @@ def fh_to_grade(score: float) -> float:
     return 16.0
 
 
+def _band(score: float, bands: tuple[tuple[float, str], ...]) -> str:
+    return next(name for low, name in bands if score >= low)
+
+
+def fernandez_huerta(n_words: int, n_sentences: int, n_syllables: int) -> float:
+    """206.84 - 0.60 x syllables per 100 words - 1.02 x words per sentence."""
+    return 206.84 - 0.60 * (100 * n_syllables / n_words) - 1.02 * (n_words / n_sentences)
+
+
+def szigriszt_pazos(n_words: int, n_sentences: int, n_syllables: int) -> float:
+    """Perspicuity: 206.835 - 62.3 x syllables per word - words per sentence."""
+    return 206.835 - 62.3 * (n_syllables / n_words) - n_words / n_sentences
+
+
+def fh_band(score: float) -> str:
+    return _band(score, _FH_BANDS)
+
+
+def inflesz_band(score: float) -> str:
+    return _band(score, _INFLESZ_BANDS)
+
+
 SUPPORTED = ("en", "es")
 
 
@@ -100,9 +134,14 @@ def analyse(text: str, language: str) -> Reading | None:
     counts = [syllables(w, language) for w in words]
     n_syll = sum(counts)
     scores: dict[str, float] = {}
+    bands: dict[str, str] = {}
     if language.startswith("es"):
-        fh = 206.84 - 0.60 * (100 * n_syll / n_words) - 1.02 * (100 * n_sent / n_words)
+        fh = fernandez_huerta(n_words, n_sent, n_syll)
+        sp = szigriszt_pazos(n_words, n_sent, n_syll)
         scores["Fernández-Huerta"] = round(fh, 1)
+        scores["Szigriszt-Pazos (INFLESZ)"] = round(sp, 1)
+        bands["Fernández-Huerta"] = fh_band(fh)
+        bands["Szigriszt-Pazos (INFLESZ)"] = inflesz_band(sp)
         grade = fh_to_grade(fh)
     else:
         fk = 0.39 * n_words / n_sent + 11.8 * n_syll / n_words - 15.59
@@ -122,4 +161,10 @@ def analyse(text: str, language: str) -> Reading | None:
         seen.add(low)
         candidates.append((_zipf(w, language), -len(w), w))
     rare = [w for _z, _len, w in sorted(candidates)[:5]]
-    return Reading(language, n_words, n_sent, round(grade, 1), scores, long_ones, rare)
+    return Reading(language, n_words, n_sent, round(grade, 1), scores, bands, long_ones, rare)
+
+
+def too_hard(reading: Reading, max_grade: float) -> bool:
+    """Above the grade aimed for; in Spanish also below "normal" on the INFLESZ scale."""
+    sp = reading.scores.get("Szigriszt-Pazos (INFLESZ)")
+    return reading.grade > max_grade or (sp is not None and sp < INFLESZ_NORMAL)
