@@ -27,9 +27,39 @@ class FieldError(Exception):
         self.message = message
 
 
+MAX_DEPTH = 20  # lists and fields inside each other: staff files need 4
+
+
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Refuse anchors, aliases and deep nesting before building any tree.
+
+    An alias repeats a part of the file; aliases of aliases make a 300-byte file expand to
+    gigabytes (the "billion laughs"). Staff files never need them, so they are errors. The
+    scan reads libyaml's events one by one, so it uses no memory and no recursion.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        line = first_line + (event.start_mark.line if event.start_mark else 0)
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise FieldError(line, "anchors and aliases (& and *) are not allowed; write the "
+                             "value out in full, or put quotes around a value that starts "
+                             "with & or *")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise FieldError(line, f"lists and fields are nested more than {MAX_DEPTH} "
+                                 "deep here; check the indentation and the [ ] and { }")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
 def parse(text: str, first_line: int = 1) -> Node | None:
-    """Parse YAML into a node tree; ``first_line`` is the file line of the text's first line."""
+    """Parse YAML into a node tree; ``first_line`` is the file line of the text's first line.
+
+    Anchors and aliases are refused (FieldError), so the tree is never larger than the text.
+    """
     try:
+        _refuse_anchors(text, first_line)
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -96,6 +126,9 @@ class Fields:
         self._used: set[str] = set()
         self._duplicates: list[tuple[str, int]] = []
         for key_node, value_node in self.node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise FieldError(_line(key_node, self.offset), f"{self.where}a field name "
+                                 "must be plain words before the ':', not a list or a table")
             key = str(key_node.value)
             if key in self._items:
                 self._duplicates.append((key, _line(key_node, self.offset)))

@@ -1,0 +1,170 @@
+"""Loading is bounded: nothing outside the content folder is read, nothing too large is read,
+and nothing invisible hides in a title."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.checker import check_folder
+from kiosk.model import PAGE_MAX_BYTES, load_content, resolve_inside
+from tests.conftest import topic_text
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def titles(root: Path) -> list[str]:
+    loaded = load_content(root)
+    assert loaded.content is not None
+    return [t.title for t in loaded.content.language().topics]
+
+
+def test_a_topic_symlinked_to_a_file_outside_is_left_out_and_named(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(topic_text("Secret outside title", "s", 9))
+    root = make_content()
+    link = root / "en" / "leak.md"
+    link.symlink_to(secret)
+    assert "Secret outside title" not in titles(root)
+    found = [p for p in load_content(root).problems if p.path == link]
+    assert len(found) == 1 and found[0].is_error
+    assert "outside the content folder" in found[0].message
+    _loaded, problems = check_folder(root)
+    assert any(p.path == link and p.is_error for p in problems)
+
+
+def test_a_symlink_inside_the_folder_is_still_read(make_content: Callable[..., Path]) -> None:
+    root = make_content()
+    (root / "en" / "jaw-again.md").symlink_to(root / "en" / "jaw.md")
+    assert titles(root).count("Your jaw") == 2
+
+
+def test_labels_and_self_check_symlinked_outside_are_not_read(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("home.title: Stolen words\n")
+    root = make_content(**{"en/self-check.yaml": None})
+    (root / "en" / "labels.yaml").symlink_to(outside)
+    (root / "en" / "self-check.yaml").symlink_to(outside)
+    loaded = load_content(root)
+    named = {p.path.name for p in loaded.errors if "outside the content folder" in p.message}
+    assert named == {"labels.yaml", "self-check.yaml"}
+    assert loaded.content is not None and loaded.content.language().selfcheck is None
+
+
+def test_a_language_folder_linked_from_outside_is_left_out(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere" / "fr"
+    other.mkdir(parents=True)
+    (other / "a.md").write_text(topic_text("Dehors", "s", 1))
+    root = make_content()
+    (root / "fr").symlink_to(other)
+    loaded = load_content(root)
+    assert loaded.content is not None and "fr" not in loaded.content.languages
+    assert any(p.path == root / "fr" and p.is_error for p in loaded.problems)
+
+
+@pytest.mark.parametrize("reference", [
+    '<image href="{abs}" width="1" height="1"/>',
+    '<image xlink:href="{abs}" width="1" height="1"/>',
+    '<image xlink:href="file://{abs}"/>',
+    '<image href="../../outside.png"/>',
+    "<use href=\"{abs}#x\"/>",
+    '<rect style="fill: url({abs})"/>',
+    "<style>rect {{ fill: url('{abs}') }}</style>",
+    '<image href="&#47;{abs_no_slash}"/>',
+    '<image href="https://example.org/x.png"/>',
+    '<!DOCTYPE svg [<!ENTITY x SYSTEM "{abs}">]><text>&x;</text>',
+])
+def test_an_svg_that_loads_anything_outside_is_refused(
+        make_content: Callable[..., Path], tmp_path: Path, reference: str) -> None:
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(PNG)
+    root = make_content(**{"en/jaw.md": topic_text("Your jaw", "s", 2,
+                                                   "![a picture](images/p.svg)")})
+    svg = root / "en" / "images" / "p.svg"
+    svg.parent.mkdir()
+    body = reference.format(abs=outside, abs_no_slash=str(outside)[1:])
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" '
+                   f'xmlns:xlink="http://www.w3.org/1999/xlink">{body}</svg>')
+    path, why = resolve_inside(root, root / "en", "images/p.svg")
+    assert path is None
+    assert "p.svg" in why
+    _loaded, problems = check_folder(root)
+    jaw = [p for p in problems if p.path == root / "en" / "jaw.md"]
+    assert any("p.svg" in p.message for p in jaw), [str(p) for p in problems]
+
+
+def test_an_svg_using_only_its_own_folder_is_shown(make_content: Callable[..., Path]) -> None:
+    root = make_content()
+    images = root / "en" / "images"
+    images.mkdir()
+    (images / "dot.png").write_bytes(PNG)
+    (images / "p.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><defs><g id="g"/>'
+                                  '</defs><use href="#g"/><image href="dot.png"/>'
+                                  '<rect style="fill: url(#grad)"/></svg>')
+    path, why = resolve_inside(root, root / "en", "images/p.svg")
+    assert path == (images / "p.svg").resolve(), why
+
+
+def test_svgs_that_show_each_other_do_not_loop(make_content: Callable[..., Path]) -> None:
+    root = make_content()
+    images = root / "en" / "images"
+    images.mkdir()
+    (images / "a.svg").write_text('<svg><image href="b.svg"/></svg>')
+    (images / "b.svg").write_text('<svg><image href="a.svg"/></svg>')
+    path, why = resolve_inside(root, root / "en", "images/a.svg")
+    assert path is None and "too deeply" in why
+
+
+def test_a_page_over_the_size_limit_is_refused_unread(make_content: Callable[..., Path]) -> None:
+    big = topic_text("Huge", "s", 3, "Words and more words. " * (5_000_000 // 22))
+    root = make_content(**{"en/huge.md": big})
+    loaded = load_content(root)
+    found = [p for p in loaded.problems if p.path.name == "huge.md"]
+    assert len(found) == 1 and found[0].is_error
+    assert "too large" in found[0].message and f"{PAGE_MAX_BYTES // 1000} KB" in found[0].message
+    assert "Huge" not in titles(root)
+
+
+def test_front_matter_over_its_limit_is_refused(make_content: Callable[..., Path]) -> None:
+    front = "---\ntitle: T\nsummary: s\norder: 3\n" + "# a comment\n" * 3000 + "---\n\nHi.\n"
+    root = make_content(**{"en/long.md": front})
+    found = [p for p in load_content(root).problems if p.path.name == "long.md"]
+    assert len(found) == 1 and "front matter" in found[0].message and found[0].line == 2
+
+
+def test_a_self_check_over_its_limit_is_refused(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/self-check.yaml": "title: x\n" + "# c\n" * 40_000})
+    loaded = load_content(root)
+    assert any(p.path.name == "self-check.yaml" and "too large" in p.message
+               for p in loaded.errors)
+
+
+@pytest.mark.parametrize(("field", "char"), [
+    ("title", "\u202e"), ("summary", "\u202e"), ("title", "\u2066"), ("title", "\u200b"),
+    ("summary", "\u200f"), ("title", "\ufeff"), ("title", "\u200d"),
+])
+def test_invisible_format_characters_in_titles_and_summaries_are_errors(
+        make_content: Callable[..., Path], field: str, char: str) -> None:
+    values = {"title": "Back pain", "summary": "About back pain."}
+    values[field] = values[field][:4] + char + values[field][4:]
+    root = make_content(**{"en/jaw.md": topic_text(values["title"], values["summary"], 2)})
+    _loaded, problems = check_folder(root)
+    found = [p for p in problems if p.path.name == "jaw.md"]
+    assert len(found) == 1 and found[0].is_error, [str(p) for p in problems]
+    line = 2 if field == "title" else 3
+    assert str(found[0]).startswith(f"{root / 'en' / 'jaw.md'}:{line}: '{field}' contains an "
+                                    "invisible character (U+")
+    assert found[0].hint
+
+
+def test_joiners_inside_a_word_are_allowed(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": topic_text("می\u200cخواهم", "आप\u200dका", 2)})
+    assert "می\u200cخواهم" in titles(root)
+
