@@ -38,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--language", default="en", help="default language code (default: en)")
     c.add_argument("--max-grade", type=float, default=8.0,
                    help="warn when a page reads above this school grade (default: 8)")
+    c.add_argument("--review-months", type=int, metavar="N",
+                   help="warn for a page a clinician has not reviewed in N months (default: "
+                   "the config's review_months, 12)")
     c.add_argument("--format", choices=["text", "json"], default="text",
                    help="text lines (default) or one JSON object for scripts")
     s = sub.add_parser("shots", help="render every screen to PNG files, without a display")
@@ -104,14 +107,22 @@ def _configured_content(path: Path | None) -> Path | None:
     return config.content_dir if config.values.get("content") else None
 
 
+def _configured_review_months(path: Path | None) -> int:
+    """The config's ``review_months`` (12 when there is no config or it cannot be read)."""
+    try:
+        return int(load_config(path)["review_months"])
+    except ConfigError:
+        return 12
+
+
 def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
-              fmt: str = "text") -> int:
+              fmt: str = "text", review_months: int = 12) -> int:
     import json
 
     from kiosk.checker import check_folder
 
     root = folder or bundled_content()
-    loaded, problems = check_folder(root, language, max_grade)
+    loaded, problems = check_folder(root, language, max_grade, review_months)
     errors = sum(p.is_error for p in problems)
     if fmt == "json":
         content = loaded.content
@@ -151,7 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
         return cmd_check(args.folder or _configured_content(args.config), args.language,
-                         args.max_grade, args.format)
+                         args.max_grade, args.format,
+                         args.review_months if args.review_months is not None
+                         else _configured_review_months(args.config))
     if args.command == "stats":
         from kiosk.stats import UsageLog, report, summarise, to_csv
 

@@ -8,9 +8,10 @@ oversized or unused pictures. Plain Python; no Qt.
 from __future__ import annotations
 
 import struct
+from datetime import date
 from pathlib import Path
 
-from kiosk import readability
+from kiosk import readability, review
 from kiosk.model import Content, Loaded, load_content
 from kiosk.problems import Problem
 from kiosk.render import IMAGE_SCHEME, Page, line_of, plain_text, render_topic
@@ -152,8 +153,31 @@ def language_problems(content: Content) -> list[Problem]:
     return problems
 
 
+def review_problems(content: Content, months: int = review.DEFAULT_MONTHS,
+                    today: date | None = None) -> list[Problem]:
+    """A warning for each page a clinician never reviewed, or reviewed over ``months`` ago."""
+    today = today or date.today()
+    problems = []
+    for _code, topic in review.due_for_review(content, months, today):
+        if topic.reviewed_on is None:
+            problems.append(Problem(
+                topic.path, topic.reviewed_line, "no clinician has reviewed this page yet (it "
+                "has no valid 'reviewed_by' and 'reviewed_on'), so patients see no reviewer",
+                "warning",
+                "once a clinician has read it, add  reviewed_by: Dr. Name  and  reviewed_on: "
+                f"{today.isoformat()}  to the front matter"))
+        else:
+            problems.append(Problem(
+                topic.path, topic.reviewed_line, f"this page was last reviewed on "
+                f"{topic.reviewed_on.isoformat()} by {topic.reviewed_by}, more than {months} "
+                "months ago", "warning", "ask a clinician to read it again, then change "
+                "'reviewed_on' to that day (and 'reviewed_by' if someone else read it)"))
+    return problems
+
+
 def check_folder(root: Path, default_language: str = "en",
-                 max_grade: float = DEFAULT_MAX_GRADE) -> tuple[Loaded, list[Problem]]:
+                 max_grade: float = DEFAULT_MAX_GRADE,
+                 review_months: int = review.DEFAULT_MONTHS) -> tuple[Loaded, list[Problem]]:
     """Load and check a content folder; returns the load result and all problems, sorted."""
     loaded = load_content(root, default_language)
     problems = list(loaded.problems)
@@ -165,6 +189,7 @@ def check_folder(root: Path, default_language: str = "en",
         problems += language_problems(content)
         problems += image_problems(content, pages)
         problems += reading_problems(content, pages, max_grade)
+        problems += review_problems(content, review_months)
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
 
 

@@ -58,6 +58,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("usage_retention_days", int, 365, "Days of usage counts to keep.", 1, 3650),
     Option("pin_attempts", int, 5, "Wrong PINs in a row before the PIN pad locks.", 1, 100),
     Option("pin_lockout_minutes", int, 5, "How long the PIN pad stays locked.", 1, 1440),
+    Option("review_months", int, 12, "A page not reviewed by a clinician within this many "
+           "months is listed by 'kiosk check' and on the staff panel.", 1, 120),
     Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home screen and "
            "the call panel."),
     Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call panel. Empty: none."),

@@ -47,6 +47,10 @@ DEFAULTS: dict[str, str] = {
     "idle.stay": "I'm still here",
     "resting.heading": "This screen is resting",
     "resting.message": "Please ask the front desk for help.",
+    "page.reviewed": "Reviewed by {name} · {date}",
+    "date.month_year": "{month} {year}",
+    "date.months": "January, February, March, April, May, June, July, August, September, "
+                   "October, November, December",
 }
 
 

@@ -22,6 +22,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from kiosk.model import Language, Topic, resolve_inside
 from kiosk.problems import Problem
+from kiosk.review import reviewed_line
 from kiosk.theme import Theme
 
 TOPIC_SCHEME = "topic"
@@ -197,6 +198,9 @@ def render_topic(topic: Topic, language: Language, root: Path) -> Page:
         output_format="html",
     )
     page.html = sanitize(md.convert(topic.body))
+    reviewed = reviewed_line(topic, language)
+    if reviewed:  # small print at the very end; nothing at all for a page never reviewed
+        page.html += f'\n<p class="reviewed">{html.escape(reviewed)}</p>'
     return page
 
 
@@ -227,6 +231,8 @@ td.callout {{ border: 3px solid {theme.accent}; background-color: {theme.note_bg
 td.urgent {{ border: 3px solid {theme.urgent}; background-color: {theme.urgent_bg}; }}
 p.callout-title {{ font-weight: 700; font-size: {h3}px; margin-bottom: {round(body_px * 0.3)}px; }}
 td.urgent p.callout-title {{ color: {theme.urgent}; }}
+p.reviewed {{ color: {theme.muted}; font-size: {max(18, round(body_px * 0.8))}px;
+              margin-top: {round(body_px * 0.9)}px; }}
 """
 
 

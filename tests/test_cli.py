@@ -19,7 +19,8 @@ from kiosk.ui.shots import take_shots
 def test_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 0
     out, err = capsys.readouterr()
-    assert out == ""
+    # The only findings: no clinician has reviewed the bundled pages yet (issue 14).
+    assert [line for line in out.splitlines() if "no clinician has reviewed" not in line] == []
     assert "12 topics in 2 language(s)" in err and "0 error(s)" in err
 
 
