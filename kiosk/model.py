@@ -9,8 +9,11 @@ A broken topic is left out and reported; the rest still loads. Nothing here impo
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,6 +30,12 @@ TITLE_MAX, SUMMARY_MAX = 50, 80
 _LANGUAGE_DIR = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _BUILTIN_NAMES = {"en": "English", "es": "Español"}
+# Size limits: far above any real page, far below what could slow or fill the kiosk.
+PAGE_MAX_BYTES = 200_000  # a topic file, front matter included
+FRONT_MATTER_MAX_BYTES = 20_000
+YAML_MAX_BYTES = 64_000  # self-check.yaml, labels.yaml
+SVG_MAX_BYTES = 1_000_000
+SVG_MAX_NESTING = 3  # an SVG may show a picture that shows a picture, no deeper
 
 
 @dataclass(frozen=True)
@@ -95,9 +104,19 @@ class Loaded:
         return [p for p in self.problems if p.is_error]
 
 
-def resolve_inside(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
+def is_inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, with every symlink followed, is inside the folder ``root``."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
+
+
+def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple[Path | None, str]:
     """Resolve a relative file reference from ``base``; refuse anything outside ``root``.
 
+    Symlinks are followed before the check. An SVG picture is also refused when anything it
+    would load (``<image href>``, ``xlink:href``, ``<use>``, CSS ``url()``) is outside.
     Returns the path, or None and the reason in plain words.
     """
     ref = ref.strip()
@@ -112,21 +131,106 @@ def resolve_inside(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
         return None, f"'{ref}' points outside the content folder"
     if not path.is_file():
         return None, f"the file '{ref}' does not exist"
+    if path.suffix.lower() in (".svg", ".svgz"):
+        why = _svg_outside(root, path, _nesting)
+        if why:
+            return None, f"the picture '{ref}' {why}"
     return path, ""
 
 
-def read_text(path: Path) -> tuple[str | None, Problem | None]:
-    """Read a staff file as UTF-8 text, or say where it is not."""
+_SVG_REF = re.compile(r"""(?:[\w.\-]+:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')"""
+                      r"""|url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*))\)"""
+                      r"""|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_DATA_PICTURE = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp|bmp)[;,]", re.IGNORECASE)
+
+
+def svg_references(text: str) -> list[str]:
+    """Everything an SVG's text could make a renderer load, entity escapes decoded."""
+    refs = []
+    for match in _SVG_REF.finditer(text):
+        value = next((g for g in match.groups() if g is not None), "")
+        refs.append(html.unescape(value).strip())
+    return refs
+
+
+def _svg_outside(root: Path, path: Path, nesting: int) -> str:
+    """Why an SVG file may not be shown ("" when it may): what it loads must be inside."""
+    if nesting >= SVG_MAX_NESTING:
+        return "shows pictures inside pictures too deeply"
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(SVG_MAX_BYTES + 1)
+    except OSError as exc:
+        return f"cannot be opened: {exc.strerror or exc}"
+    if len(data) > SVG_MAX_BYTES or path.suffix.lower() == ".svgz":
+        return (f"is larger than {SVG_MAX_BYTES // 1_000_000} MB or compressed; "
+                "save it as a plain .svg file or as a PNG")
+    text = data.decode("utf-8", "replace")
+    if "<!ENTITY" in text.upper():
+        return "declares XML entities (<!ENTITY), which pictures never need; save it again " \
+               "from your drawing program or as a PNG"
+    for ref in svg_references(text):
+        if not ref or ref.startswith("#") or _DATA_PICTURE.match(ref):
+            continue
+        if "\\" in ref or "%" in ref:
+            return f"loads '{ref[:60]}', which cannot be checked; save it as a PNG"
+        inner, why = resolve_inside(root, path.parent, ref, nesting + 1)
+        if inner is None:
+            return f"loads a file that is not allowed ({why})"
+    return ""
+
+
+def read_text(path: Path, max_bytes: int | None = None,
+              root: Path | None = None) -> tuple[str | None, Problem | None]:
+    """Read a staff file as UTF-8 text, or say where it is not.
+
+    ``max_bytes``: a larger file is refused unread. ``root``: a file (or a symlink to a
+    file) outside that folder is refused unread.
+    """
+    if root is not None and not is_inside(root, path):
+        return None, Problem(path, 1, "this file is a link to a file outside the content "
+                             "folder; the kiosk does not read it", "error",
+                             "copy the file into the content folder instead of linking to it")
+    try:
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if max_bytes is not None and size > max_bytes:
+                return None, _too_big(path, size, max_bytes)
+            data = f.read(max_bytes + 1 if max_bytes is not None else -1)
     except OSError as exc:
         return None, Problem(path, 1, f"the file cannot be opened: {exc.strerror or exc}")
+    if max_bytes is not None and len(data) > max_bytes:  # it grew while we read it
+        return None, _too_big(path, len(data), max_bytes)
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, Problem(path, line, "this line has characters that are not UTF-8 text; "
                              "save the file as UTF-8 in your editor")
+
+
+def _too_big(path: Path, size: int, max_bytes: int) -> Problem:
+    return Problem(path, 1, f"this file is too large ({size / 1000:,.0f} KB; the limit is "
+                   f"{max_bytes // 1000} KB), so the kiosk does not read it", "error",
+                   "split it into several shorter files")
+
+
+_JOINERS = {"\u200c", "\u200d"}  # needed inside words in Persian, Indic scripts, emoji
+
+
+def invisible_character(text: str) -> tuple[int, str] | None:
+    """The first invisible format character (Unicode Cf: direction overrides, zero-width
+    spaces...) in ``text``: its index and its name. A joiner between two letters of a script
+    that needs it is allowed."""
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) != "Cf":
+            continue
+        if ch in _JOINERS and 0 < i < len(text) - 1 and not text[i - 1].isascii() and \
+                not text[i + 1].isascii() and unicodedata.category(text[i - 1]) != "Cf" \
+                and unicodedata.category(text[i + 1]) != "Cf":
+            continue
+        return i, f"U+{ord(ch):04X} {unicodedata.name(ch, 'FORMAT CHARACTER')}"
+    return None
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -186,7 +290,7 @@ def _review_fields(fields: yamlio.Fields, path: Path,
 
 def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, list[Problem]]:
     """Read one topic file: front matter fields, then the Markdown body."""
-    text, problem = read_text(path)
+    text, problem = read_text(path, PAGE_MAX_BYTES, root)
     if problem or text is None:
         return None, [problem] if problem else []
     parts = split_front_matter(text)
@@ -194,6 +298,11 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
         return None, [Problem(path, 1, "the file must start with a line '---', then the "
                               "title, summary and order, then another line '---'")]
     front, body, body_line = parts
+    if len(front.encode()) > FRONT_MATTER_MAX_BYTES:
+        return None, [Problem(path, 2, f"the front matter (between the '---' lines) is "
+                              f"longer than {FRONT_MATTER_MAX_BYTES // 1000} KB",
+                              "error", "keep only title, summary, order, image and "
+                              "more_info there, and move the rest into the page")]
     problems: list[Problem] = []
     try:
         fields = yamlio.Fields.of(yamlio.parse(front, 2), 2, "the front matter")
@@ -208,6 +317,14 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
                                     f"'{more_info}'")
     except yamlio.FieldError as exc:
         return None, [Problem(path, exc.line, exc.message)]
+    for key, value in (("title", title), ("summary", summary)):
+        hidden = invisible_character(value)
+        if hidden:
+            return None, [Problem(path, fields.line_of(key), f"'{key}' contains an invisible "
+                                  f"character ({hidden[1]}, character {hidden[0] + 1}); it can "
+                                  "make the words show differently from what the file says",
+                                  "error", f"delete the '{key}' line and type it again "
+                                  "without copying and pasting")]
     reviewed_by, reviewed_on, reviewed_line, found = _review_fields(fields, path)
     problems += found
     problems += [Problem(path, p.line, p.message, "warning") for p in fields.unknown()]
@@ -230,9 +347,9 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
                  image, more_info or None, reviewed_by, reviewed_on, reviewed_line), problems
 
 
-def parse_labels(path: Path) -> tuple[dict[str, str], list[Problem]]:
+def parse_labels(path: Path, root: Path | None = None) -> tuple[dict[str, str], list[Problem]]:
     """Read a language's ``labels.yaml``: interface words, by key."""
-    text, problem = read_text(path)
+    text, problem = read_text(path, YAML_MAX_BYTES, root)
     if problem or text is None:
         return {}, [problem] if problem else []
     try:
@@ -303,7 +420,7 @@ def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, st
     check = None
     check_path = folder / selfcheck.FILE_NAME
     if check_path.exists():
-        text, problem = read_text(check_path)
+        text, problem = read_text(check_path, YAML_MAX_BYTES, root)
         if problem:
             problems.append(problem)
         elif text is not None:
@@ -318,7 +435,7 @@ def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, st
     labels_path = folder / LABELS_FILE
     own: dict[str, str] = {}
     if labels_path.exists():
-        own, found = parse_labels(labels_path)
+        own, found = parse_labels(labels_path, root)
         problems += found
         words.update(own)
     if not is_default:
@@ -340,6 +457,15 @@ def load_content(root: Path, default_language: str = "en") -> Loaded:
         return Loaded(None, [Problem(root, 1, "no topic files (*.md) were found in the content "
                                      "folder or in a language folder such as 'en/'")])
     problems: list[Problem] = []
+    for code, folder in list(folders.items()):
+        if not is_inside(root, folder):
+            del folders[code]
+            problems.append(Problem(folder, 1, "this language folder is a link to a folder "
+                                    "outside the content folder; it is left out", "error",
+                                    "copy the folder into the content folder instead of "
+                                    "linking to it"))
+    if not folders:
+        return Loaded(None, problems)
     if default_language not in folders:
         first = sorted(folders)[0]
         problems.append(Problem(root, 1, f"there is no '{default_language}' folder for the "
