@@ -50,6 +50,9 @@ OPTIONS: tuple[Option, ...] = (
            "voice for the page's language is installed (pip install 'clinic-kiosk[speech]')."),
     Option("speech_engine", str, "", "Which QtTextToSpeech engine to use. Empty: the first "
            "that works (speechd on Linux, sapi or winrt on Windows)."),
+    Option("speech_voice", (str, dict), "", "Read-aloud voice: a voice name or a locale "
+           "such as \"es_MX\", or a table by language code (en = \"en_GB\", es = \"es_MX\"). "
+           "Empty: en_US and US or Latin American Spanish when the engine has them."),
     Option("watch_content", bool, True, "Reload the content by itself when a file changes."),
     Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it with "
            "'kiosk set-pin'. Empty: no staff panel when full-screen."),

@@ -1,58 +1,220 @@
-"""Read aloud with Qt's mock speech engine: it speaks the page, stops on navigation and
-reset, and is absent where there is no voice for the language."""
+"""Read aloud: the engine runs in a child process (Qt's mock engine here); it speaks the
+page, stops on navigation and reset, is absent where there is no voice, and a child that
+hangs never reaches the screen: it is killed after the time limit and "Listen" goes away."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib.util
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtCore import QTimer
 from pytestqt.qtbot import QtBot
 
+from kiosk.ui.speech import Speaker, pick_voice
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import configured, find_button, tap
+from tests.ui.conftest import configured, find_button, tap, visible_buttons
 
-pytest.importorskip("PySide6.QtTextToSpeech", reason="needs PySide6-Addons (kiosk[speech])",
-                    exc_type=ImportError)
+needs_addons = pytest.mark.skipif(
+    importlib.util.find_spec("PySide6.QtTextToSpeech") is None,
+    reason="needs PySide6-Addons (pip install -e '.[speech]')")
+
+JAW = "Your jaw, TMJ, and headaches"
 
 
+def spoken(window: KioskWindow) -> list[dict[str, Any]]:
+    """Record every command the window's speaker sends to its child."""
+    assert window.speaker is not None
+    sent: list[dict[str, Any]] = []
+    original = window.speaker._send
 
+    def send(command: dict[str, Any]) -> int:
+        sent.append(dict(command))
+        return original(command)
+
+    window.speaker._send = send  # type: ignore[method-assign]  # a spy on the pipe
+    return sent
+
+
+def ready(qtbot: QtBot, window: KioskWindow) -> Speaker:
+    speaker = window.speaker
+    assert speaker is not None
+    qtbot.waitUntil(lambda: speaker.available or bool(speaker.failed), timeout=15000)
+    return speaker
+
+
+def has_button(window: KioskWindow, text: str) -> bool:
+    return any(b.text() == text for b in visible_buttons(window))
+
+
+@needs_addons
 def test_listen_reads_the_page_and_stops_when_the_patient_moves_on(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(speech_engine="mock"))
-    assert window.speaker is not None and window.speaker.tts is not None
-    tap(qtbot, window, "Your jaw, TMJ, and headaches")
-    said: list[str] = []
-    original = window.speaker.tts.say
-    window.speaker.tts.say = lambda text: (said.append(text), original(text))
+    speaker = ready(qtbot, window)
+    assert speaker.available and speaker.engine == "mock"
+    said = spoken(window)
+    tap(qtbot, window, JAW)
     tap(qtbot, window, "Listen")
-    assert said and said[0].startswith("Your jaw, TMJ, and headaches.")
-    assert "trigeminal" in said[0]
-    assert window.speaker.tts.locale().language() == window.speaker.locale_for("en").language()
-    qtbot.waitUntil(lambda: find_button(window, "Stop") is not None)
-    assert window.speaker.speaking
+    assert said[0]["cmd"] == "say" and said[0]["text"].startswith(f"{JAW}.")
+    assert "trigeminal" in said[0]["text"]
+    # The engine really used the voice picked for English, the same at every start.
+    qtbot.waitUntil(lambda: speaker.last_voice is not None)
+    assert speaker.last_voice == ("en_US", "Charly")
+    qtbot.waitUntil(lambda: has_button(window, "Stop"))
+    assert speaker.speaking
     tap(qtbot, window, "Home")
-    assert not window.speaker.speaking
-    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+    assert not speaker.speaking and said[-1]["cmd"] == "stop"
+    tap(qtbot, window, JAW)
     tap(qtbot, window, "Listen")
-    assert window.speaker.speaking
+    assert speaker.speaking
     window.reset()
-    assert not window.speaker.speaking
+    assert not speaker.speaking
+    qtbot.wait(300)  # the child acknowledged every command: nothing timed out
+    assert not speaker.failed
 
 
+@needs_addons
+def test_a_voice_per_language_from_the_config(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    window = open_window(configured(speech_engine="mock", speech_voice={"en": "en_GB"}))
+    speaker = ready(qtbot, window)
+    assert speaker.voice_for("en") == ("en_GB", "Anne")
+    tap(qtbot, window, JAW)
+    tap(qtbot, window, "Listen")
+    qtbot.waitUntil(lambda: speaker.last_voice == ("en_GB", "Anne"))
+
+
+@needs_addons
 def test_no_listen_button_without_a_voice_for_the_language(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     # The mock engine has English voices but no Spanish one.
     window = open_window(configured(speech_engine="mock"))
+    ready(qtbot, window)
     tap(qtbot, window, "Español")
-    tap(qtbot, window, "Su mandíbula, la ATM y el dolor de cabeza")
+    tap(qtbot, window, "Su mandíbula y el dolor de cabeza")
     assert not window.topic_screen.listen_button.isVisible()
 
 
 def test_no_engine_means_no_button_and_no_crash(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(speech_engine="no-such-engine"))
-    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+    speaker = ready(qtbot, window)
+    assert speaker.failed and not speaker.available
+    tap(qtbot, window, JAW)
     assert not window.topic_screen.listen_button.isVisible()
     window.toggle_listen()  # does nothing, raises nothing
     off = open_window(configured(speech=False))
     assert off.speaker is None
+
+
+def test_voices_are_picked_the_same_way_every_time() -> None:
+    voices = [{"locale": loc, "name": name} for loc, name in [
+        ("es_ES", "Lucia"), ("en_GB", "Bob"), ("es_419", "Diego"), ("en_US", "Mary"),
+        ("en_US", "Charly"), ("es_MX", "Paulina")]]
+    for order in (voices, voices[::-1]):
+        assert pick_voice(order, "en") == ("en_US", "Charly")
+        assert pick_voice(order, "es") == ("es_MX", "Paulina")
+    assert pick_voice(voices, "es", "es_ES") == ("es_ES", "Lucia")
+    assert pick_voice(voices, "es", "es-419") == ("es_419", "Diego")
+    assert pick_voice(voices, "en", "bob") == ("en_GB", "Bob")
+    assert pick_voice(voices, "en", "Lucia") == ("en_US", "Charly")  # not English: default
+    assert pick_voice(voices, "ko") is None
+
+
+# -- a speech engine that hangs ------------------------------------------------------------
+
+HANG_AT_START = "import time\ntime.sleep(120)\n"
+HANG_AT_STOP = """\
+import json, sys, time
+def out(event):
+    print(json.dumps(event), flush=True)
+out({"event": "ready", "engine": "fake",
+     "voices": [{"locale": "en_US", "name": "Mary"}, {"locale": "es_MX", "name": "Juan"}]})
+for line in sys.stdin:
+    command = json.loads(line)
+    if command["cmd"] == "stop":
+        time.sleep(120)  # what speech-dispatcher does with no sound server
+    out({"event": "ack", "id": command["id"], "locale": command.get("locale", ""),
+         "voice": command.get("voice", "")})
+    out({"event": "state", "id": command["id"], "state": "speaking"})
+"""
+
+
+@pytest.fixture
+def fake_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str],
+                                                                                        None]]:
+    def use(source: str) -> None:
+        script = tmp_path / "fake_speech_server.py"
+        script.write_text(source)
+        monkeypatch.setattr(Speaker, "server_command", [sys.executable, str(script)])
+        monkeypatch.setattr(Speaker, "START_TIMEOUT_MS", 1500)
+        monkeypatch.setattr(Speaker, "REPLY_TIMEOUT_MS", 1000)
+
+    yield use
+
+
+class Ticker:
+    """Counts how often the GUI thread's event loop gets to run a 20 ms timer."""
+
+    def __init__(self) -> None:
+        self.stamps: list[float] = []
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(lambda: self.stamps.append(time.monotonic()))
+        self.timer.start()
+
+    def longest_gap(self) -> float:
+        return max(b - a for a, b in zip(self.stamps, self.stamps[1:], strict=False))
+
+
+def test_an_engine_that_hangs_at_start_is_killed_and_listen_never_shows(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow],
+        fake_server: Callable[[str], None], caplog: pytest.LogCaptureFixture) -> None:
+    fake_server(HANG_AT_START)
+    ticker = Ticker()
+    window = open_window(configured())
+    speaker = window.speaker
+    assert speaker is not None and speaker._process is not None
+    tap(qtbot, window, JAW)
+    assert not window.topic_screen.listen_button.isVisible()
+    with caplog.at_level(logging.WARNING, "kiosk.ui.speech"):
+        qtbot.waitUntil(lambda: bool(speaker.failed), timeout=5000)
+    assert "did not start within 1.5 s" in speaker.failed
+    assert "speech-dispatcher" in caplog.text and "PulseAudio or PipeWire" in caplog.text
+    qtbot.waitUntil(lambda: speaker._process is not None
+                    and speaker._process.state().name == "NotRunning")  # killed
+    assert ticker.longest_gap() < 0.5, "the screen stopped answering while speech started"
+    assert not window.topic_screen.listen_button.isVisible()
+    tap(qtbot, window, "Home")
+
+
+def test_an_engine_that_hangs_on_stop_never_freezes_the_screen(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow],
+        fake_server: Callable[[str], None]) -> None:
+    fake_server(HANG_AT_STOP)
+    window = open_window(configured())
+    speaker = ready(qtbot, window)
+    assert speaker.available and not speaker.failed
+    tap(qtbot, window, "Español")
+    tap(qtbot, window, "Su mandíbula y el dolor de cabeza")
+    tap(qtbot, window, "Escuchar")
+    qtbot.waitUntil(lambda: speaker.last_voice == ("es_MX", "Juan"))
+    ticker = Ticker()
+    started = time.monotonic()
+    tap(qtbot, window, "Parar")  # the child now hangs in stop()
+    assert time.monotonic() - started < 0.3
+    assert not speaker.speaking
+    tap(qtbot, window, "Inicio")  # the screen still answers at once
+    assert find_button(window, "English")
+    qtbot.waitUntil(lambda: bool(speaker.failed), timeout=4000)
+    assert "did not answer within 1 s" in speaker.failed
+    assert not window.can_listen()
+    tap(qtbot, window, "Su mandíbula y el dolor de cabeza")
+    assert not window.topic_screen.listen_button.isVisible()
+    assert ticker.longest_gap() < 0.5, "the screen stopped answering while speech hung"
