@@ -8,6 +8,7 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from kiosk.config import Config
 from kiosk.model import load_content
+from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -101,8 +103,22 @@ def _never_die(window: KioskWindow) -> None:
     sys.excepthook = hook
 
 
+def no_display(environ: Mapping[str, str] | None = None) -> str:
+    """One line saying what to do when Linux has no display to show the kiosk on, else ""."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux") or env.get("QT_QPA_PLATFORM") \
+            or env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return ("kiosk: no display (DISPLAY and WAYLAND_DISPLAY are unset): run it on the "
+            "screen's desktop, under cage (deploy/README.md), or headless with "
+            "QT_QPA_PLATFORM=offscreen")
+
+
 def run(config: Config, argv: list[str] | None = None, preview: bool = False) -> int:
     """Start Qt, show the kiosk (full-screen unless configured otherwise) and run it."""
+    if QApplication.instance() is None and (missing := no_display()):
+        print(missing, file=sys.stderr)
+        return 2
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("clinic-kiosk")
@@ -114,6 +130,7 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
         return app.exec()
     _never_die(window)
     _quit_on_signals(app)
+    Watchdog(window)  # READY=1 after the first paint and pings, under a Type=notify unit
     if config.fullscreen:
         if config["hide_cursor"]:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
