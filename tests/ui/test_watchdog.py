@@ -1,0 +1,134 @@
+"""systemd's watchdog: READY=1 after the first paint and steady WATCHDOG=1 pings from a real
+window, which stop while its event loop is frozen (so systemd restarts a frozen screen)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.qtbot import QtBot
+
+from kiosk.sdnotify import Notifier
+from kiosk.ui.app import build_window
+from kiosk.ui.watchdog import Watchdog
+from tests.ui.conftest import configured
+
+
+class FakeSystemd:
+    """A NOTIFY_SOCKET in tmp that stamps every datagram with the time it arrived."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        self.sock.settimeout(0.1)
+        self.got: list[tuple[float, str]] = []
+        self._run = True
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while self._run:
+            try:
+                data = self.sock.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.got.append((time.monotonic(), data.decode()))
+
+    def times(self, message: str) -> list[float]:
+        return [t for t, m in self.got if m.split("\n")[0] == message]
+
+    def close(self) -> None:
+        self._run = False
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def systemd(tmp_path: Path) -> Iterator[FakeSystemd]:
+    fake = FakeSystemd(tmp_path / "notify")
+    yield fake
+    fake.close()
+
+
+def test_ready_after_the_first_paint_then_steady_pings_that_stop_when_the_loop_freezes(
+        qtbot: QtBot, systemd: FakeSystemd) -> None:
+    window = build_window(configured(fullscreen=False, speech=False))
+    qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
+    notifier = Notifier({"NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "200000"})
+    watchdog = Watchdog(window, notifier)
+    assert watchdog.timer.interval() == 100  # half of WatchdogSec
+    qtbot.wait(300)
+    assert systemd.got == []  # nothing before the window is shown and painted
+    window.show()
+    qtbot.waitUntil(lambda: bool(systemd.times("READY=1")), timeout=5000)
+    assert window.started_up  # it painted first
+    qtbot.wait(1000)
+    pings = systemd.times("WATCHDOG=1")
+    assert len(pings) >= 7, systemd.got
+    assert max(b - a for a, b in zip(pings, pings[1:], strict=False)) < 0.5
+
+    # Freeze the GUI thread for 1.5 s, as a blocked call would: no pings in that time.
+    frozen: list[float] = []
+
+    def freeze() -> None:
+        frozen.append(time.monotonic())
+        time.sleep(1.5)
+        frozen.append(time.monotonic())
+
+    QTimer.singleShot(0, freeze)
+    qtbot.waitUntil(lambda: len(frozen) == 2, timeout=5000)
+    qtbot.wait(500)
+    during = [t for t in systemd.times("WATCHDOG=1") if frozen[0] + 0.05 < t < frozen[1]]
+    after = [t for t in systemd.times("WATCHDOG=1") if t > frozen[1]]
+    assert during == [], "pings went on while the event loop was frozen"
+    assert len(after) >= 3  # and came back with the loop
+    watchdog.stopping()
+    qtbot.waitUntil(lambda: systemd.got[-1][1] == "STOPPING=1")
+
+
+def test_nothing_happens_without_notify_socket(qtbot: QtBot) -> None:
+    window = build_window(configured(fullscreen=False, speech=False))
+    qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
+    watchdog = Watchdog(window, Notifier({}))
+    window.show()
+    qtbot.waitUntil(lambda: window.started_up)
+    qtbot.wait(50)
+    assert not watchdog.ready_sent and not watchdog.timer.isActive()
+
+
+def test_the_real_program_tells_systemd_it_is_ready_pings_and_stops(
+        systemd: FakeSystemd, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("speech = false\nrecord_usage = false\nwatch_content = false\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "NOTIFY_SOCKET": systemd.path,
+           "WATCHDOG_USEC": "400000", "HOME": str(tmp_path), "XDG_STATE_HOME": str(tmp_path)}
+    log = tmp_path / "kiosk.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--windowed", "--config",
+                                 str(config)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and proc.poll() is None \
+                    and len(systemd.times("WATCHDOG=1")) < 4:
+                time.sleep(0.05)
+            assert proc.poll() is None, log.read_text()
+            messages = [m for _t, m in systemd.got]
+            assert messages[0].startswith("READY=1"), messages
+            assert messages[1:4] == ["WATCHDOG=1"] * 3
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=10)
+    assert code == 0, log.read_text()
+    assert systemd.got[-1][1] == "STOPPING=1"
