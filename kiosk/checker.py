@@ -7,14 +7,32 @@ oversized or unused pictures. Plain Python; no Qt.
 
 from __future__ import annotations
 
+import re
 import struct
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
-from kiosk import readability, review
-from kiosk.model import Content, Loaded, load_content
-from kiosk.problems import Problem
-from kiosk.render import IMAGE_SCHEME, Page, line_of, plain_text, render_topic
+from yaml.nodes import SequenceNode
+
+from kiosk import readability, review, yamlio
+from kiosk.model import _LANGUAGE_DIR as LANGUAGE_DIR  # the loader's own rule for folder names
+from kiosk.model import Content, Loaded, Topic, load_content, read_text
+from kiosk.problems import Problem, Severity
+from kiosk.render import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    CALLOUT_KINDS,
+    IMAGE_SCHEME,
+    Page,
+    line_of,
+    plain_text,
+    render_topic,
+)
+from kiosk.selfcheck import FILE_NAME, SelfCheck
 
 DEFAULT_MAX_GRADE = 8.0
 MAX_IMAGE_PIXELS = 2000  # widest side, px: larger only costs memory and time on a small board
@@ -139,12 +157,16 @@ def language_problems(content: Content) -> list[Problem]:
             continue
         ids = {t.id for t in language.topics}
         for missing in sorted(default_ids - ids):
+            if (language.folder / f"{missing}.md").is_file():
+                continue  # it is there but has an error, reported on its own line
             problems.append(Problem(language.folder / f"{missing}.md", 1,
                                     f"the topic '{missing}' is in '{default.code}' but not "
                                     f"in '{code}'; patients reading {language.name} "
                                     "will not see it", "warning",
                                     f"translate {default.code}/{missing}.md into this file"))
         for extra in sorted(ids - default_ids):
+            if (default.folder / f"{extra}.md").is_file():
+                continue  # its twin is there but has an error, reported on its own line
             topic = language.topic(extra)
             assert topic is not None
             problems.append(Problem(topic.path, 1, f"the topic '{extra}' is not in "
@@ -175,22 +197,472 @@ def review_problems(content: Content, months: int = review.DEFAULT_MONTHS,
     return problems
 
 
+# -- the page's Markdown, line by line: mistakes that render as something else -------------
+
+# Python-Markdown's own admonition pattern (markdown/extensions/admonition.py), one line.
+_CALLOUT = re.compile(r'^!!! ?([\w\-]+(?: +[\w\-]+)*)(?: +"(.*?)")? *$')
+_CURLY = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
+                        "‘": "'", "’": "'", "‚": "'", "‛": "'"})
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_HTML_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9]*)((?:\s[^<>]*?)?)\s*/?>")
+_HTML_ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_CONTENT_DROPPED = {"script", "style"}  # removed with the words inside them
+_SPACED_LINK = re.compile(r"(!?)\[([^\[\]\n]*)\][ \t]+\(([^()\s]+)\)")
+_BOX_FIX = "indent the text under a box by four spaces"
+
+
+def _indent(line: str) -> int:
+    expanded = line.expandtabs(4)  # as Python-Markdown reads it
+    return len(expanded) - len(expanded.lstrip(" "))
+
+
+def _looks_like_target(ref: str) -> bool:
+    low = ref.lower()
+    return low.endswith(".md") or Path(low).suffix in IMAGE_SUFFIXES or \
+        low.startswith(("http://", "https://"))
+
+
+def markdown_problems(topic: Topic) -> list[Problem]:
+    """Callout boxes, raw HTML and links written so that the kiosk shows something else."""
+    problems: list[Problem] = []
+    lines = topic.body.split("\n")
+
+    def add(index: int, message: str, severity: Severity, hint: str) -> None:
+        problems.append(Problem(topic.path, topic.body_line + index, message, severity, hint))
+
+    for i, line in enumerate(lines):
+        if line.startswith("!!!"):
+            _callout_line(lines, i, add)
+        text = _CODE_SPAN.sub("", line)
+        dropped = [what for m in _HTML_TAG.finditer(text) if (what := _dropped_html(m))]
+        if dropped:
+            add(i, "raw HTML is removed: " + "; ".join(dropped) + "; only the words show",
+                "warning", "use Markdown instead: **bold** for words that matter, and a box "
+                "(!!! urgent \"Title\") for a warning")
+        for m in _SPACED_LINK.finditer(text):
+            bang, words, ref = m.groups()
+            if not _looks_like_target(ref):
+                continue
+            what = "a picture" if bang else "a link"
+            add(i, f"'{m.group(0)}' has a space between ] and (, so it is not {what}: "
+                "patients see the brackets as text", "warning",
+                f"remove the space: {bang}[{words}]({ref})")
+    return problems
+
+
+def _callout_line(lines: list[str], i: int,
+                  add: Callable[[int, str, Severity, str], None]) -> None:
+    line = lines[i].rstrip()
+    match = _CALLOUT.match(line)
+    if match is None:
+        straight = line.translate(_CURLY)
+        if straight != line:
+            add(i, "the box title is in curly quotes (“ ”), so there is no box: patients see "
+                "this line as text", "error",
+                f"use straight quotes \" \": {straight.replace(chr(39), chr(34))}")
+        elif "'" in line:
+            add(i, "the box title is in single quotes, so there is no box: patients see this "
+                "line as text", "error", f"use double quotes: {line.replace(chr(39), chr(34))}")
+        else:
+            add(i, "this line starts with '!!!' but is not a box, so patients see it as text",
+                "error", "write it as  !!! urgent \"Title\"  or  !!! note \"Title\"")
+        return
+    classes, title = match.group(1).lower().split(), match.group(2)
+    if not any(kind in classes for kind in CALLOUT_KINDS):
+        add(i, f"'{classes[0]}' is not a kind of box; it shows as a blue note box", "warning",
+            "use  urgent  for a red box or  note  for a blue one")
+    elif title is None and len(classes) > 1:
+        words = " ".join(match.group(1).split()[1:])
+        add(i, f"the box title is not in double quotes, so the box is titled just "
+            f"'{classes[0].capitalize()}' and the words '{words}' are lost", "error",
+            f"put the title in double quotes: !!! {classes[0]} \"{words}\"")
+    body = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+    if body is None:
+        add(i, "the box has no text under it", "error", _BOX_FIX)
+        return
+    indent = _indent(lines[body])
+    if indent < 4:
+        how = f"indented by {indent} space{'s' if indent > 1 else ''}" if indent else \
+            "not indented"
+        add(body, f"the text under the box is {how}, so the box is empty and the text shows "
+            "below it as plain text", "error", _BOX_FIX)
+        return
+    if "\t" in lines[body][: len(lines[body]) - len(lines[body].lstrip())]:
+        add(body, "the text under the box is indented with a tab; it shows in the box here, "
+            "but a tab looks different in every editor, so the next change can push the "
+            "text out of the box", "warning", _BOX_FIX)
+    # The rest of the box: a line indented by 1-3 spaces leaves the box, with what follows.
+    for j in range(body + 1, len(lines)):
+        if not lines[j].strip():
+            continue
+        indent = _indent(lines[j])
+        if indent >= 4:
+            continue
+        if indent > 0 or lines[j - 1].strip():
+            how = f"indented by {indent} space{'s' if indent > 1 else ''}" if indent else \
+                "not indented"
+            add(j, f"this line of the box is {how}, so it shows below the box as plain text",
+                "error", "indent every line in a box by four spaces (or leave a blank line "
+                "before text that should follow the box)")
+        return
+
+
+def _dropped_html(match: re.Match[str]) -> str:
+    """What the sanitizer removes from one raw HTML tag, in words ("" if it keeps it all)."""
+    tag = match.group(1).lower()
+    attrs = [(m.group(1).lower(), m.group(0)) for m in _HTML_ATTR.finditer(match.group(2))]
+    if tag not in ALLOWED_TAGS:
+        what = f"the <{tag}> tag"
+        if tag in _CONTENT_DROPPED:
+            return what + " with everything inside it"
+        if attrs:
+            what += " and its " + " ".join(a for _n, a in attrs)
+        return what
+    kept = ALLOWED_ATTRIBUTES.get(tag, set()) - {"href", "src"}  # raw links never pass
+    lost = [a for name, a in attrs if name not in kept]
+    if not lost:
+        return ""
+    return f"the {' '.join(lost)} on <{tag}>"
+
+
+# -- pictures that are not what their name says -------------------------------------------
+
+_KIND_OF_SUFFIX = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF",
+                   ".webp": "WebP", ".bmp": "BMP", ".svg": "SVG"}
+
+
+def picture_kind(path: Path) -> str | None:
+    """The kind of picture a file really is, from its first bytes ("PNG", "JPEG"...), or
+    None when it is no picture the kiosk can show."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    if head[:2] == b"BM":
+        return "BMP"
+    if _is_svg(path):
+        return "SVG"
+    return None
+
+
+def _is_svg(path: Path) -> bool:
+    """An XML file whose first element is <svg>: read only up to that first element."""
+    try:
+        for _event, element in ET.iterparse(path, events=("start",)):
+            return element.tag in ("svg", "{http://www.w3.org/2000/svg}svg")
+    except (ET.ParseError, OSError, ValueError):
+        return False
+    return False
+
+
+def _what_it_is(path: Path) -> str:
+    try:
+        with path.open("rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return "it cannot be opened"
+    if not head:
+        return "it is empty"
+    if head.startswith(b"%PDF"):
+        return "it is a PDF document"
+    if head.startswith(b"PK\x03\x04"):
+        return "it is a ZIP or Word/Office file"
+    if head.lstrip().startswith((b"<!DOCTYPE html", b"<html", b"<!doctype html")):
+        return "it is a web page"
+    try:
+        head.decode("utf-8")
+        return "it is a text file"
+    except UnicodeDecodeError:
+        return "it is some other kind of file"
+
+
+def picture_problems(content: Content, pages: Pages) -> list[Problem]:
+    """Each place that shows a picture file which is not the picture its name says."""
+    problems = []
+    verdicts: dict[Path, tuple[str, str | None]] = {}
+
+    def verdict(path: Path) -> tuple[str, str | None]:
+        if path not in verdicts:
+            verdicts[path] = (_KIND_OF_SUFFIX.get(path.suffix.lower(), ""), picture_kind(path))
+        return verdicts[path]
+
+    for language in content.languages.values():
+        for topic in language.topics:
+            uses: list[tuple[Path, int, str, str]] = []
+            if topic.image is not None:
+                uses.append((topic.image, _front_line(topic, "image"), "'image'",
+                             "the tile shows no picture"))
+            for rel in _image_refs(pages[(language.code, topic.id)].html):
+                ref = _ref_in_body(topic, rel, content.root)
+                uses.append((content.root / rel, line_of(topic.body, ref, topic.body_line),
+                             "image", "the page shows nothing there"))
+            for path, line, field, effect in uses:
+                named, real = verdict(path)
+                name = _rel(path, topic.path.parent)
+                if real is None:
+                    problems.append(Problem(topic.path, line, f"{field}: '{name}' is not a "
+                                            f"{named or 'picture'} picture "
+                                            f"({_what_it_is(path)}); {effect}", "warning",
+                                            "this file is not a picture: open the picture in "
+                                            "an image program and save it as PNG or JPEG"))
+                elif named and real != named:
+                    problems.append(Problem(topic.path, line, f"{field}: '{name}' is a {real} "
+                                            f"picture with a {path.suffix} name; some programs "
+                                            "will not open it", "warning",
+                                            f"rename it to end in .{real.lower()}"))
+    return problems
+
+
+def _front_line(topic: Topic, key: str) -> int:
+    for number, line in enumerate(topic.path.read_text("utf-8", "replace").split("\n"), 1):
+        if number >= topic.body_line:
+            break
+        if line.startswith(f"{key}:"):
+            return number
+    return 2
+
+
+def _ref_in_body(topic: Topic, rel: str, root: Path) -> str:
+    """The words the page used for a picture it shows (for its line number)."""
+    inside = (root / rel).resolve()
+    for m in re.finditer(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)", topic.body):
+        try:
+            if (topic.path.parent / unquote(m.group(1))).resolve() == inside:
+                return m.group(1)
+        except OSError:
+            continue
+    return Path(rel).name
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+# -- language folders that the kiosk skips ------------------------------------------------
+
+_LANGUAGE_NAMES = {
+    "english": "en", "inglés": "en", "ingles": "en", "spanish": "es", "español": "es",
+    "espanol": "es", "castellano": "es", "french": "fr", "français": "fr", "francais": "fr",
+    "portuguese": "pt", "português": "pt", "portugues": "pt", "chinese": "zh",
+    "mandarin": "zh", "cantonese": "yue", "korean": "ko", "vietnamese": "vi",
+    "armenian": "hy", "russian": "ru", "arabic": "ar", "tagalog": "tl", "german": "de",
+    "italian": "it", "japanese": "ja", "hindi": "hi", "farsi": "fa", "persian": "fa",
+}
+_CODE_LIKE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?$")
+
+
+def folder_name_problems(root: Path) -> list[Problem]:
+    """Subfolders that hold pages or a self-check but are not named by a language code."""
+    problems = []
+    try:
+        folders = sorted(p for p in root.iterdir() if p.is_dir())
+    except OSError:
+        return []
+    for folder in folders:
+        name = folder.name
+        if name.startswith((".", "_")) or LANGUAGE_DIR.match(name):
+            continue
+        if not (any(folder.glob("*.md")) or (folder / FILE_NAME).exists()):
+            continue
+        code = _LANGUAGE_NAMES.get(name.lower())
+        if code is None and _CODE_LIKE.match(name):
+            first, _sep, region = name.replace("_", "-").partition("-")
+            code = first.lower() + (f"-{region.upper()}" if region else "")
+        if code:
+            problems.append(Problem(folder, 1, f"folders must be named by language code: "
+                                    f"{code}, not {name}; the kiosk skips this folder",
+                                    "error", f"rename the folder to {code}"))
+        else:
+            problems.append(Problem(folder, 1, f"folders must be named by language code "
+                                    f"(like es or pt-BR), not {name}; the kiosk skips this "
+                                    "folder", "error", "rename the folder to the language's "
+                                    "two-letter code"))
+    return problems
+
+
+# -- the self-check in step across languages ----------------------------------------------
+
+@dataclass
+class _FileQuestion:
+    number: int  # position in the file, from 1
+    line: int
+    text: str
+    answer_lines: list[int]  # each answer's line
+    point_lines: list[int]  # each answer's 'points' (or answer) line
+    flag_lines: list[int]  # each answer's 'red_flag' (or answer) line
+    signs: int | None  # how many 'signs', if the question has them
+    signs_line: int
+
+
+@dataclass
+class _FileCheck:
+    questions_line: int
+    questions: list[_FileQuestion]
+    band_lines: list[int]
+
+
+def _read_check_lines(path: Path) -> _FileCheck | None:
+    """Where each question, answer and result of a self-check file is (it parsed before)."""
+    text, problem = read_text(path)
+    if text is None or problem is not None:
+        return None
+    try:
+        top = yamlio.Fields.of(yamlio.parse(text), 1, "the self-check")
+        questions = []
+        for number, node in top.sequence("questions"):
+            q = yamlio.Fields.of(node, 1, "a question")
+            answers = [yamlio.Fields.of(a, 1, "an answer") for _n, a in q.sequence("answers")]
+            signs = q.mapping("signs")
+            questions.append(_FileQuestion(
+                number, q.line, q.text("text") or "", [a.line for a in answers],
+                [a.line_of("points") for a in answers], [a.line_of("red_flag") for a in answers],
+                len(signs.value) if isinstance(signs, SequenceNode) else None,
+                q.line_of("signs")))
+        bands = [yamlio.Fields.of(b, 1, "a result").line for _n, b in top.sequence("results")]
+    except yamlio.FieldError:
+        return None
+    return _FileCheck(top.line_of("questions"), questions, bands)
+
+
+def _in_asking_order(check: SelfCheck, lines: _FileCheck) -> list[_FileQuestion]:
+    """The file's questions in the order the parsed self-check asks them."""
+    left = list(lines.questions)
+    out = []
+    for position, question in enumerate(check.questions):
+        match = next((q for q in left if q.text == question.text), None)
+        if match is None:
+            match = next((q for q in left if q.number == position + 1), left[0] if left else
+                         None)
+        if match is None:
+            break
+        left.remove(match)
+        out.append(match)
+    return out
+
+
+def selfcheck_problems(content: Content) -> list[Problem]:
+    """Every language's self-check must ask what the default language's asks, with the same
+    answers, points, red-flag answers and results, by position."""
+    default = content.language()
+    if default.selfcheck is None:
+        return []
+    base = default.selfcheck
+    base_lines = _read_check_lines(base.path)
+    if base_lines is None:
+        return []
+    base_qs = _in_asking_order(base, base_lines)
+    problems: list[Problem] = []
+    fix = (f"make it match {default.code}/{FILE_NAME}: the same questions, answers, points, "
+           "red flags and results, in the same order")
+    for code, language in content.languages.items():
+        check = language.selfcheck
+        if code == default.code or check is None:
+            continue
+        lines = _read_check_lines(check.path)
+        if lines is None:
+            continue
+        qs = _in_asking_order(check, lines)
+        path = check.path
+        name = language.name
+
+        def there(line: int) -> str:
+            return f"{default.code}/{FILE_NAME}:{line}"
+
+        def add(line: int, message: str, severity: Severity = "error", path: Path = path,
+                name: str = name) -> None:
+            problems.append(Problem(path, line, message + f"; patients reading {name} get a "
+                                    "different self-check", severity, fix))
+
+        if len(check.questions) != len(base.questions):
+            add(lines.questions_line, f"this self-check has {len(check.questions)} questions, "
+                f"the one in {there(base_lines.questions_line)} has {len(base.questions)}")
+        else:
+            for question, where, base_q, base_where in zip(check.questions, qs, base.questions,
+                                                           base_qs, strict=False):
+                label = f"question {where.number}"
+                if len(question.answers) != len(base_q.answers):
+                    add(where.line, f"{label} has {len(question.answers)} answers, question "
+                        f"{base_where.number} in {there(base_where.line)} has "
+                        f"{len(base_q.answers)}")
+                    continue
+                for k, (answer, base_a) in enumerate(zip(question.answers, base_q.answers,
+                                                         strict=True)):
+                    where_a = f"{label}, answer {k + 1}"
+                    if answer.red_flag != base_a.red_flag:
+                        here = "is" if answer.red_flag else "is not"
+                        add(where.flag_lines[k], f"{where_a} {here} a red-flag answer, "
+                            f"but answer {k + 1} of question {base_where.number} in "
+                            f"{there(base_where.flag_lines[k])} "
+                            f"{'is not' if answer.red_flag else 'is'}")
+                    if answer.points != base_a.points:
+                        add(where.point_lines[k], f"{where_a} gives {answer.points} points, "
+                            f"answer {k + 1} of question {base_where.number} in "
+                            f"{there(base_where.point_lines[k])} gives {base_a.points}")
+                if where.signs != base_where.signs:
+                    add(where.signs_line if where.signs is not None else where.line,
+                        f"{label} lists {where.signs or 0} signs, question "
+                        f"{base_where.number} in {there(base_where.signs_line)} lists "
+                        f"{base_where.signs or 0}", "warning")
+        if len(check.bands) != len(base.bands):
+            add(lines.band_lines[0] if lines.band_lines else 1, f"this self-check has "
+                f"{len(check.bands)} results, the one in {default.code}/{FILE_NAME} has "
+                f"{len(base.bands)}")
+            continue
+        for k, (band, base_b) in enumerate(zip(check.bands, base.bands, strict=True)):
+            if (band.low, band.high) != (base_b.low, base_b.high):
+                add(lines.band_lines[k], f"result {k + 1} covers {band.low}-{band.high}, "
+                    f"result {k + 1} in {there(base_lines.band_lines[k])} covers "
+                    f"{base_b.low}-{base_b.high}")
+    return problems
+
+
 def check_folder(root: Path, default_language: str = "en",
                  max_grade: float = DEFAULT_MAX_GRADE,
                  review_months: int = review.DEFAULT_MONTHS) -> tuple[Loaded, list[Problem]]:
     """Load and check a content folder; returns the load result and all problems, sorted."""
     loaded = load_content(root, default_language)
-    problems = list(loaded.problems)
+    problems = list(loaded.problems) + folder_name_problems(Path(root))
     content = loaded.content
     if content is not None:
         pages = render_all(content)
+        left_out = {p.path for p in loaded.problems if p.is_error and p.path.suffix == ".md"}
         for page in pages.values():
-            problems += page.refused
+            problems += [p for p in page.refused if not _link_to_left_out(p, left_out)]
+        for language in content.languages.values():
+            for topic in language.topics:
+                problems += markdown_problems(topic)
         problems += language_problems(content)
+        problems += selfcheck_problems(content)
+        problems += picture_problems(content, pages)
         problems += image_problems(content, pages)
         problems += reading_problems(content, pages, max_grade)
         problems += review_problems(content, review_months)
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
+
+
+_LINK_NOT_A_TOPIC = re.compile(r"^the link '([^']+)' is not a topic in this language")
+
+
+def _link_to_left_out(problem: Problem, left_out: set[Path]) -> bool:
+    """A link to a page that is there but has an error: the error is reported on that page,
+    so the link needs no message of its own (the page with the link is right)."""
+    match = _LINK_NOT_A_TOPIC.match(problem.message)
+    if match is None:
+        return False
+    name = unquote(match.group(1).split("#")[0])
+    return (problem.path.parent / name) in left_out
 
 
 def checked_load(root: Path, language: str) -> Loaded:

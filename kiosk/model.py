@@ -9,12 +9,13 @@ A broken topic is left out and reported; the rest still loads. Nothing here impo
 
 from __future__ import annotations
 
+import difflib
 import html
 import logging
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -130,13 +131,40 @@ def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple
     if not path.is_relative_to(root.resolve()):
         return None, f"'{ref}' points outside the content folder"
     if not path.is_file():
-        return None, f"the file '{ref}' does not exist"
+        guess = did_you_mean(ref, _files_under(base))
+        return None, f"the file '{ref}' does not exist" + (f" (did you mean '{guess}'?)"
+                                                            if guess else "")
     if path.suffix.lower() in (".svg", ".svgz"):
         why = _svg_outside(root, path, _nesting)
         if why:
             return None, f"the picture '{ref}' {why}"
     return path, ""
 
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a misspelt file name most likely meant: the same name in other capitals
+    first, then the closest spelling; None when nothing is close."""
+    pool = [c for c in candidates if c != name]
+    folded = {c.casefold(): c for c in pool}
+    if name.casefold() in folded:
+        return folded[name.casefold()]
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.8)
+    return folded[close[0]] if close else None
+
+
+def _files_under(base: Path, limit: int = 2000) -> list[str]:
+    """Files below ``base``, as paths relative to it (for "did you mean")."""
+    out: list[str] = []
+    try:
+        for path in base.rglob("*"):
+            if path.is_file() and not path.name.startswith("."):
+                out.append(path.relative_to(base).as_posix())
+                if len(out) >= limit:
+                    break
+    except OSError:
+        pass
+    return out
 
 _SVG_REF = re.compile(r"""(?:[\w.\-]+:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')"""
                       r"""|url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*))\)"""
@@ -405,7 +433,8 @@ def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, st
         topic, found = parse_topic(path, code, root)
         problems += found
         if topic is None:
-            log.warning("left out %s: %s", path, "; ".join(p.message for p in found))
+            # Debug only: the problems themselves are reported once, by whoever shows them.
+            log.debug("left out %s: %s", path, "; ".join(p.message for p in found))
         else:
             topics.append(topic)
     topics.sort(key=lambda t: (t.order, t.title))

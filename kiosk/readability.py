@@ -64,7 +64,7 @@ def _syllables_en(word: str) -> int:
 
 @lru_cache(maxsize=1)
 def _spanish_hyphenator() -> object:
-    import pyphen
+    import pyphen  # type: ignore[import-untyped]  # pyphen ships no type hints
 
     return pyphen.Pyphen(lang="es")
 

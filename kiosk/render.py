@@ -20,7 +20,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kiosk.model import Language, Topic, resolve_inside
+from kiosk.model import Language, Topic, did_you_mean, resolve_inside
 from kiosk.problems import Problem
 from kiosk.review import reviewed_line
 from kiosk.theme import Theme
@@ -71,9 +71,9 @@ class _Policy(Treeprocessor):
         super().__init__(md)
         self.topic, self.language, self.root, self.page = topic, language, root, page
 
-    def refuse(self, ref: str, why: str) -> None:
+    def refuse(self, ref: str, why: str, hint: str = "") -> None:
         line = line_of(self.topic.body, ref, self.topic.body_line)
-        self.page.refused.append(Problem(self.topic.path, line, why, "warning"))
+        self.page.refused.append(Problem(self.topic.path, line, why, "warning", hint))
 
     def run(self, root: ET.Element) -> None:
         for parent in root.iter():
@@ -104,8 +104,11 @@ class _Policy(Treeprocessor):
         if parts.scheme or href.startswith("//"):
             self.refuse(href, f"the link '{href}' goes outside the kiosk; it shows as plain text")
         else:
+            guess = did_you_mean(unquote(parts.path), [f"{t.id}.md" for t in
+                                                       self.language.topics])
             self.refuse(href, f"the link '{href}' is not a topic in this language; "
-                        "it shows as plain text")
+                        "it shows as plain text", f"did you mean '{guess}'? File names must "
+                        "match exactly, capital letters too" if guess else "")
 
     def topic_target(self, href: str) -> str | None:
         parts = urlsplit(href)

@@ -8,6 +8,7 @@ ourselves, field by field, naming the field and the line when it is wrong.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -67,6 +68,11 @@ def parse(text: str, first_line: int = 1) -> Node | None:
         what = (exc.problem or "this is not valid YAML").strip()
         lines = text.split("\n")
         row = mark.line if mark else 0
+        quote_row = _unclosed_quote(lines, row, exc)
+        if quote_row is not None:  # the mistake is where the quote opens, not where YAML gave up
+            raise FieldError(first_line + quote_row, "the file cannot be read here: a quote "
+                             "opens on this line but does not close on it (end the value with "
+                             "the same quote, like  title: \"Back pain\")") from exc
         advice = _explain(what)
         if 0 <= row < len(lines) and "\t" in lines[row]:
             advice = " (use spaces, not tabs, at the start of lines)"
@@ -75,12 +81,39 @@ def parse(text: str, first_line: int = 1) -> Node | None:
         raise FieldError(first_line, f"the file cannot be read: {exc}") from exc
 
 
+_QUOTED_VALUE = re.compile(r"""^\s*(?:-\s+)?(?:[^\s:"'][^:]*:\s+|-\s+|)(["'])(.*)$""")
+
+
+def _unclosed_quote(lines: list[str], row: int, exc: yaml.MarkedYAMLError) -> int | None:
+    """The line of a quoted value that never closes, at or before the error's line."""
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        return exc.context_mark.line
+    for r in range(min(row, len(lines) - 1), -1, -1):
+        match = _QUOTED_VALUE.match(lines[r])
+        if match is None:
+            continue
+        quote, rest = match.groups()
+        swallowed = "\n".join([rest, *lines[r + 1:row + 1]])
+        if quote == "'":
+            swallowed = swallowed.replace("''", "")
+        closed = re.search(r'(?<!\\)"' if quote == '"' else "'", swallowed)
+        inside = swallowed[:closed.start()] if closed else swallowed
+        # A quote that never closes, or closes only after swallowing the next field's line.
+        if "\n" in inside and (closed is None or _FIELD_LINE.search(inside)):
+            return r
+    return None
+
+
+_FIELD_LINE = re.compile(r"\n\s*(?:-\s|[\w.\-]+:(?:\s|$))")
+
 _EXPLAIN = (
     ("mapping values are not allowed", "a ':' inside a value needs quotes around the whole "
      "value, like  title: \"Pain: what helps\""),
     ("'\\t'", "use spaces, not tabs, at the start of lines"),
     ("expected <block end>", "check the indentation: items of one list line up under "
      "each other"),
+    ("did not find expected key", "check the indentation; a value that starts with a quote "
+     "or { needs quotes around the whole value"),  # libyaml's words for the same
     ("found character", "put the value in quotes"),
     ("found undefined alias", "a value starting with '*' needs quotes"),
     ("expected chomping or indentation", "a value starting with '|' or '>' needs quotes"),
