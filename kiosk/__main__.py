@@ -119,7 +119,7 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
               fmt: str = "text", review_months: int = 12) -> int:
     import json
 
-    from kiosk.checker import check_folder
+    from kiosk.checker import check_folder, topic_counts
 
     root = folder or bundled_content()
     loaded, problems = check_folder(root, language, max_grade, review_months)
@@ -134,6 +134,8 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
             "languages": content.codes if content else [],
             "topics": sum(len(lang.topics) for lang in content.languages.values())
             if content else 0,
+            "topics_by_language": {code: len(content.languages[code].topics)
+                                   for code in content.codes} if content else {},
             "problems": [p.as_dict() for p in problems],
         }, indent=2, ensure_ascii=False))
         return 0 if errors == 0 and content is not None else 1
@@ -141,10 +143,8 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
         print(problem)
     warnings = len(problems) - errors
     if loaded.content is not None:
-        topics = sum(len(lang.topics) for lang in loaded.content.languages.values())
-        langs = ", ".join(loaded.content.codes)
-        summary = f"{root}: {topics} topics in {len(loaded.content.languages)} language(s) " \
-                  f"({langs}); {errors} error(s), {warnings} warning(s)"
+        summary = f"{root}: {topic_counts(loaded.content)}; {errors} error(s), " \
+                  f"{warnings} warning(s)"
     else:
         summary = f"{root}: nothing the kiosk can show; {errors} error(s), {warnings} warning(s)"
         errors = max(errors, 1)

@@ -665,6 +665,14 @@ def _link_to_left_out(problem: Problem, left_out: set[Path]) -> bool:
     return (problem.path.parent / name) in left_out
 
 
+def topic_counts(content: Content) -> str:
+    """Topics per language, the default first: "6 topics in en, 6 in es"."""
+    counts = [(code, len(content.languages[code].topics)) for code in content.codes]
+    first, *rest = counts
+    words = f"{first[1]} topic{'s' if first[1] != 1 else ''} in {first[0]}"
+    return ", ".join([words, *(f"{n} in {code}" for code, n in rest)])
+
+
 def checked_load(root: Path, language: str) -> Loaded:
     """Load as the kiosk does, with every ``kiosk check`` finding as the problems."""
     loaded, problems = check_folder(root, language)

@@ -21,7 +21,7 @@ def test_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixture[str])
     out, err = capsys.readouterr()
     # The only findings: no clinician has reviewed the bundled pages yet (issue 14).
     assert [line for line in out.splitlines() if "no clinician has reviewed" not in line] == []
-    assert "12 topics in 2 language(s)" in err and "0 error(s)" in err
+    assert "6 topics in en, 6 in es;" in err and "0 error(s)" in err
 
 
 def test_check_fails_with_path_and_line(make_content: Callable[..., Path],
