@@ -35,6 +35,8 @@ DEFAULTS: dict[str, str] = {
     "result.heading": "Your result",
     "result.call": "Call to schedule",
     "result.home": "Back to topics",
+    "result.desk": "I will tell the front desk now",
+    "home.call": "Call to schedule",
     "call.heading": "Call to schedule",
     "call.with": "With {doctor}",
     "call.hours_default": "Call during office hours.",

@@ -1,6 +1,8 @@
 """The self-check: its model, how it is read from ``self-check.yaml``, and how it is scored.
 
 Red-flag answers override any score: the patient is told to speak to the front desk now.
+Questions with a red-flag answer (the danger signs) are always asked first, whatever their
+place in the file, so a patient who stops early has still seen them.
 """
 
 from __future__ import annotations
@@ -9,12 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from yaml.nodes import Node, ScalarNode
+
 from kiosk import yamlio
 from kiosk.problems import Problem
 
 FILE_NAME = "self-check.yaml"
 MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
 MIN_ANSWERS, MAX_ANSWERS = 2, 4
+MAX_SIGNS, MAX_SIGN = 8, 80
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,13 @@ class Answer:
 class Question:
     text: str
     answers: tuple[Answer, ...]
+    signs: tuple[str, ...] = ()  # short lines shown as a list under the question
+    line: int = 0  # where the question starts in its file
+
+    @property
+    def asks_danger_signs(self) -> bool:
+        """A question with a red-flag answer: it is always asked first."""
+        return any(a.red_flag for a in self.answers)
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,12 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
         try:
             q = yamlio.Fields.of(node, 1, "a question", f"question {number}: ")
             q_text = q.text("text", max_len=120) or ""
+            signs: list[str] = []
+            for s_number, s_node in q.sequence("signs", required=False):
+                signs.append(_sign(s_node, f"question {number}, sign {s_number}"))
+            if len(signs) > MAX_SIGNS:
+                error(q.line_of("signs"), f"question {number}: has {len(signs)} signs; keep "
+                      f"it to {MAX_SIGNS} so the list stays short")
             answers: list[Answer] = []
             for a_number, a_node in q.sequence("answers"):
                 a = yamlio.Fields.of(
@@ -140,7 +158,7 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
                       f"give it {MIN_ANSWERS} to {MAX_ANSWERS} so the buttons stay large")
             warn_unknown(q)
             if answers:
-                questions.append(Question(q_text, tuple(answers)))
+                questions.append(Question(q_text, tuple(answers), tuple(signs), q.line))
         except yamlio.FieldError as exc:
             error(exc.line, exc.message)
 
@@ -172,16 +190,33 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, _hidden(problems, path)
 
+    # Danger signs first (a stable sort keeps staff's order otherwise).
+    questions.sort(key=lambda question: not question.asks_danger_signs)
     check = SelfCheck(title, intro, tuple(questions), tuple(bands), urgent_title,
                       urgent_message, not_diagnosis, path)
     problems += _band_problems(check, band_lines, top.line_of("results"))
     if not any_red_flag:
         problems.append(Problem(path, top.line_of("questions"),
-                                "no answer is marked 'red_flag: true'; the urgent message "
-                                "will never show", "warning"))
+                                "no question asks about danger signs: no answer is marked "
+                                "'red_flag: true', so the urgent message will never show",
+                                "warning", "add a question such as 'Do you have any of these "
+                                "signs right now?' with a 'red_flag: true' answer; it is "
+                                "always asked first"))
     if any(p.is_error for p in problems):
         return None, _hidden(problems, path)
     return check, problems
+
+
+def _sign(node: Node, where: str) -> str:
+    """One line of a question's list of signs: short plain text."""
+    line = node.start_mark.line + 1
+    value = str(node.value).strip() if isinstance(node, ScalarNode) else ""
+    if not value:
+        raise yamlio.FieldError(line, f"{where}: write the sign as one line of text after '- '")
+    if len(value) > MAX_SIGN:
+        raise yamlio.FieldError(line, f"{where}: is {len(value)} characters long; keep it to "
+                                f"{MAX_SIGN} so it fits on the screen")
+    return value
 
 
 def _hidden(problems: list[Problem], path: Path) -> list[Problem]:

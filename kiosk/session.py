@@ -10,13 +10,14 @@ from enum import Enum
 
 from kiosk.model import Content, Language, Topic
 from kiosk.selfcheck import Outcome, SelfCheck
+from kiosk.theme import TEXT_STEPS
 
 
 class Screen(Enum):
     ATTRACT = "attract"  # what a passer-by sees; a touch starts at home
     HOME = "home"
     TOPIC = "topic"
-    CHECK = "check"
+    SELFCHECK = "selfcheck"
     RESULT = "result"
     CALL = "call"
 
@@ -43,7 +44,7 @@ class Session:
         self.history: list[View] = [start]
         self.answers: list[int | None] = []
         # The patient's own display choices: for this session only.
-        self.text_step = 0  # 0 normal, 1 larger, 2 largest
+        self.text_step = 0  # index into theme.TEXT_STEPS: 0 normal, 1 larger, 2 largest
         self.high_contrast = False
 
     # -- what is on screen -------------------------------------------------
@@ -87,26 +88,26 @@ class Session:
         self._go(View(Screen.TOPIC, topic_id))
         return True
 
-    def start_check(self) -> bool:
+    def start_selfcheck(self) -> bool:
         check = self.selfcheck
         if check is None:
             return False
         self.answers = [None] * len(check.questions)
-        self._go(View(Screen.CHECK, step=0))
+        self._go(View(Screen.SELFCHECK, step=0))
         return True
 
     def answer(self, choice: int) -> None:
         """Record the answer to the question on screen and move on."""
         check = self.selfcheck
         view = self.view
-        if check is None or view.screen is not Screen.CHECK:
+        if check is None or view.screen is not Screen.SELFCHECK:
             return
         question = check.questions[view.step]
         if not 0 <= choice < len(question.answers):
             raise IndexError(f"question {view.step + 1} has no answer {choice}")
         self.answers[view.step] = choice
         if view.step + 1 < len(check.questions):
-            self._go(View(Screen.CHECK, step=view.step + 1))
+            self._go(View(Screen.SELFCHECK, step=view.step + 1))
         else:
             self._go(View(Screen.RESULT))
 
@@ -126,19 +127,34 @@ class Session:
         if code in self.content.languages:
             self.language_code = code
 
+    def set_text_step(self, step: int) -> None:
+        self.text_step = max(0, min(step, len(TEXT_STEPS) - 1))
 
-def idle_seconds(screen: Screen, idle_timeout: int, end_timeout: int) -> int | None:
-    """How long a screen may sit untouched before the kiosk asks "Are you still there?".
+    def set_contrast(self, high: bool) -> None:
+        self.high_contrast = high
 
-    None: never (the attract screen is already where an idle kiosk goes).
-    """
-    if screen is Screen.ATTRACT:
-        return None
-    if screen in (Screen.RESULT, Screen.CALL):
-        return min(end_timeout, idle_timeout)
-    return idle_timeout
+    def rebind(self, content: Content) -> None:
+        """New content under the same patient: their language, display choices, screen and
+        Back history stay, less whatever the new content no longer has."""
+        old_check = self.selfcheck
+        self.content = content
+        if self.language_code not in content.languages:
+            self.language_code = content.default_language
+        check = self.selfcheck
+        same_check = check is not None and old_check is not None and \
+            len(check.questions) == len(old_check.questions) and all(
+                len(a.answers) == len(b.answers)
+                for a, b in zip(check.questions, old_check.questions, strict=True))
+        if not same_check:
+            self.answers = []
 
+        def still_there(view: View) -> bool:
+            if view.screen is Screen.TOPIC:
+                return view.topic_id is not None and self.language.topic(view.topic_id) \
+                    is not None
+            if view.screen in (Screen.SELFCHECK, Screen.RESULT):
+                return same_check
+            return True
 
-def asks_before_reset(screen: Screen) -> bool:
-    """The home screen holds nothing of a patient's, so it goes to attract without asking."""
-    return screen is not Screen.HOME
+        self.history = [v for v in self.history if still_there(v)] or [HOME]
+

@@ -19,16 +19,17 @@ def test_scores_fall_into_bands() -> None:
     check, problems = load()
     assert problems == [] and check is not None
     assert check.max_score == 3
+    # Asked in this order: the danger signs (3rd in the file) first, then the others.
     assert check.score([1, 1, 1]).title == "Few signs"
-    assert check.score([0, 1, 1]).title == "Some signs"
-    assert check.score([0, 0, 1]).score == 3
-    assert not check.score([0, 0, 1]).urgent
+    assert check.score([1, 0, 1]).title == "Some signs"
+    assert check.score([1, 0, 0]).score == 3
+    assert not check.score([1, 0, 0]).urgent
 
 
 def test_red_flag_overrides_any_score() -> None:
     check, _ = load()
     assert check is not None
-    outcome = check.score([1, 1, 0])  # score 0, but a red flag
+    outcome = check.score([0, 1, 1])  # score 0, but a red flag
     assert outcome.urgent
     assert outcome.title == "Tell the front desk now"
     assert "911" in outcome.message
@@ -91,3 +92,34 @@ def test_an_error_says_the_self_check_is_hidden() -> None:
     assert problems[-1] == (f"{PATH}:1: warning: because of the error(s) in this file the "
                             "self-check is left out and the 'Take the self-check' button is "
                             "hidden (fix: fix the errors above; the button comes back)")
+
+
+def test_danger_signs_are_asked_first_whatever_the_file_order() -> None:
+    check, _ = load()
+    assert check is not None
+    assert [q.text for q in check.questions] == [
+        "Do you have any of these now?", "Does your back hurt most days?",
+        "Do headaches stop you from working?"]
+    assert check.questions[0].asks_danger_signs
+    assert not any(q.asks_danger_signs for q in check.questions[1:])
+
+
+def test_signs_are_listed_under_the_question() -> None:
+    text = SELF_CHECK.replace("  - text: Do you have any of these now?\n",
+                              "  - text: Do you have any of these now?\n"
+                              "    signs:\n      - Sudden, very bad headache\n"
+                              "      - Loss of bladder control\n")
+    check, problems = load(text)
+    assert problems == [] and check is not None
+    assert check.questions[0].signs == ("Sudden, very bad headache", "Loss of bladder control")
+    long = text.replace("Loss of bladder control", "x" * 81)
+    _, problems = load(long)
+    assert problems == [f"{PATH}:19: question 3, sign 2: is 81 characters long; keep it to 80 "
+                        "so it fits on the screen"]
+
+
+def test_a_self_check_without_danger_signs_is_warned() -> None:
+    text = SELF_CHECK.replace("        red_flag: true", "        points: 0")
+    check, problems = load(text, errors_only=False)
+    assert check is not None
+    assert any("no question asks about danger signs" in p for p in problems)

@@ -1,10 +1,10 @@
-"""One patient's session, and how long each screen may sit untouched."""
+"""One patient's session: navigation, history, and new content under the same patient."""
 
 from __future__ import annotations
 
 from kiosk.config import bundled_content
 from kiosk.model import load_content
-from kiosk.session import Screen, Session, asks_before_reset, idle_seconds
+from kiosk.session import Screen, Session
 
 
 def make() -> Session:
@@ -18,7 +18,7 @@ def test_navigation_and_history() -> None:
     assert s.view.screen is Screen.HOME
     assert s.open_topic("jaw-and-tmj")
     assert not s.open_topic("no-such-topic")
-    assert s.start_check()
+    assert s.start_selfcheck()
     s.answer(0)
     assert s.view.step == 1 and s.answers[0] == 0
     s.back()
@@ -29,10 +29,41 @@ def test_navigation_and_history() -> None:
     assert s.history == [s.view] and s.answers == []
 
 
-def test_idle_policy() -> None:
-    assert idle_seconds(Screen.ATTRACT, 90, 45) is None
-    assert idle_seconds(Screen.TOPIC, 90, 45) == 90
-    assert idle_seconds(Screen.RESULT, 90, 45) == 45
-    assert idle_seconds(Screen.CALL, 30, 45) == 30
-    assert not asks_before_reset(Screen.HOME)
-    assert asks_before_reset(Screen.CHECK)
+
+def test_rebind_keeps_the_patients_choices_and_history() -> None:
+    s = make()
+    s.set_language("es")
+    s.set_text_step(2)
+    s.set_contrast(True)
+    s.open_topic("jaw-and-tmj")
+    s.open_topic("muscle-spasms")
+    fresh = load_content(bundled_content()).content
+    assert fresh is not None and fresh is not s.content
+    s.rebind(fresh)
+    assert s.content is fresh
+    assert (s.language_code, s.text_step, s.high_contrast) == ("es", 2, True)
+    assert [v.topic_id for v in s.history] == [None, "jaw-and-tmj", "muscle-spasms"]
+
+
+def test_rebind_drops_views_of_topics_that_are_gone() -> None:
+    s = make()
+    s.open_topic("jaw-and-tmj")
+    s.open_topic("muscle-spasms")
+    fresh = load_content(bundled_content()).content
+    assert fresh is not None
+    en = fresh.languages["en"]
+    gone = type(en)(en.code, en.folder, tuple(t for t in en.topics if t.id != "muscle-spasms"),
+                    en.selfcheck, en.labels)
+    smaller = type(fresh)(fresh.root, {**fresh.languages, "en": gone}, fresh.default_language)
+    s.rebind(smaller)
+    assert s.view.topic_id == "jaw-and-tmj"
+    s.back()
+    assert s.view.screen is Screen.HOME
+
+
+def test_text_step_is_kept_in_range() -> None:
+    s = make()
+    s.set_text_step(9)
+    assert s.text_step == 2
+    s.set_text_step(-1)
+    assert s.text_step == 0

@@ -8,35 +8,41 @@ import signal
 import socket
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
-from kiosk.model import load_content
+from kiosk.model import Loaded, load_content
+from kiosk.ui.speech import Speaker
+from kiosk.ui.staff import pin_guard
 from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.window import KioskWindow
+from kiosk.visit import Timing, Visit
 
 log = logging.getLogger(__name__)
 
 WINDOWED_SIZE = (1280, 720)
 
 
-def build_window(config: Config, preview: bool = False) -> KioskWindow:
-    """The kiosk's top-level window, not yet shown. Needs a running QApplication.
+def build_window(config: Config, preview: bool = False,
+                 loaded: Loaded | None = None) -> KioskWindow:
+    """The kiosk's top-level window over a new Visit, not yet shown. Needs a QApplication.
 
     ``preview``: the staff preview, a plain desktop window with a banner of problems.
+    ``loaded``: content already loaded (default: load ``config.content_dir``).
     """
     if QApplication.instance() is None:
         raise RuntimeError("build_window() needs a QApplication; create one first")
-    if preview:
-        from kiosk.checker import checked_load
+    if loaded is None:
+        if preview:
+            from kiosk.checker import checked_load
 
-        loaded = checked_load(config.content_dir, config.language)
-    else:
-        loaded = load_content(config.content_dir, config.language)
+            loaded = checked_load(config.content_dir, config.language)
+        else:
+            loaded = load_content(config.content_dir, config.language)
     for problem in loaded.problems:
         (log.error if problem.is_error else log.warning)("%s", problem)
     if loaded.content is None:
@@ -45,9 +51,20 @@ def build_window(config: Config, preview: bool = False) -> KioskWindow:
     screen = QApplication.primaryScreen()
     if config.fullscreen and not preview and screen is not None:
         size = (screen.geometry().width(), screen.geometry().height())
-    window = KioskWindow(config, loaded, preview, size)
+    usage = None
+    if config["record_usage"] and not preview:
+        from kiosk.stats import UsageLog
+
+        usage = UsageLog(retention_days=int(config["usage_retention_days"]))
+    timing = Timing(int(config["idle_timeout"]), int(config["end_timeout"]),
+                    int(config["idle_countdown"]))
+    visit = Visit(loaded, config.language, timing=timing, usage=usage, live=preview)
+    window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
+    guard = pin_guard(str(config["staff_pin_hash"]), int(config["pin_attempts"]),
+                      int(config["pin_lockout_minutes"]))
+    window.staff.guard = guard
     if preview:
-        window.show_banner(window.problems)
+        window.show_banner(visit.problems)
         window.setWindowTitle(f"Preview: {config.content_dir}")
         window.watch_content()
         return window
@@ -58,6 +75,17 @@ def build_window(config: Config, preview: bool = False) -> KioskWindow:
     if config["watch_content"]:
         window.watch_content()
     return window
+
+
+def _speaker_factory(config: Config) -> Callable[[QWidget], Speaker | None] | None:
+    """Read-aloud, made after the first paint (the engine is slow to start), if wanted."""
+    if not config["speech"]:
+        return None
+
+    def make(parent: QWidget) -> Speaker | None:
+        return Speaker(str(config["speech_engine"]), parent)
+
+    return make
 
 
 def _quit_on_signals(app: QApplication) -> None:

@@ -44,6 +44,8 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         yield "resting"
         return
 
+    window.visit.answer_guard = 0.0  # a script answers faster than any finger
+
     def fresh(code: str, wake: bool) -> Session:
         window.reset()
         if wake:
@@ -51,7 +53,8 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         session = window.session
         assert session is not None
         session.set_language(code)
-        session.text_step, session.high_contrast = text_step, high_contrast
+        session.set_text_step(text_step)
+        session.set_contrast(high_contrast)
         window.refresh()
         return session
 
@@ -66,7 +69,7 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         yield f"{prefix}attract"
         window.wake()
         window.open_topic(session.language.topics[0].id)
-        window.still_there.ask(int(window.config["idle_countdown"]), session.label)
+        window.still_there.ask(window.visit.timing.countdown, session.label)
         yield f"{prefix}still-there"
         window.still_there.dismiss()
         window.show_qr("https://example.org/more-to-read")
@@ -74,12 +77,12 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         window.qr_panel.hide()
         if code == content.default_language:
             window.go_home()
-            window.pin_pad.ask(PinGuard(hash_pin("0000", iterations=1)))
+            window.staff.pin_pad.ask(PinGuard(hash_pin("0000", iterations=1)))
             yield "staff-pin"
-            window.pin_pad.cancel()
+            window.staff.pin_pad.cancel()
             window.open_staff_panel()
             yield "staff-panel"
-            window.staff_panel.hide()
+            window.staff.panel.hide()
         for topic in session.language.topics:
             window.go_home()
             window.open_topic(topic.id)
@@ -88,26 +91,26 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         if check is None:
             continue
         window.go_home()
-        window.start_check()
+        window.start_selfcheck()
         for step in range(len(check.questions)):
             yield f"{prefix}check-{step + 1}"
-            window.answer(0 if step + 1 < len(check.questions) else len(
-                check.questions[step].answers) - 1)
+            flags = check.questions[step].asks_danger_signs
+            window.answer(step, len(check.questions[step].answers) - 1 if flags else 0)
         for number, band in enumerate(check.bands, start=1):
             picks = answers_for(check, band.low)
             if picks is None:
                 continue
             window.go_home()
-            window.start_check()
-            for choice in picks:
-                window.answer(choice)
+            window.start_selfcheck()
+            for step, choice in enumerate(picks):
+                window.answer(step, choice)
             yield f"{prefix}result-{number}-{_slug(band.title)}"
         urgent = urgent_answers(check)
         if urgent is not None:
             window.go_home()
-            window.start_check()
-            for choice in urgent:
-                window.answer(choice)
+            window.start_selfcheck()
+            for step, choice in enumerate(urgent):
+                window.answer(step, choice)
             yield f"{prefix}result-urgent"
         window.open_call()
         yield f"{prefix}call"
@@ -121,7 +124,7 @@ def take_shots(config: Config, outdir: Path, size: tuple[int, int], text_step: i
     config = replace(config, fullscreen=False,
                      values={**config.values, "watch_content": False})
     windows = [build_window(config)]
-    windows.append(KioskWindow(config, Loaded(None, [])))  # the resting screen
+    windows.append(build_window(config, loaded=Loaded(None, [])))  # the resting screen
     for window in windows:
         window.resize(*size)
         window.show()
@@ -154,9 +157,10 @@ def tour(window: KioskWindow, steps: int) -> None:
             window.open_topic(topic.id)
             window.go_back()
             done += 2
-        window.start_check()
-        for _question in session.selfcheck.questions:
-            window.answer(0)
+        window.visit.answer_guard = 0.0
+        window.start_selfcheck()
+        for step, _question in enumerate(session.selfcheck.questions):
+            window.answer(step, 0)
             done += 1
         window.open_call()
         window.set_language("es" if session.language_code == "en" else "en")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 from kiosk.theme import Metrics, Theme
 
@@ -18,7 +18,17 @@ def font(px: int, bold: bool = False) -> QFont:
     return f
 
 
-def stylesheet(theme: Theme, m: Metrics) -> str:
+def fitting_px(text: str, room: int, largest: int, smallest: int, bold: bool = False) -> int:
+    """The largest type size, from ``largest`` down to ``smallest``, at which ``text`` fits
+    on one line ``room`` pixels wide (``smallest`` if none does)."""
+    px = largest
+    while px > smallest and QFontMetrics(font(px, bold)).horizontalAdvance(text) > room:
+        px -= 1
+    return px
+
+
+def window_stylesheet(theme: Theme, m: Metrics) -> str:
+    """The Qt style sheet for the whole window (pages have their own, in kiosk.render)."""
     radius = max(8, m.button // 6)
     pad = max(16, m.button // 3)
     return f"""
@@ -27,6 +37,8 @@ QWidget#KioskWindow, QWidget#Screen, QScrollArea, QWidget#ScrollBody {{
 }}
 QScrollArea {{ border: none; }}
 QWidget#TopBar {{ background: {theme.surface}; border-bottom: 2px solid {theme.border}; }}
+QWidget#ActionBar {{ background: {theme.surface}; border-top: 2px solid {theme.border}; }}
+QPushButton#More {{ min-height: 48px; font-size: {m.small}px; border-style: dashed; }}
 QLabel {{ color: {theme.text}; font-size: {m.body}px; }}
 QLabel#BarTitle {{ color: {theme.heading}; font-size: {m.heading}px; font-weight: 700; }}
 QLabel#Title {{ color: {theme.heading}; font-size: {m.title}px; font-weight: 700; }}
@@ -55,6 +67,11 @@ QPushButton[role="primary"], QPushButton:checked {{
     color: {theme.on_accent}; background: {theme.accent};
 }}
 QPushButton[role="primary"]:pressed {{ background: {theme.heading}; }}
+QPushButton[role="urgent"] {{
+    color: {theme.urgent_bg}; background: {theme.urgent}; border-color: {theme.urgent};
+    min-height: {round(m.button * 1.25)}px; font-size: {m.heading}px;
+    padding: 0 {pad // 2}px;
+}}
 QTextBrowser {{ background: {theme.background}; color: {theme.text}; border: none; }}
 QScrollBar:vertical {{ background: {theme.background}; width: {max(10, m.gap)}px; }}
 QScrollBar::handle:vertical {{ background: {theme.border}; border-radius: {max(4, m.gap // 2)}px;

@@ -1,0 +1,71 @@
+"""What makes the window a kiosk: no keys, menus or drops anywhere, and the hidden staff
+gesture (five taps in the top-left corner, never on a patient's button)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QWidget
+
+STAFF_TAPS = 5  # taps in the top-left corner ...
+STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
+
+
+class Lockdown(QObject):
+    """Application-wide: no context menus, no drag and drop, no keyboard at all."""
+
+    BLOCKED = {
+        QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
+        QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+        QEvent.Type.Shortcut,
+    }
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        return event.type() in self.BLOCKED
+
+
+class CornerTaps(QObject):
+    """Counts taps in the window's top-left corner; a tap on any button breaks the count,
+    so tapping Back (or anything a patient uses) can never open the staff pad."""
+
+    def __init__(self, window: QWidget, corner: Callable[[], int],
+                 gesture: Callable[[], None], clock: Callable[[], float] = time.monotonic
+                 ) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.corner = corner
+        self.gesture = gesture
+        self.clock = clock
+        self.taps: list[float] = []
+        self.last_stamp = -1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(event, QMouseEvent):
+            return False
+        if event.timestamp() == self.last_stamp:  # the same press, seen by another widget
+            return False
+        self.last_stamp = event.timestamp()
+        w = self.window_
+        if not w.isVisible():
+            return False
+        pos = w.mapFromGlobal(event.globalPosition().toPoint())
+        size = self.corner()
+        target: QWidget | None = w.childAt(pos)
+        on_button = False
+        while target is not None:
+            if isinstance(target, QAbstractButton) and target.isVisible():
+                on_button = True
+                break
+            target = target.parentWidget()
+        if on_button or not QRect(0, 0, size, size).contains(pos):
+            self.taps.clear()
+            return False
+        now = self.clock()
+        self.taps = [t for t in self.taps if now - t <= STAFF_WINDOW_S] + [now]
+        if len(self.taps) >= STAFF_TAPS:
+            self.taps.clear()
+            self.gesture()
+        return False

@@ -1,0 +1,245 @@
+"""What every screen shares: a scrolling column, a fixed action area, and a "more below" cue.
+
+A screen shows one state. Its words go in a scroll area (the largest text never pushes
+anything off a small screen); its main actions sit in an action area at the bottom that
+never scrolls away; and while there is more under the fold, a "More below" button in the
+action area says so (it never covers text). Each state is built into a fresh body that
+replaces the last one, so nothing of an old state lingers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Clinic
+from kiosk.render import Page
+from kiosk.session import Session
+from kiosk.theme import Metrics, Theme
+from kiosk.ui.scrolling import Kinetic, stop_and_top
+from kiosk.ui.style import font
+from kiosk.ui.widgets import button
+
+
+class Controller(Protocol):
+    """What a screen may ask for; the window carries it out through the visit."""
+
+    def open_topic(self, topic_id: str) -> None: ...
+    def start_selfcheck(self) -> None: ...
+    def answer(self, step: int, choice: int) -> None: ...
+    def open_call(self) -> None: ...
+    def go_home(self) -> None: ...
+    def wake(self) -> None: ...
+    def told_front_desk(self) -> None: ...
+    def set_language(self, code: str) -> None: ...
+    def show_qr(self, url: str) -> None: ...
+    def can_listen(self) -> bool: ...
+    def toggle_listen(self) -> None: ...
+    def page(self, topic_id: str) -> Page | None: ...
+
+
+@dataclass(frozen=True)
+class Look:
+    theme: Theme
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class State:
+    """What a screen is asked to show."""
+
+    session: Session
+    clinic: Clinic
+    look: Look
+
+
+class BaseScreen(QWidget):
+    """A scroll area over a fixed action area; subclasses fill both in ``show_state``."""
+
+    def __init__(self, controller: Controller, kinetic: Kinetic) -> None:
+        super().__init__()
+        self.setObjectName("Screen")
+        self.controller = controller
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        kinetic.add(self.area)
+        self.actions = QWidget()
+        self.actions.setObjectName("ActionBar")
+        self.actions.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._actions_layout = QVBoxLayout(self.actions)
+        self.more = button("")
+        self.more.setObjectName("More")
+        self.more.clicked.connect(self.scroll_down)
+        self.more.hide()
+        self._action_row: QWidget | None = None
+        self._metrics: Metrics | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self.area, 1)
+        outer.addWidget(self.actions)
+        bar = self.area.verticalScrollBar()
+        bar.valueChanged.connect(self._update_more)
+        bar.rangeChanged.connect(self._update_more)
+
+    # -- what subclasses call ------------------------------------------------------
+    def show_state(self, state: State) -> None:
+        raise NotImplementedError
+
+    def column(self, look: Look) -> tuple[QWidget, QVBoxLayout]:
+        """A new body with a centred column of readable width; fill it, then ``swap`` it in."""
+        inner = QWidget()
+        inner.setObjectName("ScrollBody")
+        col = QVBoxLayout()
+        col.setSpacing(look.metrics.gap)
+        col.setContentsMargins(0, 0, 0, 0)
+        centered(inner, col, look)
+        return inner, col
+
+    def swap(self, body: QWidget, top: bool = True) -> None:
+        """Show a newly built body at once and drop the old one (its words go now)."""
+        old = self.area.takeWidget()
+        self.area.setWidget(body)
+        if top:
+            stop_and_top(self.area)
+        if old is not None:
+            drop(old)
+
+    def set_actions(self, state: State, buttons: list[QAbstractButton],
+                    columns: int | None = None) -> None:
+        """The screen's main actions, always in view at the bottom; the first is the main one.
+
+        They stand in one row when they fit, else in ``columns`` (or one) per row.
+        """
+        m = state.look.metrics
+        self._metrics = m
+        pad = m.margin // 2 + 4
+        self._actions_layout.setContentsMargins(pad, m.gap // 2 + 2, pad, m.gap // 2 + 2)
+        self._actions_layout.setSpacing(m.gap // 2 + 2)
+        self.more.setText("▼  " + state.session.label("topic.more"))
+        self.more.setAccessibleName(state.session.label("topic.more"))
+        row = QWidget()
+        grid = QGridLayout(row)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(m.gap * 2)
+        grid.setVerticalSpacing(m.gap)
+        room = m.width - 2 * pad
+        needs = [needed_width(b, m) for b in buttons]
+        for b, need in zip(buttons, needs, strict=True):
+            if isinstance(b, QPushButton):
+                b.setMinimumWidth(min(need, room))  # its words are never cut
+        wide = sum(needs) + m.gap * 2 * (len(buttons) - 1)
+        per_row = len(buttons) if wide <= room else (columns or 1)
+        if per_row > 1 and any(n > (room - m.gap * 2 * (per_row - 1)) // per_row
+                               for n in needs if n):
+            per_row = 1
+        for i, b in enumerate(buttons):
+            grid.addWidget(b, i // max(1, per_row), i % max(1, per_row))
+        if self._action_row is not None:
+            self._actions_layout.removeWidget(self._action_row)
+            drop(self._action_row)
+        if self.more.parentWidget() is not self.actions:
+            self._actions_layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignRight)
+        self._action_row = row
+        self._actions_layout.addWidget(row)
+        self.actions.setVisible(bool(buttons) or self.more.isVisible())
+        QTimer.singleShot(0, self._update_more)
+
+    # -- "more below" --------------------------------------------------------------
+    def scroll_down(self) -> None:
+        bar = self.area.verticalScrollBar()
+        target = min(bar.maximum(), bar.value() + int(self.area.viewport().height() * 0.8))
+        if QScroller.hasScroller(self.area.viewport()):
+            QScroller.scroller(self.area.viewport()).scrollTo(QPointF(0, target), 300)
+        else:
+            bar.setValue(target)
+
+    def has_more(self) -> bool:
+        bar = self.area.verticalScrollBar()
+        return bar.maximum() - bar.value() > 4
+
+    def _update_more(self, *_args: int) -> None:
+        more = self.has_more()
+        if more != self.more.isVisible():
+            self.more.setVisible(more)
+        if more and not self.actions.isVisible():
+            self.actions.show()
+
+    def forget(self) -> None:
+        """Drop everything this screen showed of the last patient's visit."""
+        self.swap(QWidget())
+        if self._action_row is not None:
+            self._actions_layout.removeWidget(self._action_row)
+            drop(self._action_row)
+            self._action_row = None
+
+
+def needed_width(b: QAbstractButton, m: Metrics) -> int:
+    """Width a one-line push button needs for its words (0 for wrapping buttons)."""
+    if not isinstance(b, QPushButton):
+        return 0
+    urgent = b.property("role") == "urgent"
+    fm = QFontMetrics(font(m.heading if urgent else m.body, True))
+    return fm.horizontalAdvance(b.text()) + 2 * max(16, m.button // 3) + 12
+
+
+def drop(old: QWidget) -> None:
+    """Hide a widget, clear its words now, and delete it on the next turn of the event loop
+    (a button in it may be the one being tapped)."""
+    old.hide()
+    for lab in old.findChildren(QLabel):
+        lab.clear()
+        lab.setAccessibleName("")
+    for b in old.findChildren(QAbstractButton):
+        b.setText("")
+        b.setAccessibleName("")
+        b.setAccessibleDescription("")
+    old.deleteLater()
+
+
+def centered(host: QWidget, inner: QLayout, look: Look) -> None:
+    """Put a layout in a column of readable width, centred on the screen."""
+    outer = QHBoxLayout(host)
+    m = look.metrics
+    outer.setContentsMargins(m.margin, m.margin, m.margin, m.margin)
+    holder = QWidget()
+    holder.setMaximumWidth(m.column)
+    holder.setLayout(inner)
+    outer.addStretch(1)
+    outer.addWidget(holder, 100)
+    outer.addStretch(1)
+
+
+def language_buttons(state: State, controller: Controller) -> QHBoxLayout:
+    """One button per language, each in its own name; the current one is marked."""
+    session = state.session
+    row = QHBoxLayout()
+    row.setSpacing(state.look.metrics.gap)
+    content = session.content
+    if len(content.languages) < 2:
+        return row
+    for code in content.codes:
+        b: QPushButton = button(content.languages[code].name,
+                                primary=code == session.language_code)
+        b.setCheckable(True)
+        b.setChecked(code == session.language_code)
+        b.setAccessibleDescription(content.languages[code].labels["home.heading"])
+        b.clicked.connect(lambda _=False, c=code: controller.set_language(c))
+        row.addWidget(b)
+    return row

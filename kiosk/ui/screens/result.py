@@ -1,0 +1,46 @@
+"""The self-check result: a band's message, or the urgent message; never a diagnosis.
+
+After a danger sign the one main action is for the front desk, not the phone."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QVBoxLayout
+
+from kiosk.ui.screens.base import BaseScreen, State
+from kiosk.ui.widgets import button, label
+
+
+class ResultScreen(BaseScreen):
+    def show_state(self, state: State) -> None:
+        session, m = state.session, state.look.metrics
+        outcome = session.outcome()
+        check = session.selfcheck
+        if outcome is None or check is None:
+            return
+        body, col = self.column(state.look)
+        col.addStretch(1)
+        box = QFrame()
+        box.setObjectName("UrgentBox" if outcome.urgent else "Note")
+        inner = QVBoxLayout(box)
+        pad = m.gap * 2
+        inner.setContentsMargins(pad, pad, pad, pad)
+        inner.setSpacing(m.gap)
+        if not outcome.urgent:
+            inner.addWidget(label(session.label("result.heading"), "Muted"))
+        inner.addWidget(label(outcome.title, "UrgentTitle" if outcome.urgent else "Title"))
+        inner.addWidget(label(outcome.message))
+        col.addWidget(box)
+        col.addWidget(label(check.not_diagnosis, "Muted"))
+        col.addStretch(2)
+        self.swap(body)
+        if outcome.urgent:
+            desk = button(session.label("result.desk"), primary=True)
+            desk.setProperty("role", "urgent")
+            desk.clicked.connect(self.controller.told_front_desk)
+            self.set_actions(state, [desk])
+            return
+        call = button(session.label("result.call"), primary=True)
+        call.clicked.connect(self.controller.open_call)
+        home = button(session.label("result.home"))
+        home.clicked.connect(self.controller.go_home)
+        self.set_actions(state, [call, home])

@@ -1,0 +1,57 @@
+"""Finger scrolling for the kiosk's scroll areas: drag to scroll, a gentle flick, no overshoot.
+
+The first QScroller costs tens of milliseconds, so areas made before the first paint are
+grabbed right after it. A navigation stops any flick still running, so the next screen
+never opens part-way down.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea, QScroller, QScrollerProperties
+
+
+class Kinetic:
+    """Gives scroll areas drag-to-scroll; one per window (no module-level state)."""
+
+    def __init__(self) -> None:
+        self._waiting: list[QScrollArea] | None = []
+
+    def add(self, area: QScrollArea) -> None:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        if self._waiting is not None:
+            self._waiting.append(area)
+        else:
+            _grab(area)
+
+    def enable(self) -> None:
+        """Called once the first screen is painted."""
+        waiting, self._waiting = self._waiting or [], None
+        for area in waiting:
+            try:
+                _grab(area)
+            except RuntimeError:  # deleted meanwhile
+                pass
+
+
+def stop_and_top(area: QScrollArea) -> None:
+    """Stop any flick still running and go to the top."""
+    if QScroller.hasScroller(area.viewport()):
+        QScroller.scroller(area.viewport()).stop()
+    area.verticalScrollBar().setValue(0)
+
+
+def _grab(area: QScrollArea) -> None:
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    props = scroller.scrollerProperties()
+    off = QScrollerProperties.OvershootPolicy.OvershootAlwaysOff
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy, off)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy, off)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.DragStartDistance, 0.004)
+    # Pass a press straight to the button under the finger (it shows pressed at once);
+    # if the finger then drags, the scroller takes over and the button is not clicked.
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0.0)
+    scroller.setScrollerProperties(props)

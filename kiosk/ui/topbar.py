@@ -1,0 +1,92 @@
+"""The top bar: Back and Home on the left, the clinic's name centred, Text size on the right.
+
+Every button keeps one place and one width on every screen and in every language (the
+widest of its labels in all languages), so nothing jumps; the left and right sides are
+the same width, so the title is truly centred. Hidden buttons keep their room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
+
+from kiosk.theme import Metrics
+from kiosk.ui.style import fitting_px, font
+from kiosk.ui.widgets import button, label
+
+KEYS = ("nav.back", "nav.home", "nav.text")
+
+
+class TopBar(QWidget):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.setObjectName("TopBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.back = button("Back")
+        self.home = button("Home")
+        self.text = button("Text size")
+        for b in (self.back, self.home, self.text):
+            policy = b.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            policy.setHorizontalPolicy(QSizePolicy.Policy.Fixed)
+            b.setSizePolicy(policy)
+        self.title = label(title, "BarTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.left = QWidget()
+        self.right = QWidget()
+        left = QHBoxLayout(self.left)
+        right = QHBoxLayout(self.right)
+        for side in (left, right):
+            side.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.back)
+        left.addWidget(self.home)
+        left.addStretch(1)
+        right.addStretch(1)
+        right.addWidget(self.text)
+        row = QHBoxLayout(self)
+        row.addWidget(self.left)
+        row.addWidget(self.title, 1)
+        row.addWidget(self.right)
+
+    def lay_out(self, m: Metrics, all_words: Iterable[Mapping[str, str]], title: str) -> None:
+        """Sizes for these metrics, wide enough for every language's words."""
+        layout = self.layout()
+        assert layout is not None
+        layout.setContentsMargins(m.margin // 2 + 4, m.gap // 2 + 2, m.margin // 2 + 4,
+                                  m.gap // 2 + 2)
+        layout.setSpacing(m.gap)
+        self.left.layout().setSpacing(m.gap)  # type: ignore[union-attr]
+        fm = QFontMetrics(font(m.body, True))
+        pad = 2 * max(16, m.button // 3) + 8
+        words = list(all_words)
+        widths = {}
+        for key, b in zip(KEYS, (self.back, self.home, self.text), strict=True):
+            widest = max((fm.horizontalAdvance(w[key]) for w in words), default=0)
+            widths[key] = max(m.button, widest + pad)
+            b.setFixedWidth(widths[key])
+        side = max(widths["nav.back"] + widths["nav.home"] + m.gap, widths["nav.text"])
+        self.left.setFixedWidth(side)
+        self.right.setFixedWidth(side)
+        # The clinic's name: smaller type before any word is cut; two lines at most.
+        room = max(80, m.width - 2 * side - 2 * m.margin - 2 * m.gap)
+        longest = max(title.split(), key=len, default="")
+        px = fitting_px(title, room, m.heading, m.small, bold=True)
+        if QFontMetrics(font(px, True)).horizontalAdvance(title) > room:
+            px = fitting_px(longest, room, m.heading, m.small, bold=True)
+        self.title.setStyleSheet(f"font-size: {px}px;")
+        self.title.setText(title)
+
+    def show_for(self, words: Mapping[str, str], at_home: bool) -> None:
+        for b, key in ((self.back, "nav.back"), (self.home, "nav.home"),
+                       (self.text, "nav.text")):
+            text = words[key]
+            b.setText(text)
+            b.setAccessibleName(text)
+            b.setVisible(not at_home or b is self.text)
+
+    def buttons(self) -> tuple[QPushButton, QPushButton, QPushButton]:
+        return self.back, self.home, self.text
