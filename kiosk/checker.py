@@ -20,7 +20,8 @@ from yaml.nodes import SequenceNode
 
 from kiosk import readability, review, yamlio
 from kiosk.model import _LANGUAGE_DIR as LANGUAGE_DIR  # the loader's own rule for folder names
-from kiosk.model import Content, Loaded, Topic, load_content, read_text
+from kiosk.model import Content, Loaded, Topic, read_text
+from kiosk.pages import load_rendered
 from kiosk.problems import Problem, Severity
 from kiosk.render import (
     ALLOWED_ATTRIBUTES,
@@ -32,11 +33,12 @@ from kiosk.render import (
     plain_text,
     render_topic,
 )
-from kiosk.selfcheck import FILE_NAME, SelfCheck
+from kiosk.selfcheck import FILE_NAME
 
 DEFAULT_MAX_GRADE = 8.0
 MAX_IMAGE_PIXELS = 2000  # widest side, px: larger only costs memory and time on a small board
 MAX_IMAGE_BYTES = 1_000_000
+_UNUSED = "this picture is not used by any page or tile"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"}
 
 
@@ -107,9 +109,28 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
     return problems
 
 
-def image_problems(content: Content, pages: Pages) -> list[Problem]:
+_PICTURE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|^image:\s*[\"']?([^\s\"']+)",
+                          re.MULTILINE)
+
+
+def _pictures_of_left_out(pages: set[Path]) -> set[Path]:
+    """Pictures a page that has an error would show: they are not "unused", the page is broken."""
+    used = set()
+    for page in pages:
+        try:
+            text = page.read_text("utf-8", "replace")
+        except OSError:
+            continue
+        for match in _PICTURE_REF.finditer(text):
+            ref = unquote(match.group(1) or match.group(2))
+            used.add((page.parent / ref).resolve())
+    return used
+
+
+def image_problems(content: Content, pages: Pages,
+                   left_out: set[Path] | None = None) -> list[Problem]:
     problems = []
-    used: set[Path] = set()
+    used: set[Path] = _pictures_of_left_out(left_out or set())
     for language in content.languages.values():
         for topic in language.topics:
             if topic.image is not None:
@@ -123,8 +144,7 @@ def image_problems(content: Content, pages: Pages) -> list[Problem]:
             if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
                 continue
             if path.resolve() not in used:
-                problems.append(Problem(path, 1, "this picture is not used by any page or "
-                                        "tile", "warning", "delete it, or use it with "
+                problems.append(Problem(path, 1, _UNUSED, "warning", "delete it, or use it with "
                                         f"![what it shows]({path.relative_to(folder).as_posix()})"))
             size = path.stat().st_size
             dims = image_size(path)
@@ -409,8 +429,9 @@ def picture_problems(content: Content, pages: Pages) -> list[Problem]:
                 named, real = verdict(path)
                 name = _rel(path, topic.path.parent)
                 if real is None:
-                    problems.append(Problem(topic.path, line, f"{field}: '{name}' is not a "
-                                            f"{named or 'picture'} picture "
+                    article = "an" if named == "SVG" else "a"
+                    problems.append(Problem(topic.path, line, f"{field}: '{name}' is not "
+                                            f"{article} {named} picture "
                                             f"({_what_it_is(path)}); {effect}", "warning",
                                             "this file is not a picture: open the picture in "
                                             "an image program and save it as PNG or JPEG"))
@@ -495,144 +516,132 @@ def folder_name_problems(root: Path) -> list[Problem]:
 # -- the self-check in step across languages ----------------------------------------------
 
 @dataclass
+class _FileAnswer:
+    points: int
+    red_flag: bool
+    points_line: int  # the 'points' line (else the answer's first line)
+    flag_line: int  # the 'red_flag' line (else the answer's first line)
+
+
+@dataclass
 class _FileQuestion:
-    number: int  # position in the file, from 1
     line: int
-    text: str
-    answer_lines: list[int]  # each answer's line
-    point_lines: list[int]  # each answer's 'points' (or answer) line
-    flag_lines: list[int]  # each answer's 'red_flag' (or answer) line
-    signs: int | None  # how many 'signs', if the question has them
+    answers: list[_FileAnswer]
+    signs: int  # how many 'signs' lines it lists (0 if none)
     signs_line: int
 
 
 @dataclass
 class _FileCheck:
+    """A self-check as written in its file, in file order, with the line of every value.
+
+    Read again here (after it loaded) because the parsed SelfCheck keeps no lines and
+    asks its questions in its own order; staff compare files line by line."""
+
     questions_line: int
     questions: list[_FileQuestion]
-    band_lines: list[int]
+    results_line: int
+    bands: list[tuple[int, int, int]]  # (from, to, line)
 
 
-def _read_check_lines(path: Path) -> _FileCheck | None:
-    """Where each question, answer and result of a self-check file is (it parsed before)."""
+def _read_check(path: Path) -> _FileCheck | None:
     text, problem = read_text(path)
     if text is None or problem is not None:
         return None
     try:
         top = yamlio.Fields.of(yamlio.parse(text), 1, "the self-check")
         questions = []
-        for number, node in top.sequence("questions"):
+        for _n, node in top.sequence("questions"):
             q = yamlio.Fields.of(node, 1, "a question")
-            answers = [yamlio.Fields.of(a, 1, "an answer") for _n, a in q.sequence("answers")]
+            answers = []
+            for _m, a_node in q.sequence("answers"):
+                a = yamlio.Fields.of(a_node, 1, "an answer")
+                answers.append(_FileAnswer(a.integer("points", required=False) or 0,
+                                           a.boolean("red_flag"), a.line_of("points"),
+                                           a.line_of("red_flag")))
             signs = q.mapping("signs")
             questions.append(_FileQuestion(
-                number, q.line, q.text("text") or "", [a.line for a in answers],
-                [a.line_of("points") for a in answers], [a.line_of("red_flag") for a in answers],
-                len(signs.value) if isinstance(signs, SequenceNode) else None,
+                q.line, answers, len(signs.value) if isinstance(signs, SequenceNode) else 0,
                 q.line_of("signs")))
-        bands = [yamlio.Fields.of(b, 1, "a result").line for _n, b in top.sequence("results")]
+        bands = []
+        for _n, node in top.sequence("results"):
+            b = yamlio.Fields.of(node, 1, "a result")
+            bands.append((b.integer("from") or 0, b.integer("to") or 0, b.line))
     except yamlio.FieldError:
         return None
-    return _FileCheck(top.line_of("questions"), questions, bands)
-
-
-def _in_asking_order(check: SelfCheck, lines: _FileCheck) -> list[_FileQuestion]:
-    """The file's questions in the order the parsed self-check asks them."""
-    left = list(lines.questions)
-    out = []
-    for position, question in enumerate(check.questions):
-        match = next((q for q in left if q.text == question.text), None)
-        if match is None:
-            match = next((q for q in left if q.number == position + 1), left[0] if left else
-                         None)
-        if match is None:
-            break
-        left.remove(match)
-        out.append(match)
-    return out
+    return _FileCheck(top.line_of("questions"), questions, top.line_of("results"), bands)
 
 
 def selfcheck_problems(content: Content) -> list[Problem]:
-    """Every language's self-check must ask what the default language's asks, with the same
-    answers, points, red-flag answers and results, by position."""
+    """Every language's self-check must have the default language's questions, answers,
+    points, red-flag answers and results, by position in the file; each difference is named
+    with the line on both sides. Only self-checks that loaded are compared."""
     default = content.language()
     if default.selfcheck is None:
         return []
-    base = default.selfcheck
-    base_lines = _read_check_lines(base.path)
-    if base_lines is None:
+    base = _read_check(default.selfcheck.path)
+    if base is None:
         return []
-    base_qs = _in_asking_order(base, base_lines)
     problems: list[Problem] = []
-    fix = (f"make it match {default.code}/{FILE_NAME}: the same questions, answers, points, "
-           "red flags and results, in the same order")
     for code, language in content.languages.items():
-        check = language.selfcheck
-        if code == default.code or check is None:
-            continue
-        lines = _read_check_lines(check.path)
-        if lines is None:
-            continue
-        qs = _in_asking_order(check, lines)
-        path = check.path
-        name = language.name
-
-        def there(line: int) -> str:
-            return f"{default.code}/{FILE_NAME}:{line}"
-
-        def add(line: int, message: str, severity: Severity = "error", path: Path = path,
-                name: str = name) -> None:
-            problems.append(Problem(path, line, message + f"; patients reading {name} get a "
-                                    "different self-check", severity, fix))
-
-        if len(check.questions) != len(base.questions):
-            add(lines.questions_line, f"this self-check has {len(check.questions)} questions, "
-                f"the one in {there(base_lines.questions_line)} has {len(base.questions)}")
-        else:
-            for question, where, base_q, base_where in zip(check.questions, qs, base.questions,
-                                                           base_qs, strict=False):
-                label = f"question {where.number}"
-                if len(question.answers) != len(base_q.answers):
-                    add(where.line, f"{label} has {len(question.answers)} answers, question "
-                        f"{base_where.number} in {there(base_where.line)} has "
-                        f"{len(base_q.answers)}")
-                    continue
-                for k, (answer, base_a) in enumerate(zip(question.answers, base_q.answers,
-                                                         strict=True)):
-                    where_a = f"{label}, answer {k + 1}"
-                    if answer.red_flag != base_a.red_flag:
-                        here = "is" if answer.red_flag else "is not"
-                        add(where.flag_lines[k], f"{where_a} {here} a red-flag answer, "
-                            f"but answer {k + 1} of question {base_where.number} in "
-                            f"{there(base_where.flag_lines[k])} "
-                            f"{'is not' if answer.red_flag else 'is'}")
-                    if answer.points != base_a.points:
-                        add(where.point_lines[k], f"{where_a} gives {answer.points} points, "
-                            f"answer {k + 1} of question {base_where.number} in "
-                            f"{there(base_where.point_lines[k])} gives {base_a.points}")
-                if where.signs != base_where.signs:
-                    add(where.signs_line if where.signs is not None else where.line,
-                        f"{label} lists {where.signs or 0} signs, question "
-                        f"{base_where.number} in {there(base_where.signs_line)} lists "
-                        f"{base_where.signs or 0}", "warning")
-        if len(check.bands) != len(base.bands):
-            add(lines.band_lines[0] if lines.band_lines else 1, f"this self-check has "
-                f"{len(check.bands)} results, the one in {default.code}/{FILE_NAME} has "
-                f"{len(base.bands)}")
-            continue
-        for k, (band, base_b) in enumerate(zip(check.bands, base.bands, strict=True)):
-            if (band.low, band.high) != (base_b.low, base_b.high):
-                add(lines.band_lines[k], f"result {k + 1} covers {band.low}-{band.high}, "
-                    f"result {k + 1} in {there(base_lines.band_lines[k])} covers "
-                    f"{base_b.low}-{base_b.high}")
+        if code != default.code and language.selfcheck is not None:
+            other = _read_check(language.selfcheck.path)
+            if other is not None:
+                problems += _drift(base, other, language.selfcheck.path, default.code,
+                                   language.name)
     return problems
 
+
+def _drift(base: _FileCheck, other: _FileCheck, path: Path, base_code: str,
+           name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    fix = (f"make it match {base_code}/{FILE_NAME}: the same questions, answers, points, "
+           "red flags and results, in the same order")
+
+    def there(line: int) -> str:
+        return f"{base_code}/{FILE_NAME}:{line}"
+
+    def add(line: int, message: str, severity: Severity = "error") -> None:
+        problems.append(Problem(path, line, f"{message}; patients reading {name} get a "
+                                "different self-check", severity, fix))
+
+    if len(other.questions) != len(base.questions):
+        add(other.questions_line, f"this self-check has {len(other.questions)} questions, "
+            f"the one in {there(base.questions_line)} has {len(base.questions)}")
+    else:
+        for number, (q, bq) in enumerate(zip(other.questions, base.questions, strict=True), 1):
+            if len(q.answers) != len(bq.answers):
+                add(q.line, f"question {number} has {len(q.answers)} answers, question "
+                    f"{number} in {there(bq.line)} has {len(bq.answers)}")
+                continue
+            for k, (a, ba) in enumerate(zip(q.answers, bq.answers, strict=True), 1):
+                label = f"question {number}, answer {k}"
+                if a.red_flag != ba.red_flag:
+                    add(a.flag_line, f"{label} {'is' if a.red_flag else 'is not'} a red-flag "
+                        f"answer, but in {there(ba.flag_line)} it "
+                        f"{'is not' if a.red_flag else 'is'}")
+                if a.points != ba.points:
+                    add(a.points_line, f"{label} gives {a.points} points, in "
+                        f"{there(ba.points_line)} it gives {ba.points}")
+            if q.signs != bq.signs:
+                add(q.signs_line, f"question {number} lists {q.signs} signs, in "
+                    f"{there(bq.signs_line)} it lists {bq.signs}", "warning")
+    if len(other.bands) != len(base.bands):
+        add(other.results_line, f"this self-check has {len(other.bands)} results, the one in "
+            f"{there(base.results_line)} has {len(base.bands)}")
+    else:
+        for number, ((low, high, line), (b_low, b_high, b_line)) in enumerate(
+                zip(other.bands, base.bands, strict=True), 1):
+            if (low, high) != (b_low, b_high):
+                add(line, f"result {number} covers {low}-{high}, in {there(b_line)} it "
+                    f"covers {b_low}-{b_high}")
+    return problems
 
 def check_folder(root: Path, default_language: str = "en",
                  max_grade: float = DEFAULT_MAX_GRADE,
                  review_months: int = review.DEFAULT_MONTHS) -> tuple[Loaded, list[Problem]]:
     """Load and check a content folder; returns the load result and all problems, sorted."""
-    loaded = load_content(root, default_language)
+    loaded = load_rendered(root, default_language)  # as the kiosk does: bounded pages
     problems = list(loaded.problems) + folder_name_problems(Path(root))
     content = loaded.content
     if content is not None:
@@ -646,10 +655,22 @@ def check_folder(root: Path, default_language: str = "en",
         problems += language_problems(content)
         problems += selfcheck_problems(content)
         problems += picture_problems(content, pages)
-        problems += image_problems(content, pages)
+        problems += image_problems(content, pages, left_out)
         problems += reading_problems(content, pages, max_grade)
         problems += review_problems(content, review_months)
+        problems = _without_unused_meant(problems)
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
+
+
+_MEANT = re.compile(r"does not exist \(did you mean '([^']+)'\?\)")
+
+
+def _without_unused_meant(problems: list[Problem]) -> list[Problem]:
+    """A picture that a misspelt name meant is not "unused": the misspelling is the problem."""
+    meant = {(p.path.parent / m.group(1)).resolve() for p in problems
+             if (m := _MEANT.search(p.message))}
+    return [p for p in problems if not (p.message.startswith(_UNUSED) and
+                                        p.path.resolve() in meant)]
 
 
 _LINK_NOT_A_TOPIC = re.compile(r"^the link '([^']+)' is not a topic in this language")

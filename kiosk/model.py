@@ -19,10 +19,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import labels as labels_mod
 from kiosk import selfcheck, yamlio
 from kiosk.problems import Problem
+
+if TYPE_CHECKING:  # kiosk.render imports this module
+    from kiosk.render import Page
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,8 @@ class Loaded:
 
     content: Content | None
     problems: list[Problem] = field(default_factory=list)
+    # (language code, topic id) -> rendered page; filled by kiosk.pages.load_rendered
+    pages: dict[tuple[str, str], Page] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -131,7 +137,7 @@ def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple
     if not path.is_relative_to(root.resolve()):
         return None, f"'{ref}' points outside the content folder"
     if not path.is_file():
-        guess = did_you_mean(ref, _files_under(base))
+        guess = _guess_file(base, ref)
         return None, f"the file '{ref}' does not exist" + (f" (did you mean '{guess}'?)"
                                                             if guess else "")
     if path.suffix.lower() in (".svg", ".svgz"):
@@ -153,18 +159,22 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return folded[close[0]] if close else None
 
 
-def _files_under(base: Path, limit: int = 2000) -> list[str]:
-    """Files below ``base``, as paths relative to it (for "did you mean")."""
-    out: list[str] = []
+def _guess_file(base: Path, ref: str) -> str | None:
+    """A file that a missing reference probably meant: a close name in the same folder, or
+    the same path in other capitals (a folder name too)."""
+    wanted = Path(ref.replace("\\", "/"))
+    folder = base / wanted.parent
     try:
-        for path in base.rglob("*"):
-            if path.is_file() and not path.name.startswith("."):
-                out.append(path.relative_to(base).as_posix())
-                if len(out) >= limit:
-                    break
+        names = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+        guess = did_you_mean(wanted.name, names)
+        if guess:
+            return (wanted.parent / guess).as_posix()
+        files = [p.relative_to(base).as_posix() for _i, p in
+                 zip(range(2000), base.rglob("*"), strict=False) if p.is_file()]
     except OSError:
-        pass
-    return out
+        return None
+    same = [f for f in files if f.casefold() == wanted.as_posix().casefold()]
+    return same[0] if same else None
 
 _SVG_REF = re.compile(r"""(?:[\w.\-]+:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')"""
                       r"""|url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*))\)"""
