@@ -192,9 +192,71 @@ def _clean(raw_html: str) -> str:
     )
 
 
+# Bounds on nesting, far above any real page: Markdown's inline parser is quadratic in the
+# number of unclosed brackets or tags in a paragraph, and its list and quote parsers recurse.
+MAX_BRACKET_DEPTH = 20  # [ ] and ( ) inside each other, in one paragraph
+MAX_OPEN_TAGS = 50  # '<' starting a tag that is never closed, in one paragraph
+MAX_INDENT = 40  # columns: ten levels of list or callout
+MAX_QUOTE_DEPTH = 10  # '>' quotes inside quotes
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def too_complex(body: str) -> tuple[int, str] | None:
+    """Why a page body is nested too deeply to render safely, and the line (counted from the
+    body's first line, 0-based); None when it is fine. One pass, no recursion."""
+    depth = {"[": 0, "(": 0}
+    closes = {"]": "[", ")": "("}
+    open_tags = 0
+    for number, line in enumerate(body.split("\n")):
+        stripped = line.lstrip(" \t>")
+        if not line.strip():
+            depth = {"[": 0, "(": 0}
+            open_tags = 0
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indent > MAX_INDENT:
+            return number, (f"a line is indented more than {MAX_INDENT // 4} levels; lists and "
+                            "callouts inside each other that deep cannot be shown")
+        quotes = line[: len(line) - len(stripped)].count(">")
+        if quotes > MAX_QUOTE_DEPTH:
+            return number, f"quotes ('>') are nested more than {MAX_QUOTE_DEPTH} deep"
+        escaped = False
+        for ch in line:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch in depth:
+                depth[ch] += 1
+                if depth[ch] > MAX_BRACKET_DEPTH:
+                    return number, (f"more than {MAX_BRACKET_DEPTH} '{ch}' are open at once in "
+                                    "one paragraph; every '[' needs its ']' and every '(' its "
+                                    "')'")
+            elif ch in closes:
+                depth[closes[ch]] = max(0, depth[closes[ch]] - 1)
+        last_close = line.rfind(">")
+        open_tags += sum(1 for match in _TAG_START.finditer(line) if match.start() > last_close)
+        if open_tags > MAX_OPEN_TAGS:
+            return number, (f"more than {MAX_OPEN_TAGS} '<' start a tag that is never closed "
+                            "with '>' in one paragraph; write 'less than' instead of '<'")
+    return None
+
+
 def render_topic(topic: Topic, language: Language, root: Path) -> Page:
-    """Render one topic page to sanitized HTML."""
+    """Render one topic page to sanitized HTML.
+
+    A page nested too deeply (see ``too_complex``) is not parsed: its words show as plain
+    paragraphs and the reason is in ``refused``.
+    """
     page = Page("")
+    complex_at = too_complex(topic.body)
+    if complex_at is not None:
+        offset, why = complex_at
+        page.refused.append(Problem(topic.path, topic.body_line + offset, why, "error",
+                                    "simplify the page there"))
+        page.html = "".join(f"<p>{html.escape(block)}</p>"
+                            for block in topic.body.split("\n\n") if block.strip())
+        return page
     md = markdown.Markdown(
         extensions=["tables", "admonition", "sane_lists",
                     _PolicyExtension(topic, language, root, page)],

@@ -15,7 +15,8 @@ from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
-from kiosk.model import Loaded, load_content
+from kiosk.model import Loaded
+from kiosk.pages import load_rendered
 from kiosk.ui.speech import Speaker
 from kiosk.ui.staff import pin_guard
 from kiosk.ui.watchdog import Watchdog
@@ -42,7 +43,7 @@ def build_window(config: Config, preview: bool = False,
 
             loaded = checked_load(config.content_dir, config.language)
         else:
-            loaded = load_content(config.content_dir, config.language)
+            loaded = load_rendered(config.content_dir, config.language)  # with its pages
     for problem in loaded.problems:
         (log.error if problem.is_error else log.warning)("%s", problem)
     if loaded.content is None:

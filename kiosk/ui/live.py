@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from kiosk.model import Loaded, load_content
+from kiosk.model import Loaded
+from kiosk.pages import load_rendered
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class ContentWatcher(QObject):
     _done = Signal(object, bool)
 
     def __init__(self, root: Path, language: str, parent: QObject | None = None,
-                 loader: Callable[[Path, str], Loaded] = load_content) -> None:
+                 loader: Callable[[Path, str], Loaded] = load_rendered) -> None:
         super().__init__(parent)
         self.root = Path(root)
         self.language = language

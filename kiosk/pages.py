@@ -1,0 +1,154 @@
+"""Render every page while the content loads, so no Markdown is ever parsed on the GUI thread.
+
+``load_rendered`` loads a content folder (``kiosk.model.load_content``) and renders each
+topic's page once (``kiosk.render.render_topic``), into ``Loaded.pages``. A page nested too
+deeply to parse safely, or one that takes longer than its time budget, is left out (its tile
+too) and named with an error, so ``kiosk check`` reports it and the kiosk never shows a tile
+that would freeze the screen. Plain Python; no Qt.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk.model import Content, Language, Loaded, Topic, load_content
+from kiosk.problems import Problem
+from kiosk.render import Page, render_topic, too_complex
+
+log = logging.getLogger(__name__)
+
+PAGE_BUDGET_S = 2.0  # an ordinary 17 KB page takes 0.03 s on a PC, about 0.3 s on a Pi 4
+
+
+class _OverBudget(Exception):
+    """Raised inside a render thread that ran past its budget."""
+
+
+def _stop(thread: threading.Thread) -> None:
+    """Ask a thread to stop: _OverBudget is raised in it at its next Python instruction."""
+    ident = thread.ident
+    if ident is not None and thread.is_alive():
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
+                                                   ctypes.py_object(_OverBudget))
+
+
+def render_with_budget(topic: Topic, language: Language, root: Path,
+                       budget: float = PAGE_BUDGET_S) -> tuple[Page | None, float]:
+    """The rendered page (None if it ran past ``budget`` seconds) and the seconds it took.
+
+    The page renders in a short-lived thread of its own; one that runs too long is stopped,
+    so a pathological page costs at most its budget.
+    """
+    box: list[Page | BaseException] = []
+
+    def run() -> None:
+        try:
+            box.append(render_topic(topic, language, root))
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            box.append(exc)
+
+    started = time.monotonic()
+    thread = threading.Thread(target=run, name=f"render-{topic.id}", daemon=True)
+    thread.start()
+    thread.join(budget)
+    elapsed = time.monotonic() - started
+    if thread.is_alive():
+        _stop(thread)
+        thread.join(1.0)
+        return None, elapsed
+    if not box or isinstance(box[0], _OverBudget):
+        return None, elapsed
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0], elapsed
+
+
+def _left_out(topic: Topic, why: str, line: int | None = None) -> Problem:
+    return Problem(topic.path, topic.body_line if line is None else line,
+                   f"{why}; the page is left out", "error",
+                   "simplify the page there, or split it into shorter pages")
+
+
+def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
+    """A copy of ``loaded`` with every page rendered into ``pages``; pages that are too
+    complex or too slow are left out of the content and named in ``problems``."""
+    content = loaded.content
+    if content is None:
+        return loaded
+    problems = list(loaded.problems)
+    dropped: set[tuple[str, str]] = set()
+    for code, language in content.languages.items():
+        for topic in language.topics:
+            found = too_complex(topic.body)
+            if found is not None:
+                offset, why = found
+                problems.append(_left_out(topic, why, topic.body_line + offset))
+                dropped.add((code, topic.id))
+    kept = _without(content, dropped)
+    if kept is None:
+        return Loaded(None, problems)
+    content = kept
+    pages: dict[tuple[str, str], Page] = {}
+    slow: set[tuple[str, str]] = set()
+    for code, language in content.languages.items():
+        for topic in language.topics:
+            try:
+                page, _seconds = render_with_budget(topic, language, content.root, budget)
+            except Exception as exc:  # a bug must cost one page, never the whole content
+                log.exception("left out %s: it could not be prepared", topic.path)
+                problems.append(_left_out(topic, f"the page could not be prepared ({exc})"))
+                slow.add((code, topic.id))
+                continue
+            if page is None:
+                log.error("left out %s: it took over %.1f s to lay out", topic.path, budget)
+                problems.append(_left_out(topic, f"the page takes too long to prepare (over "
+                                          f"{budget:g} s); something in it is nested or "
+                                          "repeated too much"))
+                slow.add((code, topic.id))
+            else:
+                pages[(code, topic.id)] = page
+    if slow:
+        kept = _without(content, slow)
+        if kept is None:
+            return Loaded(None, problems)
+        content = kept
+        for key, page in list(pages.items()):  # links to a left-out page become plain words
+            code, topic_id = key
+            still = content.languages.get(code)  # None: the whole language is gone
+            topic_left = still.topic(topic_id) if still is not None else None
+            if still is None or topic_left is None:
+                del pages[key]
+            elif any((code, target) in slow for target in page.topic_links):
+                language, topic = still, topic_left
+                try:
+                    again, _seconds = render_with_budget(topic, language, content.root, budget)
+                except Exception:  # it rendered a moment ago; keep that page
+                    log.exception("could not render %s again", topic.path)
+                    again = None
+                if again is not None:
+                    pages[key] = again
+    return Loaded(content, problems, pages)
+
+
+def _without(content: Content, leave_out: set[tuple[str, str]]) -> Content | None:
+    """The content without some (language, topic) pages; None if the default has none left."""
+    if not leave_out:
+        return content
+    languages: dict[str, Language] = {}
+    for code, language in content.languages.items():
+        topics = tuple(t for t in language.topics if (code, t.id) not in leave_out)
+        if topics:
+            languages[code] = replace(language, topics=topics)
+    if content.default_language not in languages:
+        return None
+    return replace(content, languages=languages)
+
+
+def load_rendered(root: Path, language: str = "en", budget: float = PAGE_BUDGET_S) -> Loaded:
+    """Load a content folder and render all its pages (call it off the GUI thread)."""
+    return render_pages(load_content(root, language), budget)

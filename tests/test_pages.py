@@ -1,0 +1,150 @@
+"""Pages are rendered while the content loads, bounded in nesting and in time."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk import pages as pages_mod
+from kiosk.checker import check_folder
+from kiosk.model import Language, Topic, load_content
+from kiosk.pages import load_rendered
+from kiosk.render import Page, render_topic, too_complex
+from tests.conftest import topic_text
+
+NESTED_BRACKETS = "[" * 17_000
+DEEP_LIST = "".join("    " * level + "- item\n" for level in range(300))
+DEEP_QUOTES = "".join(">" * level + " words\n" for level in range(1, 300))
+UNCLOSED_TAGS = "<a " * 5_000
+
+
+def test_every_page_is_rendered_at_load_time(make_content: Callable[..., Path]) -> None:
+    loaded = load_rendered(make_content())
+    assert loaded.content is not None
+    assert set(loaded.pages) == {("en", "back-pain"), ("en", "jaw")}
+    language = loaded.content.language()
+    for (code, topic_id), page in loaded.pages.items():
+        topic = language.topic(topic_id)
+        assert code == "en" and topic is not None
+        assert page.html == render_topic(topic, language, loaded.content.root).html
+    assert 'href="topic:jaw"' in loaded.pages[("en", "back-pain")].html
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (NESTED_BRACKETS, "'[' are open at once"),
+    ("(" * 3_000 + "[a](" * 4_000, "'(' are open at once"),
+    (DEEP_LIST, "indented more than"),
+    (DEEP_QUOTES, "quotes ('>') are nested"),
+    (UNCLOSED_TAGS, "never closed"),
+    ("Fine words.\n\n" + "[a " * 5_000, "'[' are open at once"),
+])
+def test_pathological_pages_are_left_out_fast_in_the_kiosk_and_in_check(
+        make_content: Callable[..., Path], body: str, words: str) -> None:
+    root = make_content(**{"en/bad.md": topic_text("Bad page", "s", 3, body)})
+    bad = root / "en" / "bad.md"
+    started = time.monotonic()
+    loaded = load_rendered(root)
+    took = time.monotonic() - started
+    assert took < 1.0, took
+    assert loaded.content is not None
+    assert [t.id for t in loaded.content.language().topics] == ["back-pain", "jaw"]
+    assert ("en", "bad") not in loaded.pages
+    found = [p for p in loaded.problems if p.path == bad]
+    assert len(found) == 1 and found[0].is_error and words in found[0].message
+    assert found[0].line >= 7  # a line of the page body, not the front matter
+
+    started = time.monotonic()
+    _loaded, problems = check_folder(root)
+    took = time.monotonic() - started
+    assert took < 1.0, took
+    assert any(p.path == bad and p.is_error and words in p.message for p in problems)
+
+
+def test_the_line_named_is_where_the_nesting_goes_too_deep() -> None:
+    body = "Fine.\n\n" + "".join("    " * level + "- x\n" for level in range(20))
+    found = too_complex(body)
+    assert found is not None and found[0] == 2 + 11  # the 12th item (indent 44 columns)
+
+
+def test_ordinary_nesting_is_fine() -> None:
+    body = ("A [link](a.md) (and [another](b.md) (nested) here).\n\n"
+            "- one\n    - two\n        - three\n\n> quote\n>> inner\n\n"
+            "!!! note \"Tip\"\n    Text with <b>bold</b> and 3 < 4.\n") * 50
+    assert too_complex(body) is None
+
+
+def test_render_topic_itself_never_parses_a_pathological_page() -> None:
+    topic = Topic("x", "en", "t", "s", 1, NESTED_BRACKETS + "\n\n<script>x</script>",
+                  Path("/c/en/x.md"), 6)
+    language = Language("en", Path("/c/en"), (topic,), None, {})
+    started = time.monotonic()
+    page = render_topic(topic, language, Path("/c"))
+    assert time.monotonic() - started < 0.5
+    assert page.refused and page.refused[0].line == 6
+    assert "<script>" not in page.html and "&lt;script&gt;" in page.html
+
+
+def test_a_page_over_its_time_budget_is_stopped_left_out_and_named(
+        make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pages_mod.render_topic
+
+    def slow_jaw(topic: Topic, language: Language, root: Path) -> Page:
+        if topic.id == "jaw":
+            while True:  # a parser stuck in pure Python
+                pass
+        return real(topic, language, root)
+
+    monkeypatch.setattr(pages_mod, "render_topic", slow_jaw)
+    threads = threading.active_count()
+    started = time.monotonic()
+    loaded = load_rendered(make_content(), budget=0.3)
+    assert time.monotonic() - started < 2.0
+    assert loaded.content is not None
+    assert [t.id for t in loaded.content.language().topics] == ["back-pain"]
+    assert set(loaded.pages) == {("en", "back-pain")}
+    found = [p for p in loaded.problems if p.path.name == "jaw.md"]
+    assert len(found) == 1 and "takes too long" in found[0].message
+    # The link to the left-out page is now plain words; the stuck thread was stopped.
+    assert "topic:jaw" not in loaded.pages[("en", "back-pain")].html
+    deadline = time.monotonic() + 2
+    while threading.active_count() > threads and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == threads
+
+
+def test_a_crash_in_one_page_costs_only_that_page(
+        make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    real = pages_mod.render_topic
+
+    def broken(topic: Topic, language: Language, root: Path) -> Page:
+        if topic.id == "back-pain":
+            raise ValueError("boom")
+        return real(topic, language, root)
+
+    monkeypatch.setattr(pages_mod, "render_topic", broken)
+    loaded = load_rendered(make_content())
+    assert loaded.content is not None and set(loaded.pages) == {("en", "jaw")}
+    assert any("could not be prepared (boom)" in p.message for p in loaded.errors)
+
+
+def test_when_every_default_page_is_left_out_nothing_is_shown(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/back-pain.md": topic_text("A", "s", 1, NESTED_BRACKETS),
+                           "en/jaw.md": topic_text("B", "s", 2, DEEP_LIST)})
+    loaded = load_rendered(root)
+    assert loaded.content is None and len(loaded.errors) == 2
+
+
+def test_a_five_megabyte_page_is_refused_with_its_size(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/huge.md": topic_text("Huge", "s", 3, "Plain words. " * 400_000)})
+    for problems in (load_rendered(root).problems, check_folder(root)[1]):
+        found = [p for p in problems if p.path.name == "huge.md"]
+        assert len(found) == 1 and "too large (5,200 KB; the limit is 200 KB)" in found[0].message
+
+
+def test_load_content_alone_still_renders_nothing(make_content: Callable[..., Path]) -> None:
+    assert load_content(make_content()).pages == {}
