@@ -114,6 +114,9 @@ _EXPLAIN = (
      "each other"),
     ("did not find expected key", "check the indentation; a value that starts with a quote "
      "or { needs quotes around the whole value"),  # libyaml's words for the same
+    ("did not find expected alphabetic or numeric character", "a value starting with '*' or "
+     "'&' needs quotes"),
+    ("did not find expected comment or line break", "put the value in quotes"),
     ("found character", "put the value in quotes"),
     ("found undefined alias", "a value starting with '*' needs quotes"),
     ("expected chomping or indentation", "a value starting with '|' or '>' needs quotes"),
@@ -208,9 +211,8 @@ class Fields:
         value, line = got
         value = value.strip()
         node = self._items[key][1]
-        if not value and isinstance(node, ScalarNode) and node.style is None and \
-                node.tag not in ("tag:yaml.org,2002:str", None) and not node.tag.startswith(
-                    "tag:yaml.org,2002:"):
+        # A value starting with '!' is a YAML "tag": the word after '!' would vanish silently.
+        if isinstance(node, ScalarNode) and node.tag and node.tag.startswith("!"):
             raise FieldError(line, f"{self.where}'{key}' starts with a character YAML keeps "
                              "for itself; put the value in quotes")
         if required and not value:
