@@ -84,3 +84,46 @@ def test_session_script_is_valid_posix_shell() -> None:
     result = subprocess.run([sh, "-n", str(SESSION)], capture_output=True, text=True,
                             timeout=30, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def _all(unit_text: str, key: str) -> list[str]:
+    return [line.split("=", 1)[1] for line in unit_text.splitlines()
+            if line.startswith(f"{key}=")]
+
+
+def test_service_is_notify_with_a_watchdog_the_kiosk_child_may_feed() -> None:
+    service = _read_ini(SERVICE)["Service"]
+    assert service["Type"] == "notify"
+    assert 5 <= int(service["WatchdogSec"]) <= 60
+    assert service["NotifyAccess"] == "all"  # the kiosk is cage's child, not the main PID
+
+
+def test_service_stops_the_kiosk_first_and_waits_for_cage() -> None:
+    # cage 0.1.4 aborts on SIGTERM while its client runs (tests/test_deploy_cage.py runs it).
+    stops = _all(SERVICE.read_text(encoding="utf-8"), "ExecStop")
+    first, wait = (shlex.split(line.lstrip("-")) for line in stops)
+    assert first[0] == "/usr/bin/pkill" and "--parent" in first and "$MAINPID" in first
+    assert first[-2:] == ["--exact", "kiosk"]
+    argv = _exec_start(_read_ini(SERVICE))
+    assert Path(argv[argv.index("--") + 1]).name == "kiosk"  # the name pkill matches
+    assert wait[:3] == ["/usr/bin/timeout", "10", "/usr/bin/tail"]
+    assert "--pid=$MAINPID" in wait
+    assert int(_read_ini(SERVICE)["Service"]["TimeoutStopSec"]) > 10
+
+
+def test_service_hardening_is_rated_ok_and_each_setting_left_out_is_explained() -> None:
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed (not a systemd machine)")
+    result = subprocess.run([analyze, "security", "--offline=true", "--no-pager",
+                             str(SERVICE)], capture_output=True, text=True, timeout=60,
+                            check=False)
+    if "--offline" in result.stderr:
+        pytest.skip("systemd-analyze security --offline needs systemd 250 or newer")
+    exposure = float(result.stdout.rsplit("exposure level for", 1)[1].split(":")[1].split()[0])
+    assert exposure <= 2.5, result.stdout
+    text = SERVICE.read_text(encoding="utf-8")
+    for line in result.stdout.splitlines():
+        if line.startswith("✗"):
+            setting = line.split()[1].split("=")[0]
+            assert f"{setting}=" in text, f"{setting}= is neither set nor explained"
