@@ -6,7 +6,7 @@ import math
 from collections import OrderedDict
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -15,8 +15,11 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QResizeEvent,
+    QTextBlockFormat,
+    QTextCursor,
     QTextDocument,
 )
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QLabel,
@@ -32,6 +35,48 @@ from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.style import font
 
 _WRAP = Qt.TextFlag.TextWordWrap
+
+
+def is_svg(path: Path) -> bool:
+    return path.suffix.lower() == ".svg"
+
+
+def svg_size(renderer: QSvgRenderer) -> QSizeF:
+    """An SVG's own size: its viewBox, else its width and height."""
+    box = renderer.viewBoxF()
+    if box.width() > 0 and box.height() > 0:
+        return box.size()
+    return QSizeF(renderer.defaultSize())
+
+
+def draw_svg(path: Path, width: float, max_height: float = 0, ratio: float = 1.0) -> QImage:
+    """An SVG drawn ``width`` px wide (keeping its shape; smaller if it would be taller than
+    ``max_height``), sharp at the screen's pixel ratio. A null image if it cannot be read."""
+    renderer = QSvgRenderer(str(path))
+    size = svg_size(renderer)
+    if not renderer.isValid() or size.width() <= 0 or size.height() <= 0:
+        return QImage()
+    w = max(1.0, width)
+    h = w * size.height() / size.width()
+    if max_height > 0 and h > max_height:
+        w, h = w * max_height / h, max_height
+    image = QImage(max(1, round(w * ratio)), max(1, round(h * ratio)),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    renderer.render(painter, QRectF(0, 0, image.width(), image.height()))
+    painter.end()
+    image.setDevicePixelRatio(ratio)
+    return image
+
+
+def load_picture(path: Path, side: int = 256, ratio: float = 1.0) -> QPixmap:
+    """A picture file for a tile: an SVG drawn to fit a ``side`` px square, else the file."""
+    if is_svg(path):
+        return QPixmap.fromImage(draw_svg(path, side, side, ratio))
+    return QPixmap(str(path))
 
 
 def button(text: str, primary: bool = False, parent: QWidget | None = None) -> QPushButton:
@@ -89,7 +134,9 @@ class BigButton(QAbstractButton):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.detail = detail
-        self.picture = QPixmap(str(image)) if image is not None else QPixmap()
+        self.image_path = image
+        self.picture = load_picture(image) if image is not None else QPixmap()
+        self._drawn: tuple[int, float, QPixmap] | None = None  # an SVG drawn at its tile size
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(800, 480)
         self.setText(text)
@@ -117,14 +164,28 @@ class BigButton(QAbstractButton):
             return max(m.body + 1, round((m.body + m.heading) / 2) - 2), m.body
         return m.body, m.small
 
-    def _picture_width(self, width: int) -> int:
-        """Room kept on the left for the tile's picture, if it has one."""
+    def picture_side(self, width: int | None = None) -> int:
+        """The tile picture's square, px (0 without a picture): big enough to see at 800x480,
+        never more than a third of the tile's width."""
         if self.picture.isNull():
             return 0
-        return round(width * 0.28)
+        width = self.width() if width is None else width
+        side = min(140, max(64, round(self.metrics.button * 1.15)))
+        return max(0, min(side, (width - 2 * self._pad()) // 3))
+
+    def _picture_width(self, width: int) -> int:
+        """Room kept on the left of the title for the picture: only on a button without a
+        detail line. A tile's picture sits beside its detail, so the title keeps the whole
+        width and a picture never adds a line to it."""
+        side = self.picture_side(width)
+        return side + self.metrics.gap if side and not self.detail else 0
+
+    def _detail_inset(self, width: int) -> int:
+        side = self.picture_side(width)
+        return side + self.metrics.gap if side and self.detail else 0
 
     def text_height(self, width: int) -> int:
-        """Height the wrapped title and detail need at this button width."""
+        """Height the wrapped title and detail (and the picture beside it) need at this width."""
         inner = max(10, width - 2 * self._pad() - self._picture_width(width))
         title_px, detail_px = self._fonts()
         from PySide6.QtGui import QFontMetrics
@@ -132,9 +193,24 @@ class BigButton(QAbstractButton):
         h = QFontMetrics(font(title_px, True)).boundingRect(
             QRect(0, 0, inner, 10_000), _WRAP, self.text()).height()
         if self.detail:
-            h += self.metrics.gap // 2 + QFontMetrics(font(detail_px)).boundingRect(
-                QRect(0, 0, inner, 10_000), _WRAP, self.detail).height()
+            beside = max(10, inner - self._detail_inset(width))
+            detail_h = QFontMetrics(font(detail_px)).boundingRect(
+                QRect(0, 0, beside, 10_000), _WRAP, self.detail).height()
+            h += self.metrics.gap // 2 + max(detail_h, self.picture_side(width))
+        elif self._picture_width(width):
+            h = max(h, self.picture_side(width))
         return h
+
+    def _tile_picture(self, side: int) -> QPixmap:
+        """The picture at ``side`` px: an SVG is drawn afresh at that size, so it stays sharp."""
+        ratio = self.devicePixelRatioF()
+        if self.image_path is None or not is_svg(self.image_path):
+            return self.picture.scaled(round(side * ratio), round(side * ratio),
+                                       Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+        if self._drawn is None or self._drawn[:2] != (side, ratio):
+            self._drawn = (side, ratio, load_picture(self.image_path, side, ratio))
+        return self._drawn[2]
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
         return True
@@ -167,12 +243,13 @@ class BigButton(QAbstractButton):
         pad = self._pad()
         inner = self.rect().adjusted(pad, pad, -pad, -pad)
         room = self._picture_width(self.width())
-        if room:
-            box = QRect(inner.left(), inner.top(), room - pad, inner.height())
-            scaled = self.picture.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                         Qt.TransformationMode.SmoothTransformation)
-            p.drawPixmap(box.left() + (box.width() - scaled.width()) // 2,
-                         box.top() + (box.height() - scaled.height()) // 2, scaled)
+        side = self.picture_side()
+        picture = self._tile_picture(side) if side else QPixmap()
+        if room and not picture.isNull():
+            ratio = picture.devicePixelRatio() or 1.0
+            w, h = round(picture.width() / ratio), round(picture.height() / ratio)
+            p.drawPixmap(QRect(inner.left() + (side - w) // 2, inner.center().y() - h // 2, w, h),
+                         picture)
             inner.setLeft(inner.left() + room)
         title_px, detail_px = self._fonts()
         # The text block sits in the middle of the button, however tall the button is.
@@ -188,9 +265,51 @@ class BigButton(QAbstractButton):
             p.setPen(QColor(t.muted))
             p.setFont(font(detail_px))
             below = inner.adjusted(0, used.height() + self.metrics.gap // 2, 0, 0)
+            inset = self._detail_inset(self.width())
+            if inset and not picture.isNull():
+                ratio = picture.devicePixelRatio() or 1.0
+                w, h = round(picture.width() / ratio), round(picture.height() / ratio)
+                p.drawPixmap(QRect(below.left() + (side - w) // 2, below.top() + (side - h) // 2,
+                                   w, h), picture)
+                below.setLeft(below.left() + inset)
             p.drawText(below, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                        | int(_WRAP), self.detail)
         p.end()
+
+
+_BOX = "kiosk_picture_width"  # a document property: the width its SVG pictures were drawn at
+
+
+def _picture_names(doc: QTextDocument) -> list[str]:
+    """The kiosk-image names of a document's SVG pictures."""
+    names = []
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fmt = it.fragment().charFormat()
+            if fmt.isImageFormat():
+                name = fmt.toImageFormat().name()
+                if name.startswith(f"{IMAGE_SCHEME}:") and name.lower().endswith(".svg"):
+                    names.append(name)
+            it += 1
+        block = block.next()
+    return names
+
+
+def _tight_picture_lines(doc: QTextDocument) -> None:
+    """A paragraph that is only a picture: centred, with single line height. The page's
+    145% line height would otherwise add half the picture's height as a blank gap below it."""
+    cursor = QTextCursor(doc)
+    block = doc.begin()
+    while block.isValid():
+        if block.text().strip() == "\ufffc":  # the object replacement character: a picture
+            fmt = block.blockFormat()
+            fmt.setLineHeight(100, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+            fmt.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            cursor.setPosition(block.position())
+            cursor.setBlockFormat(fmt)
+        block = block.next()
 
 
 class PageView(QTextBrowser):
@@ -236,6 +355,7 @@ class PageView(QTextBrowser):
             doc.setDefaultFont(font(body_px))
             doc.setDefaultStyleSheet(css)  # before setHtml, or it is not used
             doc.setHtml(html)
+            _tight_picture_lines(doc)
         self._docs[key] = doc
         while len(self._docs) > self.CACHED_PAGES:
             _key, old = self._docs.popitem(last=False)
@@ -284,6 +404,11 @@ class PageView(QTextBrowser):
         path, _why = resolve_inside(self.content_root, self.content_root, url.path())
         if path is None:
             return None
+        if is_svg(path):
+            width = self.picture_width()
+            self.document().setProperty(_BOX, f"{width:g}")
+            image = draw_svg(path, width, 0, self.devicePixelRatioF())
+            return None if image.isNull() else image
         image = QImage(str(path))
         if image.isNull():
             return None
@@ -296,11 +421,36 @@ class PageView(QTextBrowser):
         super().resizeEvent(event)
         self._fit()
 
+    def picture_width(self) -> float:
+        """Room for an SVG picture: the whole reading column, so its words stay large enough
+        to read even on an 800x480 screen (a tall picture scrolls like the text does)."""
+        return max(200.0, self.viewport().width() - 2 * self.document().documentMargin() - 2)
+
+    def _refresh_pictures(self) -> None:
+        """Draw the page's SVG pictures again when the room for them changed (another screen
+        size or text size): a picture drawn for the old width would leave a gap or overflow."""
+        doc = self.document()
+        drawn = doc.property(_BOX)
+        if not drawn or self.content_root is None:
+            return
+        width = self.picture_width()
+        if drawn == f"{width:g}":
+            return
+        doc.setProperty(_BOX, f"{width:g}")
+        kind = QTextDocument.ResourceType.ImageResource.value
+        for name in _picture_names(doc):
+            url = QUrl(name)
+            image = self._image(url)
+            if image is not None:
+                doc.addResource(kind, url, image)
+        doc.markContentsDirty(0, doc.characterCount())
+
     def _fit(self) -> None:
         doc = self.document()
         width = self.viewport().width()
         if doc.textWidth() != width:
             doc.setTextWidth(width)
+        self._refresh_pictures()
         height = math.ceil(doc.size().height()) + 2 * self.frameWidth() + 2
         if height != self.height():
             self.setFixedHeight(height)
