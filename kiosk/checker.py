@@ -95,9 +95,10 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
             parts = []
             if reading.long_sentences:
                 first = reading.long_sentences[0]
+                shown = " ".join(first.split())  # a sentence may run over several lines
                 parts.append(f"longest sentence ({len(readability.words_of(first))} words, "
                              f"line {line_of(topic.body, first.strip()[:40], topic.body_line)}): "
-                             f"\"{first[:90]}{'…' if len(first) > 90 else ''}\"")
+                             f"\"{shown[:90]}{'…' if len(shown) > 90 else ''}\"")
             if reading.rare_words:
                 parts.append("rare long words: " + ", ".join(reading.rare_words))
             problems.append(Problem(
@@ -592,6 +593,10 @@ def selfcheck_problems(content: Content) -> list[Problem]:
     return problems
 
 
+def _points(n: int) -> str:
+    return f"{n} point" if n == 1 else f"{n} points"
+
+
 def _drift(base: _FileCheck, other: _FileCheck, path: Path, base_code: str,
            name: str) -> list[Problem]:
     problems: list[Problem] = []
@@ -621,8 +626,8 @@ def _drift(base: _FileCheck, other: _FileCheck, path: Path, base_code: str,
                         f"answer, but in {there(ba.flag_line)} it "
                         f"{'is not' if a.red_flag else 'is'}")
                 if a.points != ba.points:
-                    add(a.points_line, f"{label} gives {a.points} points, in "
-                        f"{there(ba.points_line)} it gives {ba.points}")
+                    add(a.points_line, f"{label} gives {_points(a.points)}, in "
+                        f"{there(ba.points_line)} it gives {_points(ba.points)}")
             if q.signs != bq.signs:
                 add(q.signs_line, f"question {number} lists {q.signs} signs, in "
                     f"{there(bq.signs_line)} it lists {bq.signs}", "warning")

@@ -29,6 +29,7 @@ _FH_BANDS = ((90, "muy fácil"), (80, "fácil"), (70, "algo fácil"), (60, "norm
 # INFLESZ scale for the Szigriszt-Pazos index (Barrio-Cantalejo et al. 2008).
 _INFLESZ_BANDS = ((80, "muy fácil"), (65, "bastante fácil"), (55, "normal"),
                   (40, "algo difícil"), (float("-inf"), "muy difícil"))
+RARE_ZIPF = 3.5  # wordfreq's Zipf scale: below about 1 use per 300,000 words is rare
 INFLESZ_NORMAL = 55.0  # below this a Spanish page is "algo difícil" for the general public
 
 
@@ -160,7 +161,7 @@ def analyse(text: str, language: str) -> Reading | None:
             continue
         seen.add(low)
         candidates.append((_zipf(w, language), -len(w), w))
-    rare = [w for _z, _len, w in sorted(candidates)[:5]]
+    rare = [w for z, _len, w in sorted(candidates)[:5] if z < RARE_ZIPF]
     return Reading(language, n_words, n_sent, round(grade, 1), scores, bands, long_ones, rare)
 
 

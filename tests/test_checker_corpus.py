@@ -272,7 +272,7 @@ def spanish_points_changed(root: Path) -> set[str]:
     es.write_text("\n".join(lines), encoding="utf-8")
     question, answer = where_in_check(es, n)
     return {f"es/self-check.yaml:{n}: question {question}, answer {answer} gives 0 points, in "
-            f"en/self-check.yaml:{answers(en)[k][0]} it gives 1; {DRIFT}"}
+            f"en/self-check.yaml:{answers(en)[k][0]} it gives 1 point; {DRIFT}"}
 
 
 def spanish_red_flag_added(root: Path) -> set[str]:
