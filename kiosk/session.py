@@ -97,7 +97,8 @@ class Session:
         return True
 
     def answer(self, choice: int) -> None:
-        """Record the answer to the question on screen and move on."""
+        """Record the answer to the question on screen and move on (after a danger sign,
+        straight to the result)."""
         check = self.selfcheck
         view = self.view
         if check is None or view.screen is not Screen.SELFCHECK:
@@ -106,7 +107,10 @@ class Session:
         if not 0 <= choice < len(question.answers):
             raise IndexError(f"question {view.step + 1} has no answer {choice}")
         self.answers[view.step] = choice
-        if view.step + 1 < len(check.questions):
+        if question.answers[choice].red_flag:
+            # A danger sign: straight to "tell the front desk now"; nothing else matters.
+            self._go(View(Screen.RESULT))
+        elif view.step + 1 < len(check.questions):
             self._go(View(Screen.SELFCHECK, step=view.step + 1))
         else:
             self._go(View(Screen.RESULT))

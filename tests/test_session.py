@@ -19,8 +19,8 @@ def test_navigation_and_history() -> None:
     assert s.open_topic("jaw-and-tmj")
     assert not s.open_topic("no-such-topic")
     assert s.start_selfcheck()
-    s.answer(0)
-    assert s.view.step == 1 and s.answers[0] == 0
+    s.answer(1)  # "No" to the danger signs, asked first
+    assert s.view.step == 1 and s.answers[0] == 1
     s.back()
     assert s.view.step == 0
     s.back()
@@ -67,3 +67,15 @@ def test_text_step_is_kept_in_range() -> None:
     assert s.text_step == 2
     s.set_text_step(-1)
     assert s.text_step == 0
+
+
+def test_a_danger_sign_goes_straight_to_the_urgent_result() -> None:
+    s = make()
+    assert s.start_selfcheck()
+    check = s.selfcheck
+    assert check is not None and check.questions[0].asks_danger_signs
+    flag = next(i for i, a in enumerate(check.questions[0].answers) if a.red_flag)
+    s.answer(flag)
+    assert s.view.screen is Screen.RESULT
+    outcome = s.outcome()
+    assert outcome is not None and outcome.urgent

@@ -57,6 +57,8 @@ def visit(clock: Clock, counts: Counts) -> Visit:
 
 def answer_all(visit: Visit, clock: Clock, choices: list[int]) -> None:
     for step, choice in enumerate(choices):
+        if visit.screen is not Screen.SELFCHECK:  # a danger sign ends it early
+            break
         clock.advance(ANSWER_GUARD_S + 0.01)
         assert visit.answer(step, choice) == Change.VIEW
 

@@ -364,11 +364,10 @@ class KioskWindow(QWidget):
         self.staff.open_panel()
 
     def reload_content(self) -> None:
-        from kiosk.model import load_content
-
-        self.on_content_loaded(load_content(self.config.content_dir, self.config.language))
-        if self.staff.panel.isVisible():
-            self.staff.open_panel()
+        """Staff asked: reload in the background (the panel updates when it is done)."""
+        if self.watcher is None:
+            self.watch_content()
+        self.watcher.reload_now()
 
     def staff_exit(self) -> None:
         log.info("staff exit")
@@ -395,10 +394,10 @@ class KioskWindow(QWidget):
     # -- live content ----------------------------------------------------------------------
     def watch_content(self) -> None:
         from kiosk.checker import checked_load
-        from kiosk.model import load_content
+        from kiosk.pages import load_rendered
         from kiosk.ui.live import ContentWatcher
 
-        loader = checked_load if self.preview else load_content
+        loader = checked_load if self.preview else load_rendered
         self.watcher = ContentWatcher(self.config.content_dir, self.config.language, self,
                                       loader)
         self.watcher.loaded.connect(self.on_content_loaded)
@@ -409,6 +408,8 @@ class KioskWindow(QWidget):
         if self.preview:
             self.show_banner(self.visit.problems)
         self.show_change(change)
+        if self.staff.panel.isVisible():
+            self.staff.open_panel()  # the status after a reload
 
     def show_banner(self, problems: list[str]) -> None:
         """Preview only: every current problem, with its file and line, at the top."""
@@ -417,6 +418,7 @@ class KioskWindow(QWidget):
             self.banner.setText("No problems found. Save a file and this preview updates.")
         else:
             self.banner.setProperty("state", "problems")
+            problems = sorted(problems, key=lambda p: ": warning: " in p)  # errors first
             more = f"\n… and {len(problems) - 6} more: run 'kiosk check' to see all." \
                 if len(problems) > 6 else ""
             self.banner.setText("\n".join(problems[:6]) + more)

@@ -54,12 +54,14 @@ def tap(qtbot: QtBot, root: QWidget, text: str) -> None:
 @pytest.fixture
 def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
     def make(config: Config | None = None, size: tuple[int, int] = (1280, 720),
-             content: Path | None = None) -> KioskWindow:
+             content: Path | None = None, answer_guard: float = 0.0) -> KioskWindow:
         config = config or load_config()
         config = replace(config, fullscreen=False)
         if content is not None:
             config = replace(config, content_dir=content)
         window = build_window(config)
+        # Scripted taps come faster than any finger; the double-tap guard has its own tests.
+        window.visit.answer_guard = answer_guard
         qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
         window.resize(*size)
         window.show()

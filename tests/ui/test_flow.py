@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
+from kiosk.session import Screen
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import find_button, tap, visible_buttons
 
@@ -20,9 +21,9 @@ def labels_text(window: KioskWindow) -> str:
 def test_patient_reads_a_topic_takes_the_check_and_reaches_the_call_panel(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window()
-    assert window.current_screen is window.home_screen
-    assert "The Spine Institute" in window.bar_title.text()
-    tiles = [b.text() for b in window.home_screen.tiles]
+    assert window.current_screen is window.screens[Screen.HOME]
+    assert "The Spine Institute" in window.bar.title.text()
+    tiles = [b.text() for b in window.screens[Screen.HOME].tiles]
     assert tiles[0] == "How migraines and back pain are linked"
     assert len(tiles) == 6
 
@@ -35,22 +36,22 @@ def test_patient_reads_a_topic_takes_the_check_and_reaches_the_call_panel(
     check = window.session.selfcheck
     assert check is not None
     for number in range(1, len(check.questions) + 1):
-        assert window.current_screen is window.check_screen
+        assert window.current_screen is window.screens[Screen.SELFCHECK]
         assert f"Question {number} of {len(check.questions)}" in labels_text(window)
-        # "No" to the scored questions; "None of these" to the red-flag one.
-        tap(qtbot, window, "No" if number < len(check.questions) else "None of these")
-    assert window.current_screen is window.result_screen
+        # The danger signs come first: "No, none of these"; then "No" to the rest.
+        tap(qtbot, window, "No, none of these" if number == 1 else "No")
+    assert window.current_screen is window.screens[Screen.RESULT]
     text = labels_text(window)
     assert "Few signs for now" in text
     assert "This is not a diagnosis" in text
 
-    tap(qtbot, window, "Call to schedule")
-    assert window.current_screen is window.call_screen
+    tap(qtbot, window, "Call to schedule")  # the result's main action
+    assert window.current_screen is window.screens[Screen.CALL]
     text = labels_text(window)
     assert "310-828-7757" in text and "Dr. Hyun Bae" in text and "The Spine Institute" in text
 
     tap(qtbot, window, "Back to start")
-    assert window.current_screen is window.home_screen
+    assert window.current_screen is window.screens[Screen.HOME]
     assert window.session.answers == []
 
 
@@ -59,9 +60,9 @@ def test_red_flag_answer_overrides_a_low_score(
     window = open_window()
     tap(qtbot, window, "How migraines and back pain are linked")
     tap(qtbot, window, "Take the self-check")
-    for _ in range(5):
-        tap(qtbot, window, "No")
-    tap(qtbot, window, "New weakness or numbness")
+    text = labels_text(window)
+    assert "Question 1 of 6" in text and "New weakness or numbness" in text  # signs first
+    tap(qtbot, window, "Yes, one or more")
     text = labels_text(window)
     assert "Please tell the front desk now" in text
     assert "call 911" in text
@@ -73,15 +74,15 @@ def test_back_returns_to_the_previous_question_with_its_answer_marked(
     window = open_window()
     tap(qtbot, window, "How migraines and back pain are linked")
     tap(qtbot, window, "Take the self-check")
-    tap(qtbot, window, "Yes")
+    tap(qtbot, window, "No, none of these")
     assert "Question 2 of 6" in labels_text(window)
     tap(qtbot, window, "Back")
     assert "Question 1 of 6" in labels_text(window)
-    assert find_button(window, "Yes").isChecked()
+    assert find_button(window, "No, none of these").isChecked()
     tap(qtbot, window, "Back")
     assert window.current_screen is window.topic_screen
     tap(qtbot, window, "Home")
-    assert window.current_screen is window.home_screen
+    assert window.current_screen is window.screens[Screen.HOME]
 
 
 def test_every_button_is_named_by_its_visible_text(
@@ -89,7 +90,7 @@ def test_every_button_is_named_by_its_visible_text(
     window = open_window()
     tap(qtbot, window, "Spinal fluid leaks and headaches")
     tap(qtbot, window, "Take the self-check")
-    tap(qtbot, window, "Yes")
+    tap(qtbot, window, "No, none of these")
     for b in window.findChildren(QAbstractButton):
         assert b.accessibleName() == b.text(), b.text()
 
@@ -141,7 +142,8 @@ def test_buttons_are_finger_sized_and_text_is_not_clipped(
     for size in ((800, 480), (1920, 1080)):
         window = open_window(size=size)
         _check_buttons(window, size)
-        for text in ("Spine injuries and headaches", "Take the self-check", "Yes"):
+        for text in ("Spine injuries and headaches", "Take the self-check",
+                     "No, none of these", "Yes"):
             tap(qtbot, window, text)
             _check_buttons(window, size)
         window.close()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.widgets import PageView
+from kiosk.session import Screen
 from kiosk.ui.window import KioskWindow
 from tests.conftest import topic_text
 from tests.test_render import PNG
@@ -74,7 +75,7 @@ def test_tile_shows_its_picture(qtbot: QtBot, open_window: Callable[..., KioskWi
     (root / "en" / "images").mkdir()
     (root / "en" / "images" / "jaw.png").write_bytes(PNG)
     window = open_window(content=root)
-    tiles = {t.text(): t for t in window.home_screen.tiles}
+    tiles = {t.text(): t for t in window.screens[Screen.HOME].tiles}
     assert not tiles["Your jaw"].picture.isNull()
     assert tiles["Back pain"].picture.isNull()
     assert tiles["Your jaw"].fits()

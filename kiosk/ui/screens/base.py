@@ -131,9 +131,9 @@ class BaseScreen(QWidget):
         self._metrics = m
         pad = m.margin // 2 + 4
         self._actions_layout.setContentsMargins(pad, m.gap // 2 + 2, pad, m.gap // 2 + 2)
-        self._actions_layout.setSpacing(m.gap // 2 + 2)
+        self._actions_layout.setSpacing(max(8, m.gap))
         self.more.setText("▼  " + state.session.label("topic.more"))
-        self.more.setAccessibleName(state.session.label("topic.more"))
+        self.more.setAccessibleName(self.more.text())
         row = QWidget()
         grid = QGridLayout(row)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -149,7 +149,10 @@ class BaseScreen(QWidget):
         if per_row > 1 and any(n > (room - m.gap * 2 * (per_row - 1)) // per_row
                                for n in needs if n):
             per_row = 1
+        cell = (room - m.gap * 2 * (per_row - 1)) // max(1, per_row)
         for i, b in enumerate(buttons):
+            if not isinstance(b, QPushButton):  # a wrapping button: tall enough for its words
+                b.setMinimumHeight(max(m.button, b.heightForWidth(cell)))
             grid.addWidget(b, i // max(1, per_row), i % max(1, per_row))
         if self._action_row is not None:
             self._actions_layout.removeWidget(self._action_row)
@@ -158,6 +161,7 @@ class BaseScreen(QWidget):
             self._actions_layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignRight)
         self._action_row = row
         self._actions_layout.addWidget(row)
+        row.show()  # added to a visible parent: shown now, not on a later event
         self.actions.setVisible(bool(buttons) or self.more.isVisible())
         QTimer.singleShot(0, self._update_more)
 
