@@ -6,6 +6,12 @@ call panel was shown, the language was switched (to which), a session ended (its
 coarse buckets) and whether it ended by the idle reset. No times of day, no identifiers,
 nothing typed or chosen.
 
+Stored as counts, not events: one row per (day, kind, detail) holding how many times it
+happened that day, so nothing in the file gives an order or groups events into a visit. After
+each event the file is rebuilt in key order (VACUUM) and the WAL emptied, so its bytes are the
+same whatever order the day's events came in (tests/test_stats.py checks the raw bytes). An
+older database of one row per event is migrated to day counts and its events are dropped.
+
 SQLite in WAL mode, one short transaction per event: a power cut loses at most the last
 events and never corrupts the file. A database that cannot be read is set aside and a new
 one started; recording never stops the kiosk. No Qt here.
@@ -20,6 +26,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +55,11 @@ def session_bucket(seconds: float) -> str:
 
 
 class UsageLog:
-    """Append-only counts of screen events; every method is safe to call and never raises."""
+    """Day counts of screen events; every method is safe to call and never raises.
+
+    The file is written on a thread of its own (rebuilding it takes a few ms on a PC, more
+    on an SD card), so ``record`` never holds up a tap; reading waits for pending writes.
+    """
 
     def __init__(self, path: Path | None = None, retention_days: int = 365,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -56,6 +67,7 @@ class UsageLog:
         self.retention_days = retention_days
         self.today = today
         self.db: sqlite3.Connection | None = None
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-counts")
         self._open()
 
     # -- opening, and recovering from a bad file --------------------------------
@@ -67,10 +79,40 @@ class UsageLog:
         if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             db.close()
             raise sqlite3.DatabaseError("quick_check failed")
-        db.execute("CREATE TABLE IF NOT EXISTS events (day TEXT NOT NULL, kind TEXT NOT NULL,"
-                   " detail TEXT NOT NULL DEFAULT '')")
-        db.execute("CREATE INDEX IF NOT EXISTS events_day ON events (day)")
+        db.execute("PRAGMA secure_delete=ON")  # freed space is zeroed, not left readable
+        # WITHOUT ROWID: rows live in key order; a rowid would number them as they came.
+        db.execute("CREATE TABLE IF NOT EXISTS counts (day TEXT NOT NULL, kind TEXT NOT NULL, "
+                   "detail TEXT NOT NULL DEFAULT '', count INTEGER NOT NULL, "
+                   "PRIMARY KEY (day, kind, detail)) WITHOUT ROWID")
+        self._migrate(db)
         return db
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """An older database kept one row per event, in the order they happened: turn it into
+        day counts and drop it, leaving no trace of the order in the file."""
+        old = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
+        if old.fetchone() is None:
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute("INSERT INTO counts (day, kind, detail, count) SELECT day, kind, detail, "
+                       "COUNT(*) FROM events GROUP BY day, kind, detail ORDER BY day, kind, "
+                       "detail ON CONFLICT (day, kind, detail) DO UPDATE SET "
+                       "count = count + excluded.count")
+            db.execute("DROP TABLE events")
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            db.execute("ROLLBACK")
+            raise
+        log.info("usage counts: the per-event table in %s was turned into day counts", self.path)
+        self._settle(db)
+
+    @staticmethod
+    def _settle(db: sqlite3.Connection) -> None:
+        """Rebuild the file in key order and empty the WAL: what is on disk then depends only
+        on the counts, never on the order of the writes that made them."""
+        db.execute("VACUUM")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _open(self) -> None:
         try:
@@ -83,7 +125,7 @@ class UsageLog:
                 log.exception("usage counts are off: %s cannot be opened", self.path)
                 self.db = None
                 return
-        self.prune()
+        self._prune()
 
     def _set_aside(self, exc: BaseException) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -99,13 +141,29 @@ class UsageLog:
 
     # -- writing ----------------------------------------------------------------------
     def record(self, kind: str, detail: str = "") -> None:
+        """Count one event on today's date (written in the background)."""
         if kind not in KINDS:
             raise ValueError(f"unknown usage event {kind!r}")
+        try:
+            self._writer.submit(self._write, self.today().isoformat(), kind, detail[:64])
+        except RuntimeError:  # closed
+            pass
+
+    def flush(self) -> None:
+        """Wait until every event recorded so far is in the file."""
+        try:
+            self._writer.submit(lambda: None).result()
+        except RuntimeError:  # closed: nothing is pending
+            pass
+
+    def _write(self, day: str, kind: str, detail: str) -> None:
         if self.db is None:
             return
         try:
-            self.db.execute("INSERT INTO events (day, kind, detail) VALUES (?, ?, ?)",
-                            (self.today().isoformat(), kind, detail[:64]))
+            self.db.execute("INSERT INTO counts (day, kind, detail, count) VALUES (?, ?, ?, 1) "
+                            "ON CONFLICT (day, kind, detail) DO UPDATE SET count = count + 1",
+                            (day, kind, detail))
+            self._settle(self.db)
         except sqlite3.DatabaseError as exc:
             self._recover(exc)
         except sqlite3.Error:
@@ -123,15 +181,25 @@ class UsageLog:
 
     def prune(self) -> None:
         """Forget counts older than the retention limit."""
+        try:
+            self._writer.submit(self._prune).result()
+        except RuntimeError:  # closed
+            pass
+
+    def _prune(self) -> None:
         if self.db is None:
             return
         cutoff = (self.today() - dt.timedelta(days=self.retention_days)).isoformat()
         try:
-            self.db.execute("DELETE FROM events WHERE day < ?", (cutoff,))
+            if self.db.execute("DELETE FROM counts WHERE day < ?", (cutoff,)).rowcount:
+                self._settle(self.db)
         except sqlite3.Error:
             log.exception("could not prune old usage counts")
 
     def close(self) -> None:
+        """Write what is pending, then close the file."""
+        self.flush()
+        self._writer.shutdown(wait=True)
         if self.db is not None:
             try:
                 self.db.close()
@@ -142,15 +210,22 @@ class UsageLog:
     # -- reading ----------------------------------------------------------------------
     def rows(self, since_days: int | None = None) -> list[tuple[str, str, str, int]]:
         """(day, kind, detail, count) rows, oldest first."""
+        self.flush()
         if self.db is None:
             return []
-        where, args = "", ()
+        where: str = ""
+        args: tuple[str, ...] = ()
         if since_days is not None:
             where = "WHERE day >= ?"
-            args = ((self.today() - dt.timedelta(days=since_days)).isoformat(),)  # type: ignore[assignment]
-        return [tuple(r) for r in self.db.execute(  # type: ignore[misc]
-            f"SELECT day, kind, detail, COUNT(*) FROM events {where} "
-            "GROUP BY day, kind, detail ORDER BY day, kind, detail", args)]
+            args = ((self.today() - dt.timedelta(days=since_days)).isoformat(),)
+        try:
+            found = self.db.execute(f"SELECT day, kind, detail, count FROM counts {where} "
+                                    "ORDER BY day, kind, detail", args).fetchall()
+        except sqlite3.Error:
+            log.exception("could not read the usage counts")
+            return []
+        return [(str(day), str(kind), str(detail), int(count))
+                for day, kind, detail, count in found]
 
 
 @dataclass
