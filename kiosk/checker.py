@@ -651,7 +651,10 @@ def check_folder(root: Path, default_language: str = "en",
     problems = list(loaded.problems) + folder_name_problems(Path(root))
     content = loaded.content
     if content is not None:
-        pages = render_all(content)
+        pages = loaded.pages  # rendered once while loading, as the kiosk does
+        if any((code, topic.id) not in pages for code, language in content.languages.items()
+               for topic in language.topics):
+            pages = render_all(content)
         left_out = {p.path for p in loaded.problems if p.is_error and p.path.suffix == ".md"}
         for page in pages.values():
             problems += [p for p in page.refused if not _link_to_left_out(p, left_out)]

@@ -54,13 +54,17 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_SILENT_END = re.compile(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$")
+_VOWELS = re.compile(r"[aeiouy]{1,2}")
+
+
 def _syllables_en(word: str) -> int:
     w = word.lower()
     if len(w) <= 3:
         return 1
-    w = re.sub(r"(?:[^laeiouy]es|[^laeiouy]ed|[^laeiouy]e)$", "", w)
-    w = re.sub(r"^y", "", w)
-    return max(1, len(re.findall(r"[aeiouy]{1,2}", w)))
+    w = _SILENT_END.sub("", w)
+    w = w[1:] if w.startswith("y") else w
+    return max(1, len(_VOWELS.findall(w)))
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +74,7 @@ def _spanish_hyphenator() -> object:
     return pyphen.Pyphen(lang="es")
 
 
+@lru_cache(maxsize=65536)  # a page repeats its words; 1,000 pages repeat them far more
 def syllables(word: str, language: str) -> int:
     if language.startswith("es"):
         hyphen = _spanish_hyphenator()
@@ -151,8 +156,8 @@ def analyse(text: str, language: str) -> Reading | None:
         scores["Flesch-Kincaid grade"] = round(fk, 1)
         scores["SMOG"] = round(smog, 1)
         grade = max(fk, smog) if n_sent >= 10 else fk
-    longest = sorted(sentences, key=lambda s: len(words_of(s)), reverse=True)
-    long_ones = [s for s in longest if len(words_of(s)) > 15][:3]
+    lengths = sorted(((len(words_of(s)), s) for s in sentences), key=lambda ls: -ls[0])
+    long_ones = [s for n, s in lengths if n > 15][:3]
     seen: set[str] = set()
     candidates = []
     for w, c in zip(words, counts, strict=True):
