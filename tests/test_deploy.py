@@ -127,3 +127,22 @@ def test_service_hardening_is_rated_ok_and_each_setting_left_out_is_explained() 
         if line.startswith("✗"):
             setting = line.split()[1].split("=")[0]
             assert f"{setting}=" in text, f"{setting}= is neither set nor explained"
+
+
+def _readme_command(marker: str) -> str:
+    lines = (DEPLOY.parent / "README.md").read_text(encoding="utf-8").splitlines()
+    after = lines[lines.index(f"<!-- {marker} -->") + 1:]
+    return next(line.strip() for line in after if line.strip())
+
+
+def test_readme_setup_installs_python_and_every_qt_library_then_starts_the_kiosk() -> None:
+    command = _readme_command("setup-command")
+    ci_list = (DEPLOY.parent / ".ci" / "apt-packages").read_text(encoding="utf-8")
+    qt_part = ci_list.split("# For the tests", 1)[0]
+    qt_packages = {line.strip() for line in qt_part.splitlines()
+                   if line.strip() and not line.startswith("#")}
+    install = command.split("&&")[1].split()
+    assert install[:4] == ["sudo", "apt-get", "install", "-y"]
+    assert set(install[4:]) == qt_packages | {"python3", "python3-venv"}
+    assert command.split("&&")[2:] == [" python3 -m venv .venv ", " .venv/bin/pip install . ",
+                                       " .venv/bin/kiosk --windowed"]

@@ -20,9 +20,22 @@ from kiosk.ui.speech import Speaker, pick_voice
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import configured, find_button, tap, visible_buttons
 
-needs_addons = pytest.mark.skipif(
-    importlib.util.find_spec("PySide6.QtTextToSpeech") is None,
-    reason="needs PySide6-Addons (pip install -e '.[speech]')")
+
+def _speech_missing() -> str:
+    """Why Qt's speech module cannot load here, or "" if it can."""
+    if importlib.util.find_spec("PySide6.QtTextToSpeech") is None:
+        return "needs PySide6-Addons (pip install -e '.[test]')"
+    try:
+        import PySide6.QtTextToSpeech  # noqa: F401 - only: does it load?
+    except ImportError as exc:
+        if "libpulse" in str(exc):
+            return ("needs libpulse0, which QtTextToSpeech links to "
+                    f"(apt-get install libpulse0): {exc}")
+        return f"QtTextToSpeech does not load: {exc}"
+    return ""
+
+
+needs_addons = pytest.mark.skipif(bool(_speech_missing()), reason=_speech_missing() or "-")
 
 JAW = "Your jaw, TMJ, and headaches"
 
