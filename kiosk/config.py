@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 
 import platformdirs
 
@@ -23,53 +23,97 @@ APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "config.toml"
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Option:
+class Option(Generic[T]):
+    """One option: its key, type, default and help. Read on an ``Options`` it gives the value,
+    typed: ``config.options.idle_timeout`` is an int."""
+
     key: str  # dotted: "clinic.phone" is key "phone" in table [clinic]
-    kind: type | tuple[type, ...]
-    default: Any
+    kind: type[T] | tuple[type, ...]
+    default: T
     help: str
     low: int | None = None  # smallest allowed whole number
     high: int | None = None
 
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Option[T]: ...
+    @overload
+    def __get__(self, obj: Options, owner: type | None = None) -> T: ...
+    def __get__(self, obj: Options | None, owner: type | None = None) -> Option[T] | T:
+        if obj is None:
+            return self
+        return cast(T, obj.values[self.key])
 
-OPTIONS: tuple[Option, ...] = (
-    Option("content", str, "", "Content folder. Empty: the content bundled with the kiosk. "
-           "A relative path is read from the config file's folder."),
-    Option("fullscreen", bool, True, "Run full-screen (true) or in a window (false)."),
-    Option("language", str, "en", "Language the kiosk starts in and returns to at every reset."),
-    Option("idle_timeout", int, 90, "Seconds without a touch before the kiosk asks "
-           "\"Are you still there?\".", 1, 86400),
-    Option("end_timeout", int, 45, "The same, on the self-check result and the call panel.",
-           1, 86400),
-    Option("idle_countdown", int, 15, "Seconds the \"Are you still there?\" question waits "
-           "before starting over for the next patient.", 1, 600),
-    Option("hide_cursor", bool, True, "Hide the mouse pointer when full-screen (set false "
-           "for kiosks with a mouse)."),
-    Option("speech", bool, True, "Offer \"Listen\" on pages when a speech engine with a "
-           "voice for the page's language is installed (pip install 'clinic-kiosk[speech]')."),
-    Option("speech_engine", str, "", "Which QtTextToSpeech engine to use. Empty: the first "
-           "that works (speechd on Linux, sapi or winrt on Windows)."),
-    Option("speech_voice", (str, dict), "", "Read-aloud voice: a voice name or a locale "
-           "such as \"es_MX\", or a table by language code (en = \"en_GB\", es = \"es_MX\"). "
-           "Empty: en_US and US or Latin American Spanish when the engine has them."),
-    Option("watch_content", bool, True, "Reload the content by itself when a file changes."),
-    Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it with "
-           "'kiosk set-pin'. Empty: no staff panel when full-screen."),
-    Option("record_usage", bool, True, "Keep privacy-safe usage counts (screens shown, never "
-           "answers) for 'kiosk stats'."),
-    Option("usage_retention_days", int, 365, "Days of usage counts to keep.", 1, 3650),
-    Option("pin_attempts", int, 5, "Wrong PINs in a row before the PIN pad locks.", 1, 100),
-    Option("pin_lockout_minutes", int, 5, "How long the PIN pad stays locked.", 1, 1440),
-    Option("review_months", int, 12, "A page not reviewed by a clinician within this many "
-           "months is listed by 'kiosk check' and on the staff panel.", 1, 120),
-    Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home screen and "
-           "the call panel."),
-    Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call panel. Empty: none."),
-    Option("clinic.phone", str, "310-828-7757", "Phone number patients call to schedule."),
-    Option("clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table "
-           "of text by language code (en = \"...\", es = \"...\"). Empty: a general line."),
-)
+
+class Options:
+    """Every option of the config file, declared once. An attribute is the option's key with
+    '_' for '.': ``options.clinic_phone`` is ``[clinic] phone``."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        self.values: Mapping[str, Any] = values if values is not None else defaults()
+
+    content = Option("content", str, "", "Content folder. Empty: the content bundled with "
+                     "the kiosk. A relative path is read from the config file's folder.")
+    fullscreen = Option("fullscreen", bool, True, "Run full-screen (true) or in a window "
+                        "(false).")
+    language = Option("language", str, "en", "Language the kiosk starts in and returns to at "
+                      "every reset.")
+    idle_timeout = Option("idle_timeout", int, 90, "Seconds without a touch before the kiosk "
+                          "asks \"Are you still there?\".", 1, 86400)
+    end_timeout = Option("end_timeout", int, 45, "The same, on the self-check result and the "
+                         "call panel.", 1, 86400)
+    idle_countdown = Option("idle_countdown", int, 15, "Seconds the \"Are you still there?\" "
+                            "question waits before starting over for the next patient.", 1, 600)
+    hide_cursor = Option("hide_cursor", bool, True, "Hide the mouse pointer when full-screen "
+                         "(set false for kiosks with a mouse).")
+    speech = Option("speech", bool, True, "Offer \"Listen\" on pages when a speech engine with "
+                    "a voice for the page's language is installed (pip install "
+                    "'clinic-kiosk[speech]').")
+    speech_engine = Option("speech_engine", str, "", "Which QtTextToSpeech engine to use. "
+                           "Empty: the first that works (speechd on Linux, sapi or winrt on "
+                           "Windows).")
+    speech_voice: Option[str | dict[str, str]] = Option(
+        "speech_voice", (str, dict), "", "Read-aloud voice: a voice name or a locale such as "
+        "\"es_MX\", or a table by language code (en = \"en_GB\", es = \"es_MX\"). Empty: en_US "
+        "and US or Latin American Spanish when the engine has them.")
+    watch_content = Option("watch_content", bool, True, "Reload the content by itself when a "
+                           "file changes.")
+    staff_pin_hash = Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it "
+                            "with 'kiosk set-pin'. Empty: no staff panel when full-screen.")
+    record_usage = Option("record_usage", bool, True, "Keep privacy-safe usage counts (screens "
+                          "shown, never answers) for 'kiosk stats'.")
+    usage_retention_days = Option("usage_retention_days", int, 365, "Days of usage counts to "
+                                  "keep.", 1, 3650)
+    pin_attempts = Option("pin_attempts", int, 5, "Wrong PINs in a row before the PIN pad "
+                          "locks.", 1, 100)
+    pin_lockout_minutes = Option("pin_lockout_minutes", int, 5, "How long the PIN pad stays "
+                                 "locked the first time; each lockout after that lasts twice "
+                                 "as long as the one before (up to a day).", 1, 1440)
+    review_months = Option("review_months", int, 12, "A page not reviewed by a clinician "
+                           "within this many months is listed by 'kiosk check' and on the "
+                           "staff panel.", 1, 120)
+    clinic_name = Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home "
+                         "screen and the call panel.")
+    clinic_doctor = Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call "
+                           "panel. Empty: none.")
+    clinic_phone = Option("clinic.phone", str, "310-828-7757", "Phone number patients call to "
+                          "schedule.")
+    clinic_hours: Option[str | dict[str, str]] = Option(
+        "clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table of "
+        "text by language code (en = \"...\", es = \"...\"). Empty: a general line.")
+
+OPTIONS: tuple[Option[Any], ...] = tuple(v for v in vars(Options).values()
+                                         if isinstance(v, Option))
+
+
+def defaults() -> dict[str, Any]:
+    """Every option's default, by key."""
+    return {o.key: o.default for o in OPTIONS}
+
+
 _BY_KEY = {o.key: o for o in OPTIONS}
 _TYPE_WORDS = {str: "text in quotes", bool: "true or false", int: "a whole number",
                dict: "a table"}
@@ -107,12 +151,17 @@ class Config:
     language: str
     clinic: Clinic
     source: Path | None = None
-    values: Mapping[str, Any] = field(default_factory=lambda: {o.key: o.default
-                                                               for o in OPTIONS})
+    values: Mapping[str, Any] = field(default_factory=defaults)
 
     def __getitem__(self, key: str) -> Any:
-        """Any declared option by its key, e.g. ``config["idle_timeout"]``."""
+        """Any declared option by its key, e.g. ``config["idle_timeout"]`` (untyped; prefer
+        ``config.options.idle_timeout``)."""
         return self.values[key]
+
+    @property
+    def options(self) -> Options:
+        """Every option, typed: ``config.options.idle_timeout`` is an int."""
+        return Options(self.values)
 
 
 def bundled_content() -> Path:
@@ -136,25 +185,59 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_BARE = r"[A-Za-z0-9_-]+"
+_PART = rf"(?:\"[^\"]*\"|'[^']*'|{_BARE})"
+_HEADER = re.compile(rf"^\s*\[\[?\s*({_PART}(?:\s*\.\s*{_PART})*)\s*\]\]?\s*(?:#.*)?$")
+_KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=(.*)$")
+_INLINE_KEY = re.compile(rf"[{{,]\s*({_PART})\s*=")
+
+
+def _parts(dotted: str) -> list[str]:
+    return [a or b or c for a, b, c in re.findall(rf"\"([^\"]*)\"|'([^']*)'|({_BARE})", dotted)]
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line each key (dotted, with its table) is first written on; tomllib does not say."""
+    found: dict[str, int] = {}
+    table: list[str] = []
+    in_string = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:  # inside a multi-line string: no keys here
+            if line.count(in_string) % 2 == 1:
+                in_string = ""
+            continue
+        header = _HEADER.match(line)
+        if header:
+            table = _parts(header[1])
+            found.setdefault(".".join(table), number)
+            continue
+        key = _KEY.match(line)
+        if not key:
+            continue
+        full = table + _parts(key[1])
+        found.setdefault(".".join(full), number)
+        rest = key[2]
+        for inner in _INLINE_KEY.finditer(rest):  # hours = { en = "...", es = "..." }
+            found.setdefault(".".join(full + _parts(inner[1])), number)
+        for quotes in ('"""', "'''"):
+            if rest.count(quotes) % 2 == 1:
+                in_string = quotes
+    return found
+
+
 def _line_of(text: str, dotted: str) -> int:
-    """The line a key is written on (tomllib does not say)."""
-    *tables, key = dotted.split(".")
-    table_line = 0
-    lines = text.splitlines()
-    if tables:
-        header = re.compile(r"^\s*\[\s*" + r"\s*\.\s*".join(map(re.escape, tables)) + r"\s*\]")
-        for i, line in enumerate(lines):
-            if header.match(line):
-                table_line = i
-                break
-    pattern = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*[=.]")
-    for i in range(table_line, len(lines)):
-        if pattern.match(lines[i]):
-            return i + 1
-    return table_line + 1
+    """The line a key is written on; else the line of its nearest table; else 1."""
+    lines = _key_lines(text)
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        line = lines.get(".".join(parts[:end]))
+        if line is not None:
+            return line
+    return 1
 
 
-def _check(key: str, value: Any) -> str | None:
+def _check(key: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with a value, and the key (maybe a sub-key) it is wrong at."""
     option = _BY_KEY[key]
     kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
     if isinstance(value, bool) and bool not in kinds:
@@ -164,16 +247,26 @@ def _check(key: str, value: Any) -> str | None:
     if ok and isinstance(value, dict):
         bad = [k for k, v in value.items() if not isinstance(v, str)]
         if bad:
-            return f"'{key}.{bad[0]}' must be text in quotes"
+            return f"'{key}.{bad[0]}' must be text in quotes", f"{key}.{bad[0]}"
     if ok and isinstance(value, int) and not isinstance(value, bool):
         if option.low is not None and value < option.low:
-            return f"'{key}' must be at least {option.low}, not {value}"
+            return f"'{key}' must be at least {option.low}, not {value}", key
         if option.high is not None and value > option.high:
-            return f"'{key}' must be at most {option.high}, not {value}"
+            return f"'{key}' must be at most {option.high}, not {value}", key
     if ok:
         return None
     want = " or ".join(_TYPE_WORDS[k] for k in kinds)
-    return f"'{key}' must be {want}, not {value!r}"
+    return f"'{key}' must be {want}, not {value!r}", key
+
+
+def _decode(source: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError([f"{source}:{line}: not UTF-8 text: this line has a character "
+                           "that is not UTF-8; save the file as UTF-8 in your editor (in "
+                           "Notepad: Save as, Encoding: UTF-8)"]) from None
 
 
 def load_config(path: Path | str | None = None) -> Config:
@@ -185,7 +278,7 @@ def load_config(path: Path | str | None = None) -> Config:
     if path is not None:
         source = Path(path)
         try:
-            text = source.read_text(encoding="utf-8-sig")
+            text = _decode(source, source.read_bytes())
         except OSError as exc:
             raise ConfigError([f"{source}:1: the config file cannot be read: "
                                f"{exc.strerror or exc}"]) from exc
@@ -203,7 +296,8 @@ def load_config(path: Path | str | None = None) -> Config:
                 continue
             wrong = _check(key, value)
             if wrong:
-                problems.append(f"{source}:{_line_of(text, key)}: {wrong}")
+                message, where = wrong
+                problems.append(f"{source}:{_line_of(text, where)}: {message}")
             else:
                 values[key] = value
         if problems:
@@ -229,7 +323,7 @@ def _lineno_from_message(message: str) -> int:
 def example_config() -> str:
     """A commented config file with every option at its default, for the README and IT."""
     lines = ["# Clinic kiosk configuration", ""]
-    tables: dict[str, list[Option]] = {}
+    tables: dict[str, list[Option[Any]]] = {}
     for option in OPTIONS:
         table = option.key.rpartition(".")[0]
         tables.setdefault(table, []).append(option)
@@ -251,7 +345,7 @@ def example_config() -> str:
 
 def set_value(path: Path, key: str, value: str) -> None:
     """Write one top-level text option into a config file, keeping everything else as it is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = _decode(path, path.read_bytes()) if path.exists() else ""
     line = f'{key} = "{value}"'
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=.*$", re.MULTILINE)
     if pattern.search(text):

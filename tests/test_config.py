@@ -50,3 +50,87 @@ def test_example_config_is_valid_and_complete(config_file: Callable[[str], Path]
     config = load_config(config_file(text))
     assert config.clinic.doctor == "Dr. Hyun Bae"
     assert "[clinic]" in text and "phone" in text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('language = "en"\n\n[clinic]\nname = "x"\n\n[clinic.hours]\nen = "9-5"\nes = 3\n',
+     ":8: 'clinic.hours.es' must be text in quotes"),
+    ('[clinic]\nname = "x"\nhours = { en = "9-5", es = 3 }\n',
+     ":3: 'clinic.hours.es' must be text in quotes"),
+    ('[clinic.hours]\nen = "9-5"\n\n[clinic]\nphone = 5\n',
+     ":5: 'clinic.phone' must be text in quotes"),
+    ('notes = """\nidle_timeout = 1\n"""\nidle_timeout = 0\n',
+     ":1: unknown key 'notes'"),
+    ('idle_timeout = 0\n', ":1: 'idle_timeout' must be at least 1, not 0"),
+    ('a = 1\n[clinic.extra]\nx = 1\n', ":3: unknown key 'clinic.extra.x'"),
+    ('clinic.phone = 5\n', ":1: 'clinic.phone' must be text in quotes"),
+])
+def test_errors_under_sub_tables_name_their_own_line(config_file: Callable[[str], Path],
+                                                     text: str, expected: str) -> None:
+    path = config_file(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert any(line == f"{path}{expected}" or line.startswith(f"{path}{expected}")
+               for line in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize(("data", "line"), [
+    (b'language = "en"\n[clinic]\nname = "Cl\xe9nica"\n', 3),  # Latin-1, as Notepad once did
+    (b"\xff\xfe" + 'language = "en"\n'.encode("utf-16-le"), 1),
+])
+def test_a_file_that_is_not_utf8_is_one_line_with_its_line(tmp_path: Path, data: bytes,
+                                                           line: int) -> None:
+    path = tmp_path / "config.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"{path}:{line}: not UTF-8 text")
+    assert "\n" not in caught.value.problems[0]
+
+
+def test_every_config_problem_from_the_command_line_is_one_line_not_a_traceback(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "config.toml"
+    for data in (b"\xe9\xe9\n", b"[clinic.hours]\nen = 1\n", b"= =\n", b"[a\n"):
+        path.write_bytes(data)
+        done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(path), "check"],
+                              capture_output=True, text=True, timeout=60)
+        out = done.stdout + done.stderr
+        assert "Traceback" not in out, out
+        done = subprocess.run([sys.executable, "-m", "kiosk", "--config", str(path),
+                               "--windowed"], capture_output=True, text=True, timeout=60,
+                              env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.returncode == 2
+        lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and lines[0].startswith(f"{path}:"), lines
+
+
+def test_options_are_typed_attributes_from_the_one_declaration(
+        config_file: Callable[[str], Path]) -> None:
+    from kiosk.config import OPTIONS, Option, Options
+
+    config = load_config(config_file('idle_timeout = 30\n[clinic]\nphone = "555"\n'))
+    assert config.options.idle_timeout == 30 == config["idle_timeout"]
+    assert config.options.clinic_phone == "555"
+    assert config.options.fullscreen is True
+    # Every declared option is an attribute named by its key, and nothing else is.
+    names = {name for name, value in vars(Options).items() if isinstance(value, Option)}
+    assert names == {o.key.replace(".", "_") for o in OPTIONS}
+    for option in OPTIONS:
+        assert getattr(config.options, option.key.replace(".", "_")) == config[option.key]
+    assert Options().idle_timeout == 90  # the defaults
+
+
+def test_set_value_on_a_file_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    from kiosk.config import set_value
+
+    path = tmp_path / "config.toml"
+    path.write_bytes(b'name = "Cl\xe9nica"\n')
+    with pytest.raises(ConfigError, match=r":1: not UTF-8 text"):
+        set_value(path, "staff_pin_hash", "x")
+    assert path.read_bytes() == b'name = "Cl\xe9nica"\n'
