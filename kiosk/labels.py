@@ -36,7 +36,7 @@ DEFAULTS: dict[str, str] = {
     "result.call": "Call to schedule",
     "result.home": "Back to topics",
     "result.desk": "I will tell the front desk now",
-    "home.call": "Call to schedule",
+    "home.call": "Call {phone}",
     "call.heading": "Call to schedule",
     "call.with": "With {doctor}",
     "call.hours_default": "Call during office hours.",

@@ -1,7 +1,8 @@
 """Colours and sizes of the kiosk, as plain data, so they can be tested without Qt.
 
 Calm and clinical: a light background, one accent colour, dark text.
-Sizes scale with the screen: body text 18 px at 800x480, 24 px at 1920x1080.
+Sizes scale with the screen: body text 18 px at 800x480, 28 px at 1920x1080, so a big
+screen gets bigger, calmer text rather than emptier space.
 """
 
 from __future__ import annotations
@@ -116,18 +117,18 @@ class Metrics:
         """Sizes for a window; ``scale`` is the patient's text size (1, 1.2 or 1.4)."""
         # 0 at 800x480 (Raspberry Pi touch display), 1 at 1920x1080 and above.
         t = max(0.0, min(1.0, (width - 800) / 1120, (height - 480) / 600))
-        body = round(_lerp(18, 24, t) * scale)
-        margin = _lerp(12, 40, t)
+        body = round(_lerp(18, 28, t) * scale)
+        margin = _lerp(12, 48, t)
         return cls(
             width=width,
             height=height,
             body=body,
-            small=max(18, round(_lerp(18, 20, t) * scale)),
-            heading=round(_lerp(24, 34, t) * scale),
-            title=round(_lerp(28, 46, t) * min(scale, 1.25)),
-            phone=_lerp(52, 110, t),
-            button=max(_lerp(56, 80, t), round(body * 2.6)),
-            gap=_lerp(10, 20, t),
+            small=max(18, round(_lerp(18, 22, t) * scale)),
+            heading=round(_lerp(24, 38, t) * scale),
+            title=round(_lerp(28, 54, t) * min(scale, 1.25)),
+            phone=_lerp(52, 120, t),
+            button=max(_lerp(56, 84, t), round(body * 2.6)),
+            gap=_lerp(10, 22, t),
             margin=margin,
             column=max(400, min(width - 2 * margin, round(body * 38))),
             scale=scale,

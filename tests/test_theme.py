@@ -29,4 +29,4 @@ def test_text_never_under_18px_and_grows_with_the_text_size() -> None:
         assert all(m.body >= 18 and m.small >= 18 for m in sizes)
         assert sizes[0].body < sizes[1].body < sizes[2].body
         assert all(m.button >= 48 for m in sizes)
-    assert Metrics.for_size(1920, 1080).body == 24
+    assert Metrics.for_size(1920, 1080).body == 28  # a big screen gets bigger text

@@ -38,7 +38,8 @@ QWidget#KioskWindow, QWidget#Screen, QScrollArea, QWidget#ScrollBody {{
 QScrollArea {{ border: none; }}
 QWidget#TopBar {{ background: {theme.surface}; border-bottom: 2px solid {theme.border}; }}
 QWidget#ActionBar {{ background: {theme.surface}; border-top: 2px solid {theme.border}; }}
-QPushButton#More {{ min-height: 48px; font-size: {m.small}px; border-style: dashed; }}
+QPushButton#More {{ min-height: 48px; font-size: {m.small}px; border-style: dashed;
+                    padding: 0 12px; }}
 QLabel {{ color: {theme.text}; font-size: {m.body}px; }}
 QLabel#BarTitle {{ color: {theme.heading}; font-size: {m.heading}px; font-weight: 700; }}
 QLabel#Title {{ color: {theme.heading}; font-size: {m.title}px; font-weight: 700; }}

@@ -258,7 +258,7 @@ def test_call_panel_qr_code_scans_to_the_phone_number(
         size: tuple[int, int]) -> None:
     window = open_window(configured(), size=size)
     tap(qtbot, window, "Spine injuries and headaches")
-    tap(qtbot, window, "Call to schedule: 310-828-7757")
+    tap(qtbot, window, "Call 310-828-7757")
     assert "Scan to call from your phone" in visible_words(window)
     shot = tmp_path / "call.png"
     window.grab().save(str(shot))

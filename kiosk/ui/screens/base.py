@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QBoxLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -82,7 +83,7 @@ class BaseScreen(QWidget):
         self.actions = QWidget()
         self.actions.setObjectName("ActionBar")
         self.actions.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self._actions_layout = QVBoxLayout(self.actions)
+        self._actions_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.actions)
         self.more = button("")
         self.more.setObjectName("More")
         self.more.clicked.connect(self.scroll_down)
@@ -125,7 +126,8 @@ class BaseScreen(QWidget):
                     columns: int | None = None) -> None:
         """The screen's main actions, always in view at the bottom; the first is the main one.
 
-        They stand in one row when they fit, else in ``columns`` (or one) per row.
+        Push buttons stand in one row when they fit, else one per row; wrapping buttons
+        (answers) stand ``columns`` to a row.
         """
         m = state.look.metrics
         self._metrics = m
@@ -139,28 +141,40 @@ class BaseScreen(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(m.gap * 2)
         grid.setVerticalSpacing(m.gap)
-        room = m.width - 2 * pad
+        # Centred under the reading column; on a big screen, not the whole width.
+        room = min(m.width - 2 * pad, m.column + 2 * m.margin)
+        row.setMaximumWidth(room)
         needs = [needed_width(b, m) for b in buttons]
         for b, need in zip(buttons, needs, strict=True):
             if isinstance(b, QPushButton):
                 b.setMinimumWidth(min(need, room))  # its words are never cut
         wide = sum(needs) + m.gap * 2 * (len(buttons) - 1)
-        per_row = len(buttons) if wide <= room else (columns or 1)
-        if per_row > 1 and any(n > (room - m.gap * 2 * (per_row - 1)) // per_row
-                               for n in needs if n):
-            per_row = 1
+        if any(needs):  # one-line buttons: side by side when they fit, else one per row
+            per_row = len(buttons) if wide <= room else 1
+        else:  # wrapping buttons (answers): as many per row as asked
+            per_row = columns or 1
         cell = (room - m.gap * 2 * (per_row - 1)) // max(1, per_row)
         for i, b in enumerate(buttons):
-            if not isinstance(b, QPushButton):  # a wrapping button: tall enough for its words
+            if not isinstance(b, QPushButton):  # a wrapping button: its cell's width, and
+                b.setMinimumWidth(cell)  # tall enough for its words
                 b.setMinimumHeight(max(m.button, b.heightForWidth(cell)))
             grid.addWidget(b, i // max(1, per_row), i % max(1, per_row))
         if self._action_row is not None:
             self._actions_layout.removeWidget(self._action_row)
             drop(self._action_row)
-        if self.more.parentWidget() is not self.actions:
-            self._actions_layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignRight)
+        # The cue sits beside the actions when all fit on one line (it costs no height),
+        # else on its own line above them.
+        inline = any(needs) and per_row == len(buttons) and \
+            wide + needed_width(self.more, m) + m.gap * 2 <= m.width - 2 * pad
+        self._actions_layout.setDirection(QBoxLayout.Direction.LeftToRight if inline
+                                          else QBoxLayout.Direction.TopToBottom)
+        self._actions_layout.removeWidget(self.more)
+        Align = Qt.AlignmentFlag
+        self._actions_layout.addWidget(self.more, 0, Align.AlignLeft | Align.AlignVCenter
+                                       if inline else Align.AlignHCenter)
         self._action_row = row
-        self._actions_layout.addWidget(row)
+        self._actions_layout.addWidget(row, 0, Align.AlignRight | Align.AlignVCenter
+                                       if inline else Align.AlignHCenter)
         row.show()  # added to a visible parent: shown now, not on a later event
         self.actions.setVisible(bool(buttons) or self.more.isVisible())
         QTimer.singleShot(0, self._update_more)
@@ -198,6 +212,8 @@ def needed_width(b: QAbstractButton, m: Metrics) -> int:
     """Width a one-line push button needs for its words (0 for wrapping buttons)."""
     if not isinstance(b, QPushButton):
         return 0
+    if b.objectName() == "More":
+        return QFontMetrics(font(m.small, True)).horizontalAdvance(b.text()) + 2 * 12 + 8
     urgent = b.property("role") == "urgent"
     fm = QFontMetrics(font(m.heading if urgent else m.body, True))
     return fm.horizontalAdvance(b.text()) + 2 * max(16, m.button // 3) + 12

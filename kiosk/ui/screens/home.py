@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
 
+from kiosk import labels
 from kiosk.ui.screens.base import BaseScreen, State, language_buttons
 from kiosk.ui.widgets import BigButton, button, label
 
 
 def call_words(state: State) -> str:
-    """"Call to schedule: 310-828-7757": the number itself, in view."""
-    return f"{state.session.label('home.call')}: {state.clinic.phone}"
+    """"Call 310-828-7757": one tap to the call panel, with the number itself in view."""
+    return labels.fill(state.session.label("home.call"), phone=state.clinic.phone)
 
 
 class HomeScreen(BaseScreen):
@@ -30,8 +31,8 @@ class HomeScreen(BaseScreen):
         top.addLayout(language_buttons(state, self.controller))
         grid.addLayout(top, 0, 0, 1, -1)
         topics = session.language.topics
-        # As many columns as fit tiles of about 13 characters' width; never more than 3.
-        columns = max(1, min(3, m.width // (m.body * 13)))
+        # As many columns as fit tiles of about 16 characters' width; never more than 3.
+        columns = max(1, min(3, m.width // (m.body * 16)))
         if len(topics) <= 4:
             columns = min(columns, 2)
         spacing = grid.spacing()
