@@ -93,21 +93,35 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
             if reading.bands:
                 aim += f" and {readability.INFLESZ_NORMAL:g} (normal) or more on INFLESZ"
             parts = []
+            line = topic.body_line  # the page as a whole, unless a sentence is to blame
             if reading.long_sentences:
                 first = reading.long_sentences[0]
                 shown = " ".join(first.split())  # a sentence may run over several lines
-                parts.append(f"longest sentence ({len(readability.words_of(first))} words, "
-                             f"line {line_of(topic.body, first.strip()[:40], topic.body_line)}): "
+                line = _sentence_line(topic, first)
+                parts.append(f"the longest sentence, on this line, has "
+                             f"{len(readability.words_of(first))} words: "
                              f"\"{shown[:90]}{'…' if len(shown) > 90 else ''}\"")
             if reading.rare_words:
                 parts.append("rare long words: " + ", ".join(reading.rare_words))
             problems.append(Problem(
-                topic.path, topic.body_line,
+                topic.path, line,
                 f"reads at about grade {reading.grade:g} ({scores}); aim for {aim}. "
                 + "; ".join(parts), "warning",
                 "split long sentences, one idea each, and use everyday words "
                 "(see docs/AUTHORING.md, plain-language rules)"))
     return problems
+
+
+def _sentence_line(topic: Topic, sentence: str) -> int:
+    """The file line where a sentence of the rendered page starts: its first words, with
+    any Markdown, line breaks or punctuation between them."""
+    words = readability.words_of(sentence)[:6]
+    if not words:
+        return topic.body_line
+    match = re.search(r"(?<!\w)" + r"[\W_]+".join(map(re.escape, words)), topic.body)
+    if match is None:
+        return line_of(topic.body, sentence.strip()[:40], topic.body_line)
+    return topic.body_line + topic.body.count("\n", 0, match.start())
 
 
 _PICTURE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|^image:\s*[\"']?([^\s\"']+)",

@@ -344,7 +344,31 @@ def comment_in_title(root: Path) -> set[str]:
             "\"Back pain #1\")"}
 
 
+DENSE_ES = ("Cuando usted tiene dolor de espalda y también dolor de cabeza es bueno que hable "
+            "con su médico y que le cuente todo lo que siente en la casa y en el trabajo porque "
+            "así el médico puede saber qué pasa con su cuerpo y qué puede hacer para que usted "
+            "se sienta mejor cada día de la semana con su familia. ")
+
+
+def dense_spanish(root: Path) -> set[str]:
+    """A Spanish page whose text is four 62-word sentences of everyday words."""
+    page = root / "es" / "muscle-spasms.md"
+    text = page.read_text("utf-8")
+    head = text[:text.index("\n---\n", 4) + 5]
+    pictures = "".join(f"\n{line}\n" for line in text[len(head):].split("\n")
+                       if line.startswith("!["))  # kept, so none becomes "unused"
+    page.write_text(head + pictures + "\n" + (DENSE_ES * 4).strip() + "\n", encoding="utf-8")
+    n = (head + pictures).count("\n") + 2
+    return {f"es/muscle-spasms.md:{n}: warning: reads at about grade 10.4 (Fernández-Huerta "
+            "47.8, difícil; Szigriszt-Pazos (INFLESZ) 45.4, algo difícil); aim for grade 8 or "
+            "lower and 55 (normal) or more on INFLESZ. the longest sentence, on this line, has "
+            "62 words: \"Cuando usted tiene dolor de espalda y también dolor de cabeza es bueno "
+            "que hable con su mé…\" (fix: split long sentences, one idea each, and use everyday "
+            "words (see docs/AUTHORING.md, plain-language rules))"}
+
+
 CASES: dict[str, Mistake] = {f.__name__: f for f in (
+    dense_spanish,
     curly_quotes, single_quotes, box_text_indented_two, box_text_not_indented, box_text_tab,
     box_title_without_quotes, unknown_box_kind, raw_html_div, raw_html_span_and_font,
     space_before_link, misspelt_link, link_in_other_capitals, picture_in_other_capitals,
@@ -364,6 +388,8 @@ def test_each_mistake_gets_exactly_its_message(name: str, tmp_path: Path,
     gone = baseline - got
     if name.startswith("language_folder"):  # the skipped folder's own findings go with it
         assert all(line.startswith("es/") for line in gone), gone
+    elif name == "dense_spanish":  # its old text went, with whatever was said about it
+        assert all(line.startswith("es/muscle-spasms.md:") for line in gone), gone
     elif name in ("unclosed_quote_in_title", "english_page_fails"):
         # Only the broken page's own findings go; its Spanish twin and the pages that link
         # to it are right and get no message.
