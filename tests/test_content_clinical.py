@@ -247,7 +247,7 @@ def test_review_dates_warn_when_old_and_show_small_print_when_recent(
 
     content = load_content(root).content
     assert content is not None
-    for code, words in (("en", "Reviewed by Dr. Hyun Bae · "), ("es", "Revisado por Dr. Hyun "
+    for code, words in (("en", "Reviewed by Dr. Hyun Bae · "), ("es", "Revisado por: Dr. Hyun "
                                                                        "Bae · ")):
         language = content.language(code)
         topic = language.topic("jaw-and-tmj")
