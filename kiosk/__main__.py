@@ -88,7 +88,15 @@ def cmd_set_pin(path: Path | None, from_stdin: bool) -> int:
     except ValueError as exc:
         print(f"{exc}; nothing was changed.", file=sys.stderr)
         return 1
-    set_value(target, "staff_pin_hash", stored)
+    try:
+        set_value(target, "staff_pin_hash", stored)
+    except ConfigError as exc:
+        print("\n".join(exc.problems) + "\nNothing was changed.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"{target}: cannot be written: {exc.strerror or exc}; nothing was changed.",
+              file=sys.stderr)
+        return 1
     try:
         load_config(target)
     except ConfigError as exc:

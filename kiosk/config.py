@@ -357,17 +357,45 @@ def set_value(path: Path, key: str, value: str) -> None:
         if before and not before.endswith("\n"):
             before += "\n"
         text = before + line + "\n" + ("\n" if table else "") + text[at:]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    if path.exists():  # keep the file's owner and mode (it may be root:kiosk 0640)
+    owner = None
+    mode = 0o640  # it holds the PIN's hash: not for everyone to read
+    if path.exists():  # keep the file's owner (it may be root:kiosk), never a wider mode
         st = path.stat()
-        os.chmod(tmp, stat.S_IMODE(st.st_mode))
-        if hasattr(os, "chown"):
+        mode = stat.S_IMODE(st.st_mode) & 0o640
+        owner = (st.st_uid, st.st_gid)
+    write_private(path, text, mode, owner)
+
+
+def write_private(path: Path, text: str, mode: int,
+                  owner: tuple[int, int] | None = None) -> None:
+    """Replace ``path`` with ``text`` through a new file created with ``mode`` from the start
+    (never the default mode, then a chmod), synced before it takes the old file's place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.unlink()  # left by a crash
+    except FileNotFoundError:
+        pass
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+    try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)  # the umask may have taken away more than wanted
+        if owner is not None and hasattr(os, "fchown"):
             try:
-                os.chown(tmp, st.st_uid, st.st_gid)
+                os.fchown(fd, *owner)
             except PermissionError:
                 pass
-    else:
-        os.chmod(tmp, 0o640)  # it holds the PIN's hash: not for everyone to read
-    tmp.replace(path)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            fd = -1
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        raise
