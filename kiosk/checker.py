@@ -520,11 +520,12 @@ def folder_name_problems(root: Path) -> list[Problem]:
             problems.append(Problem(folder, 1, f"folders must be named by language code: "
                                     f"{code}, not {name}; the kiosk skips this folder",
                                     "error", f"rename the folder to {code}"))
-        else:
+        else:  # maybe drafts or old pages: say so, but it need not stop the content
             problems.append(Problem(folder, 1, f"folders must be named by language code "
                                     f"(like es or pt-BR), not {name}; the kiosk skips this "
-                                    "folder", "error", "rename the folder to the language's "
-                                    "two-letter code"))
+                                    "folder", "warning", "if it holds a language, rename it to "
+                                    "the language's code; to keep drafts, start its name with "
+                                    "_ (like _drafts)"))
     return problems
 
 

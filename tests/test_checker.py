@@ -35,6 +35,11 @@ def warnings_for(root: Path) -> list[str]:
     return [str(p) for p in check_folder(root)[1]]
 
 
+def page_findings(root: Path, name: str) -> list[str]:
+    """What the checker says about one page, review dates aside."""
+    return [p for p in warnings_for(root) if name in p and "no clinician has reviewed" not in p]
+
+
 def test_college_level_page_is_warned_and_plain_page_is_not(
         make_content: Callable[..., Path]) -> None:
     root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, COLLEGE),
@@ -104,3 +109,48 @@ def test_check_needs_no_network(make_content: Callable[..., Path],
     loaded, problems = check_folder(root)
     assert loaded.content is not None
     assert any("reads at about grade" in str(p) for p in problems)
+
+
+@pytest.mark.parametrize(("folder", "code"), [("Spanish", "es"), ("ES", "es"),
+                                              ("Español", "es"), ("pt_br", "pt-BR")])
+def test_a_language_folder_not_named_by_its_code_is_an_error(
+        make_content: Callable[..., Path], folder: str, code: str) -> None:
+    root = make_content(**{f"{folder}/jaw.md": topic_text("Mandíbula", "s", 2, "Texto.")})
+    assert [p for p in warnings_for(root) if folder in p] == [
+        f"{root}/{folder}:1: folders must be named by language code: {code}, not {folder}; the "
+        f"kiosk skips this folder (fix: rename the folder to {code})"]
+
+
+def test_other_folders_with_pages_are_a_warning_and_hidden_ones_are_quiet(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"drafts/jaw.md": topic_text("Jaw", "s", 2, "Words."),
+                           "_old/jaw.md": topic_text("Jaw", "s", 2, "Words."),
+                           "en/images/x.txt": "not a folder of pages"})
+    found = [p for p in warnings_for(root) if "folders must be named" in p]
+    assert found == [
+        f"{root}/drafts:1: warning: folders must be named by language code (like es or pt-BR), "
+        "not drafts; the kiosk skips this folder (fix: if it holds a language, rename it to the "
+        "language's code; to keep drafts, start its name with _ (like _drafts))"]
+
+
+@pytest.mark.parametrize("text", [
+    "Visit <https://example.org/guide> to read more.",
+    "Type `<div>` to see why HTML is not used.",
+    "Words in **bold**, <b>bold</b> and a<br>break.",
+    "A note [1] (see below) is not a link.",
+])
+def test_markdown_that_shows_as_meant_gets_no_message(make_content: Callable[..., Path],
+                                                       text: str) -> None:
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, text)})
+    assert page_findings(root, "jaw.md") == []
+
+
+def test_box_lines_after_the_first_that_fall_out_of_the_box(
+        make_content: Callable[..., Path]) -> None:
+    body = ('!!! urgent "Get help"\n    Call 911 if you have a sudden, very bad headache.\n'
+            "  Tell the front desk.\n\nNormal text after the box.\n")
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, body)})
+    assert page_findings(root, "jaw.md") == [
+        f"{root}/en/jaw.md:9: this line of the box is indented by 2 spaces, so it shows below "
+        "the box as plain text (fix: indent every line in a box by four spaces (or leave a blank "
+        "line before text that should follow the box))"]
