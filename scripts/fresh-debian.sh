@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# fresh-debian.sh: try the README's two commands and the Ansible role on a brand-new Debian 12.
+#
+# Builds a minimal Debian 12 (bookworm) root with debootstrap, once, and keeps it as a tar
+# file; then, each in a fresh copy of that root (chroot):
+#   1. the README's set-up command (the line after <!-- setup-command -->), which must
+#      install everything and end with the kiosk's one-line "no display" message (exit 2),
+#      then the kiosk under QT_QPA_PLATFORM=offscreen until its first paint;
+#   2. the README's test command (the line after <!-- test-command -->);
+#   3. the Ansible role (deploy/ansible) with "ansible-playbook -c chroot", --check first,
+#      then for real, then again (it must report nothing changed).
+#
+# By hand, as root, not in CI: it needs debootstrap, ansible-core, network access to
+# deb.debian.org and PyPI, about 3 GB and 10-20 minutes.
+#
+#   sudo apt-get install debootstrap ansible-core
+#   sudo scripts/fresh-debian.sh [WORKDIR]          (default /var/tmp/kiosk-fresh-debian)
+#   STEPS="readme role" sudo -E scripts/fresh-debian.sh   (only some steps)
+#
+# Prints a summary; the exit status is the number of steps that failed.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/var/tmp/kiosk-fresh-debian}
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+variant=${VARIANT:-minbase}
+steps=${STEPS:-readme tests role}
+# HOST_CA: a CA bundle for pip inside the root (e.g. /etc/ssl/certs/ca-certificates.crt
+# where a proxy re-signs HTTPS); empty: pip uses its own, as on a normal network.
+host_ca=${HOST_CA:-}
+base="$work/bookworm-$variant.tar"
+results=()
+
+say() { printf '\n=== %s\n' "$*"; }
+die() { echo "fresh-debian.sh: $*" >&2; exit 100; }
+
+[ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot and mount need it)"
+command -v debootstrap >/dev/null || die "needs debootstrap (apt-get install debootstrap)"
+case " $steps " in *" role "*)
+    command -v ansible-playbook >/dev/null || die "needs ansible (apt-get install ansible-core)";;
+esac
+
+# The line after a marker in the README: the command exactly as a reader would copy it.
+readme_command() {
+    awk -v m="<!-- $1 -->" '$0 == m {found=1; next} found && NF {sub(/^[ \t]+/, ""); print; exit}' \
+        "$repo/README.md"
+}
+
+mounted=()
+# shellcheck disable=SC2317  # run by the EXIT trap
+cleanup() {
+    local i
+    for ((i=${#mounted[@]}-1; i>=0; i--)); do umount -l "${mounted[i]}" 2>/dev/null; done
+}
+trap cleanup EXIT
+
+# A fresh copy of the pristine root in $1, with /proc, /sys and /dev, and this project
+# (its tracked and new, not ignored, files) in /root/clinic-kiosk.
+fresh_root() {
+    local root=$1 m
+    rm -rf "$root" && mkdir -p "$root" && tar -C "$root" -xf "$base" || return 1
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    # Behind a proxy that re-signs HTTPS, pip in the root needs this machine's CA bundle.
+    if [ -n "$host_ca" ] && [ -f "$host_ca" ]; then cp "$host_ca" "$root/etc/host-ca.crt"; fi
+    mount -t proc proc "$root/proc" && mounted+=("$root/proc")
+    mount -t sysfs sys "$root/sys" && mounted+=("$root/sys")
+    for m in dev dev/pts; do
+        mount --bind "/$m" "$root/$m" && mounted+=("$root/$m")
+    done
+    mkdir -p "$root/root/clinic-kiosk"
+    if git -C "$repo" rev-parse --git-dir >/dev/null 2>&1; then
+        (cd "$repo" && git ls-files -z --cached --others --exclude-standard \
+            | tar --null -T - --ignore-failed-read -cf -)
+    else  # an exported copy (git archive): everything but virtual environments
+        tar -C "$repo" --exclude='./.venv*' -cf - .
+    fi | tar -C "$root/root/clinic-kiosk" -xf -
+}
+
+in_root() {  # in_root ROOT COMMAND: a login-like root shell in the project folder
+    local ca=()
+    if [ -f "$1/etc/host-ca.crt" ]; then ca=(PIP_CERT=/etc/host-ca.crt); fi
+    chroot "$1" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb "${ca[@]}" \
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        /bin/bash -c "cd /root/clinic-kiosk && $2"
+}
+
+record() { results+=("$(printf '%-8s %s' "$1" "$2")"); }
+
+mkdir -p "$work"
+if [ ! -f "$base" ]; then
+    say "debootstrap --variant=$variant bookworm (once; kept as $base)"
+    rm -rf "$work/build"
+    debootstrap --variant="$variant" bookworm "$work/build" "$mirror" >"$work/debootstrap.log" \
+        || die "debootstrap failed; see $work/debootstrap.log"
+    tar -C "$work/build" -cf "$base" . && rm -rf "$work/build"
+fi
+
+# --- 1 and 2: the README's two commands ------------------------------------------------------
+case " $steps " in *" readme "*|*" tests "*)
+    root="$work/readme"
+    say "fresh root for the README: $root"
+    fresh_root "$root" || die "could not make $root"
+    in_root "$root" "command -v python3 || echo 'no python3 (as expected on a fresh root)'"
+    # As root there is no sudo (a minimal Debian has none): the README says to leave it out.
+    setup=$(readme_command setup-command | sed 's/sudo //g')
+    [ -n "$setup" ] || die "no <!-- setup-command --> in README.md"
+    case " $steps " in *" readme "*)
+        say "README set-up command: $setup"
+        in_root "$root" "$setup" >"$work/readme-setup.log" 2>&1
+        code=$?
+        tail -n 3 "$work/readme-setup.log"
+        if [ "$code" = 2 ] && grep -q "^kiosk: no display" "$work/readme-setup.log"; then
+            record readme "ok: installed, then the one-line no-display message (exit 2)"
+        else
+            record readme "FAILED (exit $code; see $work/readme-setup.log)"
+        fi
+        say "the kiosk, offscreen, until its first paint"
+        if in_root "$root" "QT_QPA_PLATFORM=offscreen KIOSK_REPORT_READY=1 timeout 60 \
+                .venv/bin/kiosk --windowed 2>&1 | grep -m1 KIOSK_READY" >"$work/readme-run.log"
+        then
+            record paint "ok: $(cat "$work/readme-run.log")"
+        else
+            record paint "FAILED: no first paint within 60 s"
+        fi
+    ;; esac
+    case " $steps " in *" tests "*)
+        tests=$(readme_command test-command)
+        say "README test command: $tests"
+        in_root "$root" "$tests -q -rs" >"$work/readme-tests.log" 2>&1
+        code=$?
+        grep -E "^SKIPPED|passed|failed" "$work/readme-tests.log" | tail -n 25
+        summary=$(grep -E "[0-9]+ (passed|failed)" "$work/readme-tests.log" | tail -n 1)
+        if [ "$code" = 0 ]; then record tests "ok: $summary"
+        else record tests "FAILED (exit $code): $summary; see $work/readme-tests.log"; fi
+    ;; esac
+;; esac
+
+# --- 3: the Ansible role ------------------------------------------------------------------------
+case " $steps " in *" role "*)
+    root="$work/role"
+    say "fresh root for the Ansible role: $root"
+    fresh_root "$root" || die "could not make $root"
+    # A local content repository inside the root stands in for the clinic's git server.
+    mkdir -p "$root/srv/content-repo"
+    cp -r "$repo/kiosk/content" "$root/srv/content-repo/content"
+    cat >"$work/inventory.ini" <<EOF
+[kiosks]
+$root ansible_connection=chroot ansible_python_interpreter=/usr/bin/python3
+
+[kiosks:vars]
+kiosk_content_repo_url=file:///srv/content-repo
+kiosk_content_subdir=content
+kiosk_app_source=/root/clinic-kiosk
+EOF
+    # Already root in the chroot, which has no sudo: no become.
+    playbook=(ansible-playbook -i "$work/inventory.ini" -e ansible_become=false
+              "$repo/deploy/ansible/playbook.yml")
+    export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_RETRY_FILES_ENABLED=0
+    if [ -f "$root/etc/host-ca.crt" ]; then export PIP_CERT=/etc/host-ca.crt; fi
+    say "role, --check --diff on the fresh root"
+    "${playbook[@]}" --check --diff >"$work/role-check.log" 2>&1
+    code=$?
+    tail -n 4 "$work/role-check.log"
+    if [ "$code" = 0 ]; then record check "ok: $(grep -E 'ok=' "$work/role-check.log" | tail -n 1)"
+    else record check "FAILED (exit $code; see $work/role-check.log)"; fi
+    say "role, for real"
+    "${playbook[@]}" >"$work/role-run.log" 2>&1
+    code=$?
+    tail -n 4 "$work/role-run.log"
+    if [ "$code" = 0 ]; then record role "ok: $(grep -E 'ok=' "$work/role-run.log" | tail -n 1)"
+    else record role "FAILED (exit $code; see $work/role-run.log)"; fi
+    say "role, again: nothing should change"
+    "${playbook[@]}" >"$work/role-again.log" 2>&1
+    code=$?
+    line=$(grep -E 'ok=' "$work/role-again.log" | tail -n 1)
+    if [ "$code" = 0 ] && echo "$line" | grep -q "changed=0"; then record again "ok: $line"
+    else record again "FAILED (exit $code): $line; see $work/role-again.log"; fi
+    in_root "$root" "ls -l /etc/systemd/system/clinic-kiosk.service \
+        /etc/systemd/system/graphical.target.wants/ 2>&1; dpkg -l cage xwayland procps \
+        speech-dispatcher 2>&1 | grep ^ii; /opt/clinic-kiosk/venv/bin/pip list 2>/dev/null \
+        | grep -i -E 'clinic|pyside'" >"$work/role-result.txt" 2>&1
+    cat "$work/role-result.txt"
+;; esac
+
+say "summary ($work)"
+failed=0
+for line in "${results[@]}"; do
+    echo "$line"
+    case "$line" in *FAILED*) failed=$((failed + 1));; esac
+done
+exit "$failed"
