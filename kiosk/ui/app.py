@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
 import signal
@@ -160,6 +161,8 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
     _never_die(window)
     _quit_on_signals(app)
     Watchdog(window)  # READY=1 after the first paint and pings, under a Type=notify unit
+    # systemd's watchdog ends a frozen kiosk with SIGABRT: print where every thread was.
+    faulthandler.enable()
     if config.fullscreen:
         if config["hide_cursor"]:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
