@@ -119,12 +119,18 @@ def is_inside(root: Path, path: Path) -> bool:
         return False
 
 
+class Escape(str):
+    """A refusal reason meaning a file in the content folder reaches outside it (a symlink,
+    or an SVG that loads something outside): an error, where a mistyped name is a warning."""
+
+
 def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple[Path | None, str]:
     """Resolve a relative file reference from ``base``; refuse anything outside ``root``.
 
     Symlinks are followed before the check. An SVG picture is also refused when anything it
     would load (``<image href>``, ``xlink:href``, ``<use>``, CSS ``url()``) is outside.
-    Returns the path, or None and the reason in plain words.
+    Returns the path, or None and the reason in plain words (an ``Escape`` when a file in the
+    folder reaches outside it).
     """
     ref = ref.strip()
     if not ref:
@@ -135,7 +141,8 @@ def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple
         return None, f"'{ref}' points outside the topic's folder; keep images next to the page"
     path = (base / ref).resolve()
     if not path.is_relative_to(root.resolve()):
-        return None, f"'{ref}' points outside the content folder"
+        return None, Escape(f"'{ref}' is a link to a file outside the content folder; copy "
+                            "the file into the folder instead")
     if not path.is_file():
         guess = _guess_file(base, ref)
         return None, f"the file '{ref}' does not exist" + (f" (did you mean '{guess}'?)"
@@ -143,7 +150,8 @@ def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple
     if path.suffix.lower() in (".svg", ".svgz"):
         why = _svg_outside(root, path, _nesting)
         if why:
-            return None, f"the picture '{ref}' {why}"
+            said = f"the picture '{ref}' {why}"
+            return None, Escape(said) if isinstance(why, Escape) else said
     return path, ""
 
 
@@ -192,29 +200,33 @@ def svg_references(text: str) -> list[str]:
 
 
 def _svg_outside(root: Path, path: Path, nesting: int) -> str:
-    """Why an SVG file may not be shown ("" when it may): what it loads must be inside."""
+    """Why an SVG file may not be shown ("" when it may): what it loads must be inside. The
+    reason is an ``Escape`` unless the SVG only names a file that is missing or unreadable."""
     if nesting >= SVG_MAX_NESTING:
-        return "shows pictures inside pictures too deeply"
+        return Escape("shows pictures inside pictures too deeply")
     try:
         with path.open("rb") as f:
             data = f.read(SVG_MAX_BYTES + 1)
     except OSError as exc:
         return f"cannot be opened: {exc.strerror or exc}"
     if len(data) > SVG_MAX_BYTES or path.suffix.lower() == ".svgz":
-        return (f"is larger than {SVG_MAX_BYTES // 1_000_000} MB or compressed; "
-                "save it as a plain .svg file or as a PNG")
+        return Escape(f"is larger than {SVG_MAX_BYTES // 1_000_000} MB or compressed, so "
+                      "what it loads cannot be checked; save it as a plain .svg file or a PNG")
     text = data.decode("utf-8", "replace")
     if "<!ENTITY" in text.upper():
-        return "declares XML entities (<!ENTITY), which pictures never need; save it again " \
-               "from your drawing program or as a PNG"
+        return Escape("declares XML entities (<!ENTITY), which pictures never need; save it "
+                      "again from your drawing program or as a PNG")
     for ref in svg_references(text):
         if not ref or ref.startswith("#") or _DATA_PICTURE.match(ref):
             continue
         if "\\" in ref or "%" in ref:
-            return f"loads '{ref[:60]}', which cannot be checked; save it as a PNG"
+            return Escape(f"loads '{ref[:60]}', which cannot be checked; save it as a PNG")
         inner, why = resolve_inside(root, path.parent, ref, nesting + 1)
         if inner is None:
-            return f"loads a file that is not allowed ({why})"
+            if not isinstance(why, Escape) and not _SCHEME.match(ref) and \
+                    not ref.startswith(("/", "\\")) and ".." not in re.split(r"[/\\]", ref):
+                return f"loads '{ref[:60]}', which cannot be shown ({why})"  # missing: a slip
+            return Escape(f"loads a file that is not allowed ({why})")
     return ""
 
 
@@ -375,6 +387,9 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
     image = None
     if image_ref:
         image, why = resolve_inside(root, path.parent, image_ref)
+        if isinstance(why, Escape):
+            return None, [Problem(path, fields.line_of("image"), f"'image': {why}; the page "
+                                  "is left out")]
         if image is None:
             problems.append(Problem(path, fields.line_of("image"),
                                     f"'image': {why}; the tile shows no picture", "warning"))

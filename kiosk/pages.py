@@ -2,9 +2,10 @@
 
 ``load_rendered`` loads a content folder (``kiosk.model.load_content``) and renders each
 topic's page once (``kiosk.render.render_topic``), into ``Loaded.pages``. A page nested too
-deeply to parse safely, or one that takes longer than its time budget, is left out (its tile
-too) and named with an error, so ``kiosk check`` reports it and the kiosk never shows a tile
-that would freeze the screen. Plain Python; no Qt.
+deeply to parse safely, one that takes longer than its time budget, or one whose picture
+reaches outside the content folder is left out (its tile too) and named with an error, so
+``kiosk check`` reports it and the kiosk never shows a tile that would freeze the screen.
+Plain Python; no Qt.
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 problems.append(_left_out(topic, f"the page takes too long to prepare (over "
                                           f"{budget:g} s); something in it is nested or "
                                           "repeated too much"))
+                slow.add((code, topic.id))
+            elif any(p.is_error for p in page.refused):  # e.g. a picture reaching outside
+                problems += [replace(p, message=f"{p.message}; the page is left out")
+                             for p in page.refused if p.is_error]
                 slow.add((code, topic.id))
             else:
                 pages[(code, topic.id)] = page

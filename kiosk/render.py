@@ -20,7 +20,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kiosk.model import Language, Topic, did_you_mean, resolve_inside
+from kiosk.model import Escape, Language, Topic, did_you_mean, resolve_inside
 from kiosk.problems import Problem
 from kiosk.review import reviewed_line
 from kiosk.theme import Theme
@@ -71,9 +71,10 @@ class _Policy(Treeprocessor):
         super().__init__(md)
         self.topic, self.language, self.root, self.page = topic, language, root, page
 
-    def refuse(self, ref: str, why: str, hint: str = "") -> None:
+    def refuse(self, ref: str, why: str, hint: str = "", error: bool = False) -> None:
         line = line_of(self.topic.body, ref, self.topic.body_line)
-        self.page.refused.append(Problem(self.topic.path, line, why, "warning", hint))
+        self.page.refused.append(Problem(self.topic.path, line, why,
+                                         "error" if error else "warning", hint))
 
     def run(self, root: ET.Element) -> None:
         for parent in root.iter():
@@ -124,7 +125,10 @@ class _Policy(Treeprocessor):
         src = img.get("src", "")
         path, why = resolve_inside(self.root, self.topic.path.parent, unquote(src))
         if path is None:
-            self.refuse(src, f"image: {why}; it is left out")
+            if isinstance(why, Escape):  # kiosk.pages leaves such a page out
+                self.refuse(src, f"image: {why}", error=True)
+            else:
+                self.refuse(src, f"image: {why}; it is left out")
             parent.remove(img)
             return
         rel = path.relative_to(self.root.resolve()).as_posix()

@@ -10,6 +10,7 @@ import pytest
 
 from kiosk.checker import check_folder
 from kiosk.model import PAGE_MAX_BYTES, load_content, resolve_inside
+from kiosk.pages import load_rendered
 from tests.conftest import topic_text
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
@@ -95,9 +96,13 @@ def test_an_svg_that_loads_anything_outside_is_refused(
     path, why = resolve_inside(root, root / "en", "images/p.svg")
     assert path is None
     assert "p.svg" in why
-    _loaded, problems = check_folder(root)
-    jaw = [p for p in problems if p.path == root / "en" / "jaw.md"]
-    assert any("p.svg" in p.message for p in jaw), [str(p) for p in problems]
+    # The page that shows it is left out, and kiosk check says so as an error.
+    for loaded, problems in ((load_rendered(root), None), check_folder(root)):
+        assert loaded.content is not None
+        assert [t.id for t in loaded.content.language().topics] == ["back-pain"]
+        jaw = [p for p in (problems or loaded.problems) if p.path == root / "en" / "jaw.md"]
+        assert any("p.svg" in p.message and p.is_error and "left out" in p.message
+                   for p in jaw), [str(p) for p in jaw]
 
 
 def test_an_svg_using_only_its_own_folder_is_shown(make_content: Callable[..., Path]) -> None:
@@ -168,3 +173,47 @@ def test_joiners_inside_a_word_are_allowed(make_content: Callable[..., Path]) ->
     root = make_content(**{"en/jaw.md": topic_text("می\u200cخواهم", "आप\u200dका", 2)})
     assert "می\u200cخواهم" in titles(root)
 
+
+
+def test_pictures_symlinked_outside_are_errors_on_the_tile_and_in_the_page(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(PNG)
+    root = make_content(**{
+        "en/jaw.md": "---\ntitle: Jaw\nsummary: s\norder: 2\nimage: images/tile.png\n---\nB\n",
+        "en/back-pain.md": topic_text("Back pain", "s", 1, "Words.\n\n![x](images/page.png)\n"),
+        "en/ok.md": topic_text("Fine", "s", 3, "Words."),
+    })
+    (root / "en" / "images").mkdir()
+    (root / "en" / "images" / "tile.png").symlink_to(secret)
+    (root / "en" / "images" / "page.png").symlink_to(secret)
+    loaded = load_rendered(root)
+    assert loaded.content is not None
+    assert [t.id for t in loaded.content.language().topics] == ["ok"]
+    tile = [p for p in loaded.problems if p.path.name == "jaw.md"]
+    page = [p for p in loaded.problems if p.path.name == "back-pain.md"]
+    assert len(tile) == 1 and tile[0].is_error and tile[0].line == 5
+    assert "outside the content folder" in tile[0].message
+    assert len(page) == 1 and page[0].is_error and page[0].line == 9
+    assert "outside the content folder" in page[0].message
+
+
+def test_a_picture_that_is_only_misnamed_stays_a_warning(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, "![x](images/none.png)")})
+    loaded = load_rendered(root)
+    assert loaded.content is not None and loaded.content.language().topic("jaw") is not None
+    _loaded, problems = check_folder(root)
+    found = [p for p in problems if p.path.name == "jaw.md"]
+    assert found and not any(p.is_error for p in found)
+
+
+def test_an_svg_naming_a_missing_picture_is_a_warning_not_an_escape(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"en/jaw.md": topic_text("Jaw", "s", 2, "![x](images/p.svg)")})
+    (root / "en" / "images").mkdir()
+    (root / "en" / "images" / "p.svg").write_text('<svg><image href="gone.png"/></svg>')
+    loaded = load_rendered(root)
+    assert loaded.content is not None and loaded.content.language().topic("jaw") is not None
+    found = [p for p in check_folder(root)[1] if p.path.name == "jaw.md"]
+    assert any("gone.png" in p.message and not p.is_error for p in found), found
