@@ -1,0 +1,78 @@
+"""Issue 12: a content folder built to hurt the kiosk is named file by file by `kiosk check`,
+in a child process with a memory cap, quickly and without a traceback; the kiosk's loader
+leaves every such file out and keeps the good ones."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.pages import load_rendered
+from tests.conftest import topic_text
+from tests.test_yamlio import ALIAS_BOMB
+
+CAPPED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (600 * 2**20, 600 * 2**20))
+from kiosk.__main__ import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def hostile(make_content: Callable[..., Path], tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(topic_text("Outside title", "s", 9))
+    (outside / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    root = make_content(**{
+        "en/bomb.md": "---\n" + ALIAS_BOMB + "---\n\nBody.\n",
+        "en/brackets.md": topic_text("Brackets", "s", 3, "[" * 17_000),
+        "en/deep-list.md": topic_text("Deep", "s", 4,
+                                      "".join("    " * i + "- x\n" for i in range(300))),
+        "en/huge.md": topic_text("Huge", "s", 5, "Plain words. " * 400_000),
+        "en/rlo.md": topic_text("Back \u202epain", "s", 6),
+        "en/svg.md": topic_text("Svg", "s", 7, "![x](images/p.svg)"),
+    })
+    (root / "en" / "leak.md").symlink_to(outside / "secret.md")
+    (root / "en" / "images").mkdir()
+    (root / "en" / "images" / "p.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{outside / "secret.png"}"/></svg>')
+    return root
+
+
+BAD = ("bomb.md", "brackets.md", "deep-list.md", "huge.md", "rlo.md", "svg.md", "leak.md")
+
+
+def test_kiosk_check_names_every_hostile_file_under_a_memory_cap(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    root = hostile(make_content, tmp_path)
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", CAPPED, "check", str(root), "--format", "json"],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent.parent)
+    took = time.monotonic() - started
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    errors = {Path(p["path"]).name for p in report["problems"] if p["severity"] == "error"}
+    assert set(BAD) <= errors, errors
+    assert report["topics"] == 2  # back-pain and jaw
+    assert took < 20, took  # the child's imports are most of it
+
+
+def test_the_kiosk_loader_leaves_every_hostile_file_out_fast(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    root = hostile(make_content, tmp_path)
+    started = time.monotonic()
+    loaded = load_rendered(root)
+    assert time.monotonic() - started < 2.0
+    assert loaded.content is not None
+    assert sorted(t.id for t in loaded.content.language().topics) == ["back-pain", "jaw"]
+    assert sorted(loaded.pages) == [("en", "back-pain"), ("en", "jaw")]
+    named = {p.path.name for p in loaded.errors}
+    assert set(BAD) <= named, named
+    assert all("Outside title" not in t.title for t in loaded.content.language().topics)
