@@ -85,7 +85,7 @@ def _speaker_factory(config: Config) -> Callable[[QWidget], Speaker | None] | No
         return None
 
     def make(parent: QWidget) -> Speaker | None:
-        return Speaker(str(config["speech_engine"]), parent)
+        return Speaker(str(config["speech_engine"]), parent, voices=config["speech_voice"])
 
     return make
 

@@ -90,7 +90,8 @@ class Speaker(QObject):
         self._voices: list[dict[str, str]] = []
         self.engine = ""
         self.last_voice: tuple[str, str] | None = None  # (locale, name) the engine used
-        self._wanted = voices if voices is not None else _voices_from(parent)
+        # The config's speech_voice: one voice for every language, or one per language.
+        self._wanted: Mapping[str, str] | str = voices or ""
         self._next_id = 0
         self._say_id = 0  # state reports older than the latest "say" are stale
         self._waiting: set[int] = set()
@@ -258,13 +259,3 @@ def _end(process: QProcess) -> None:
         process.blockSignals(True)  # its owner may be half destroyed: tell nobody
         process.kill()
         process.waitForFinished(1000)
-
-
-def _voices_from(parent: QObject | None) -> Mapping[str, str] | str:
-    """The config's ``speech_voice`` when the parent is the kiosk window, else none."""
-    config = getattr(parent, "config", None)
-    try:
-        value = config["speech_voice"] if config is not None else ""
-    except (KeyError, TypeError):
-        return ""
-    return value if isinstance(value, (str, dict)) else ""
