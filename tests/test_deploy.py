@@ -8,9 +8,11 @@ is skipped with the reason.
 from __future__ import annotations
 
 import configparser
+import os
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,16 @@ def test_readme_setup_installs_python_and_every_qt_library_then_starts_the_kiosk
     assert set(install[4:]) == qt_packages | {"python3", "python3-venv"}
     assert command.split("&&")[2:] == [" python3 -m venv .venv ", " .venv/bin/pip install . ",
                                        " .venv/bin/kiosk --windowed"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux displays only")
+def test_without_a_display_the_kiosk_says_what_to_do_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["HOME"] = str(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "kiosk", "--windowed"], env=env,
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kiosk: no display"), result.stderr
+    assert "QT_QPA_PLATFORM=offscreen" in lines[0] and "cage" in lines[0]
