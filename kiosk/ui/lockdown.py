@@ -43,12 +43,20 @@ class CornerTaps(QObject):
         self.last_stamp = -1
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() != QEvent.Type.MouseButtonPress or not isinstance(event, QMouseEvent):
+        # A quick second tap arrives as a double click: it is a tap all the same.
+        if event.type() not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) \
+                or not isinstance(event, QMouseEvent):
             return False
-        if event.timestamp() == self.last_stamp:  # the same press, seen by another widget
-            return False
-        self.last_stamp = event.timestamp()
         w = self.window_
+        # A press from the screen passes the window's QWindow once, then the widgets under
+        # it: count it there (two quick taps can share a timestamp). A press sent straight
+        # to a widget is counted once, by its timestamp.
+        if watched is w.windowHandle():
+            self.last_stamp = event.timestamp()
+        elif isinstance(watched, QWidget) and event.timestamp() != self.last_stamp:
+            self.last_stamp = event.timestamp()
+        else:
+            return False
         if not w.isVisible():
             return False
         pos = w.mapFromGlobal(event.globalPosition().toPoint())

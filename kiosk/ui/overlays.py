@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from kiosk import labels
 from kiosk.pin import PinGuard, Verdict
 from kiosk.theme import Metrics, Theme
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, needed_width
 
 
 class Overlay(QWidget):
@@ -289,9 +289,8 @@ class DisplayPanel(Overlay):
     def style_for(self, theme: Theme, m: Metrics) -> None:
         super().style_for(theme, m)
         for layout in (self.sizes, self.colours):
-            layout.setSpacing(m.gap)
-            layout.setDirection(QHBoxLayout.Direction.LeftToRight if m.width >= 700
-                                else QHBoxLayout.Direction.TopToBottom)
+            layout.setSpacing(max(8, m.gap))
+        self._fit_rows()
 
     def show_choices(self, words: Callable[[str], str], step: int, high_contrast: bool) -> None:
         self.heading.setText(words("display.heading"))
@@ -304,6 +303,20 @@ class DisplayPanel(Overlay):
         self.standard_button.setChecked(not high_contrast)
         self.contrast_button.setChecked(high_contrast)
         _set_text(self.done_button, words("display.done"))
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        """Each row of choices side by side when every word fits, else one under another."""
+        m = self.metrics
+        room = self.card.width() - 2 * m.gap * 2
+        for layout, buttons in ((self.sizes, self.size_buttons),
+                                (self.colours, [self.standard_button, self.contrast_button])):
+            needs = [needed_width(b, m) for b in buttons]
+            for b, need in zip(buttons, needs, strict=True):
+                b.setMinimumWidth(min(need, room))
+            wide = sum(needs) + m.gap * (len(buttons) - 1) <= room
+            layout.setDirection(QHBoxLayout.Direction.LeftToRight if wide
+                                else QHBoxLayout.Direction.TopToBottom)
 
 
 class QrPanel(Overlay):

@@ -12,6 +12,7 @@ from kiosk.logsetup import log_dir
 from kiosk.pin import PinGuard, is_valid_hash
 from kiosk.theme import LIGHT, Metrics
 from kiosk.ui.overlays import PinPad, StaffPanel
+from kiosk.ui.style import window_stylesheet
 
 log = logging.getLogger(__name__)
 
@@ -60,3 +61,5 @@ class StaffAccess:
         staff = Metrics.for_size(m.width, m.height)  # staff panels: standard size
         for overlay in (self.pin_pad, self.panel):
             overlay.style_for(LIGHT, staff)
+            # Its own sizes: the patient's text size is not the staff's.
+            overlay.setStyleSheet(window_stylesheet(LIGHT, staff))

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, QSizeF, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
+    QFontMetrics,
     QImage,
     QPainter,
     QPaintEvent,
@@ -87,6 +88,17 @@ def button(text: str, primary: bool = False, parent: QWidget | None = None) -> Q
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
     return b
+
+
+def needed_width(b: QAbstractButton, m: Metrics) -> int:
+    """Width a one-line push button needs for its words (0 for wrapping buttons)."""
+    if not isinstance(b, QPushButton):
+        return 0
+    if b.objectName() == "More":
+        return QFontMetrics(font(m.small, True)).horizontalAdvance(b.text()) + 2 * 12 + 8
+    urgent = b.property("role") == "urgent"
+    fm = QFontMetrics(font(m.heading if urgent else m.body, True))
+    return fm.horizontalAdvance(b.text()) + 2 * max(16, m.button // 3) + 12
 
 
 def label(text: str = "", name: str = "", wrap: bool = True,

@@ -15,11 +15,12 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import bundled_content
 from kiosk.labels import DEFAULTS
+from kiosk.session import Screen
 from kiosk.theme import HIGH_CONTRAST, LIGHT
 from kiosk.ui.overlays import Overlay
+from kiosk.ui.screens import BaseScreen
 from kiosk.ui.shots import walk
 from kiosk.ui.widgets import BigButton, ElidedLabel
-from kiosk.session import Screen
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import configured, tap
 
@@ -90,6 +91,7 @@ def check_screen(window: KioskWindow, where: str) -> list[str]:
         for b, rb in buttons[i + 1:]:
             if gap(ra, rb) < 8:
                 bad.append(f"{where}: {a.text()!r} and {b.text()!r} are {gap(ra, rb)}px apart")
+    bad += hidden_without_cue(window, where)
     for lab in layer(window).findChildren(QLabel):
         if not lab.isVisibleTo(window) or isinstance(lab, ElidedLabel) or not lab.text():
             continue
@@ -102,6 +104,34 @@ def check_screen(window: KioskWindow, where: str) -> list[str]:
     return bad
 
 
+def hidden_without_cue(window: KioskWindow, where: str) -> list[str]:
+    """A patient does not scroll to find a button: the main actions are always fully on
+    screen, and whatever is under the fold is announced by a visible "more below" cue."""
+    screen = window.current_screen
+    if not isinstance(screen, BaseScreen) or layer(window) is not window:
+        return []
+    bad = []
+    whole = QRect(0, 0, window.width(), window.height())
+    for b in screen.actions.findChildren(QAbstractButton):
+        if not b.isVisibleTo(window):
+            continue
+        rect = QRect(b.mapTo(window, b.rect().topLeft()), b.size())
+        if not whole.contains(rect) or b.visibleRegion().boundingRect().size() != b.size():
+            bad.append(f"{where}: the action {b.text()!r} is not wholly in view")
+    if screen.has_more() and not screen.more.isVisibleTo(window):
+        bad.append(f"{where}: there is more below the fold and no cue says so")
+    viewport = screen.area.viewport()
+    if screen.more.isVisibleTo(window) and not screen.has_more():
+        bad.append(f"{where}: the cue says 'more below' at the end")
+    for b in screen.area.findChildren(QAbstractButton):
+        if not b.isVisibleTo(window):
+            continue
+        top = b.mapTo(viewport, b.rect().topLeft()).y()
+        if top + b.height() > viewport.height() and not screen.more.isVisibleTo(window):
+            bad.append(f"{where}: {b.text()!r} is below the fold with no cue")
+    return bad
+
+
 def walk_all(window: KioskWindow, step: int, high: bool) -> Iterator[str]:
     for name in walk(window, step, high):
         settle()
@@ -109,14 +139,16 @@ def walk_all(window: KioskWindow, step: int, high: bool) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["800x480", "1920x1080"])
-@pytest.mark.parametrize("step", [0, 2], ids=["normal", "largest"])
-def test_every_screen_has_finger_sized_targets_and_nothing_clipped(
+@pytest.mark.parametrize("step", [0, 1, 2], ids=["normal", "larger", "largest"])
+@pytest.mark.parametrize("high", [False, True], ids=["light", "contrast"])
+def test_every_screen_has_finger_sized_targets_and_nothing_clipped_or_hidden(
         qtbot: QtBot, open_window: Callable[..., KioskWindow], size: tuple[int, int],
-        step: int) -> None:
+        step: int, high: bool) -> None:
+    """Both languages (the walk visits each), both themes, three text sizes, two screens."""
     window = open_window(configured(), size=size)
     problems: list[str] = []
     seen = 0
-    for name in walk_all(window, step, False):
+    for name in walk_all(window, step, high):
         seen += 1
         problems += check_screen(window, name)
         area = _scroll_area(window)

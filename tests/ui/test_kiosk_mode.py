@@ -251,10 +251,11 @@ def test_nothing_a_patient_does_reaches_the_disk(
 
     from kiosk.stats import default_path
 
+    window.visit.usage.flush()
     with sqlite3.connect(default_path()) as db:
-        rows = sorted(db.execute("SELECT kind, detail FROM events"))
-    assert rows == [("check_finished", "urgent"), ("check_started", ""),
-                    ("session_end", "under 1 min"), ("topic_view", "spinal-fluid-leaks")]
+        rows = sorted(db.execute("SELECT kind, detail, count FROM counts"))
+    assert rows == [("check_finished", "urgent", 1), ("check_started", "", 1),
+                    ("session_end", "under 1 min", 1), ("topic_view", "spinal-fluid-leaks", 1)]
     raw = b"".join(p.read_bytes() for p in usage_files)
     for secret in (b"weakness", b"numbness", b"Yes", b"Spinal fluid"):
         assert secret not in raw

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
@@ -33,8 +32,7 @@ from kiosk.render import Page
 from kiosk.session import Session
 from kiosk.theme import Metrics, Theme
 from kiosk.ui.scrolling import Kinetic, stop_and_top
-from kiosk.ui.style import font
-from kiosk.ui.widgets import button
+from kiosk.ui.widgets import button, needed_width
 
 
 class Controller(Protocol):
@@ -206,17 +204,6 @@ class BaseScreen(QWidget):
             self._actions_layout.removeWidget(self._action_row)
             drop(self._action_row)
             self._action_row = None
-
-
-def needed_width(b: QAbstractButton, m: Metrics) -> int:
-    """Width a one-line push button needs for its words (0 for wrapping buttons)."""
-    if not isinstance(b, QPushButton):
-        return 0
-    if b.objectName() == "More":
-        return QFontMetrics(font(m.small, True)).horizontalAdvance(b.text()) + 2 * 12 + 8
-    urgent = b.property("role") == "urgent"
-    fm = QFontMetrics(font(m.heading if urgent else m.body, True))
-    return fm.horizontalAdvance(b.text()) + 2 * max(16, m.button // 3) + 12
 
 
 def drop(old: QWidget) -> None:
