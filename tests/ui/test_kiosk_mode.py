@@ -259,3 +259,48 @@ def test_nothing_a_patient_does_reaches_the_disk(
     raw = b"".join(p.read_bytes() for p in usage_files)
     for secret in (b"weakness", b"numbness", b"Yes", b"Spinal fluid"):
         assert secret not in raw
+
+
+def test_a_reload_keeps_the_patients_text_size_contrast_language_and_history(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    window = open_window(configured(watch_content=True), content=root)
+    window.set_language("es")
+    window.set_text_step(2)
+    window.set_contrast(True)
+    window.display_panel.hide()
+    window.open_topic("jaw-and-tmj")
+    window.open_topic("muscle-spasms")
+    body_px = window.metrics.body
+    old = window.visit.content
+    (root / "es" / "jaw-and-tmj.md").write_text(
+        (root / "es" / "jaw-and-tmj.md").read_text(encoding="utf-8") + "\nUna línea nueva.\n",
+        encoding="utf-8")  # what a content sync does
+    qtbot.waitUntil(lambda: window.visit.has_pending, timeout=5000)
+    window.go_back()  # the patient keeps reading: back to the jaw page
+    window.go_home()  # the new content shows here
+    assert window.visit.content is not old
+    session = window.session
+    assert (session.language_code, session.text_step, session.high_contrast) == ("es", 2, True)
+    assert window.metrics.body == body_px and window.theme.name == "high-contrast"
+    window.open_topic("jaw-and-tmj")
+    assert "Una línea nueva." in window.topic_screen.page.toPlainText()
+
+
+def test_danger_signs_come_first_whatever_the_file_order(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    import yaml
+
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    path = root / "en" / "self-check.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    danger = [q for q in data["questions"] if any(a.get("red_flag") for a in q["answers"])]
+    data["questions"] = [q for q in data["questions"] if q not in danger] + danger  # last
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    window = open_window(configured(), content=root)
+    tap(qtbot, window, "Take the self-check")
+    shown = texts(window)
+    assert danger[0]["text"] in shown and "Question 1 of" in shown
