@@ -488,11 +488,13 @@ def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, st
     words["language.name"] = _BUILTIN_NAMES.get(code, code)
     labels_path = folder / LABELS_FILE
     own: dict[str, str] = {}
+    unreadable = False  # its error says every label falls back; no second message for it
     if labels_path.exists():
         own, found = parse_labels(labels_path, root)
         problems += found
         words.update(own)
-    if not is_default:
+        unreadable = not own and any(p.is_error for p in found)
+    if not is_default and not unreadable:
         missing = [key for key in labels_mod.DEFAULTS if key not in own]
         if missing:
             problems.append(Problem(labels_path, 1, f"{len(missing)} interface label(s) are not "

@@ -73,6 +73,12 @@ def parse(text: str, first_line: int = 1) -> Node | None:
             raise FieldError(first_line + quote_row, "the file cannot be read here: a quote "
                              "opens on this line but does not close on it (end the value with "
                              "the same quote, like  title: \"Back pain\")") from exc
+        if (exc.context or "").startswith("while parsing a flow") and exc.context_mark:
+            # An unclosed { or [: the mistake is where it opens, not where YAML gave up.
+            row = exc.context_mark.line
+            raise FieldError(first_line + row, f"the file cannot be read here: {what} (a value "
+                             "that starts with { or [ needs quotes around the whole value)"
+                             ) from exc
         advice = _explain(what)
         if 0 <= row < len(lines) and "\t" in lines[row]:
             advice = " (use spaces, not tabs, at the start of lines)"

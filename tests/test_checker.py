@@ -154,3 +154,12 @@ def test_box_lines_after_the_first_that_fall_out_of_the_box(
         f"{root}/en/jaw.md:9: this line of the box is indented by 2 spaces, so it shows below "
         "the box as plain text (fix: indent every line in a box by four spaces (or leave a blank "
         "line before text that should follow the box))"]
+
+
+def test_an_unreadable_labels_file_is_one_message(make_content: Callable[..., Path]) -> None:
+    root = make_content(**{"es/jaw.md": topic_text("Mandíbula", "s", 2, "Texto."),
+                           "es/back-pain.md": topic_text("Espalda", "s", 1, "Texto."),
+                           "es/labels.yaml": "nav.back: {Atrás\n"})
+    assert page_findings(root, "labels.yaml") == [
+        f"{root}/es/labels.yaml:1: the file cannot be read here: did not find expected ',' or "
+        "'}' (a value that starts with { or [ needs quotes around the whole value)"]
