@@ -1,8 +1,13 @@
 """``kiosk check``: every problem in a content folder, as ``path:line: message`` lines.
 
 Loads the folder as the kiosk would, renders every page through the link and image
-policy, compares languages, and teaches: reading level, long sentences, rare words,
-oversized or unused pictures. Plain Python; no Qt.
+policy, compares languages (topics, labels, and the self-check answer by answer), and
+teaches: reading level, long sentences, rare words, oversized or unused pictures. It also
+names what the kiosk would show differently from what staff meant: callout boxes that are
+not boxes or are empty, raw HTML that is removed, links written with a space, pictures that
+are not pictures, language folders not named by their code. Each problem is said once, on
+the line where the mistake is, and a file that is right gets no message because of another
+file's error. Plain Python; no Qt.
 """
 
 from __future__ import annotations
