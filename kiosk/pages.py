@@ -28,16 +28,16 @@ PAGE_BUDGET_S = 2.0  # CPU seconds; an ordinary 17 KB page takes 0.03 s on a PC
 WALL_FACTOR = 10  # a page starved of CPU by a busy machine still gives up at 10x, wall time
 
 
-class _OverBudget(Exception):
+class _OverBudgetError(Exception):
     """Raised inside a render thread that ran past its budget."""
 
 
 def _stop(thread: threading.Thread) -> None:
-    """Ask a thread to stop: _OverBudget is raised in it at its next Python instruction."""
+    """Ask a thread to stop: _OverBudgetError is raised in it at its next Python instruction."""
     ident = thread.ident
     if ident is not None and thread.is_alive():
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
-                                                   ctypes.py_object(_OverBudget))
+                                                   ctypes.py_object(_OverBudgetError))
 
 
 def _cpu_clock(thread: threading.Thread) -> Callable[[], float] | None:
@@ -63,7 +63,7 @@ def render_with_budget(topic: Topic, language: Language, root: Path,
     def run() -> None:
         try:
             box.append(render_topic(topic, language, root))
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+        except BaseException as exc:
             box.append(exc)
 
     started = time.monotonic()
@@ -84,7 +84,7 @@ def render_with_budget(topic: Topic, language: Language, root: Path,
             _stop(thread)
             thread.join(1.0)
             return None, elapsed
-    if not box or isinstance(box[0], _OverBudget):
+    if not box or isinstance(box[0], _OverBudgetError):
         return None, elapsed
     if isinstance(box[0], BaseException):
         raise box[0]

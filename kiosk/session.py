@@ -39,8 +39,8 @@ class Session:
     def __init__(self, content: Content, language: str | None = None,
                  start: View = HOME) -> None:
         self.content = content
-        self.language_code = language if language in content.languages else \
-            content.default_language
+        self.language_code: str = language if language is not None and \
+            language in content.languages else content.default_language
         self.history: list[View] = [start]
         self.answers: list[int | None] = []
         # The patient's own display choices: for this session only.

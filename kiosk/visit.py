@@ -165,7 +165,7 @@ class Visit:
         if step != session.view.step or self.clock() - self._shown_at < self.answer_guard:
             return Change.NONE
         session.answer(choice)
-        if session.view.screen is Screen.RESULT:
+        if self.screen is Screen.RESULT:
             outcome = session.outcome()
             if outcome is not None:  # the band reached, never the answers behind it
                 self._count("check_finished",

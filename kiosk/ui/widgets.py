@@ -394,10 +394,13 @@ class PageView(QTextBrowser):
             self.web_link_clicked.emit(int(url.path()))
         # Anything else does nothing at all: no browser, no file view.
 
-    def setSource(self, url: QUrl, type: QTextDocument.ResourceType = QTextDocument.ResourceType.UnknownResource) -> None:  # noqa: A002, E501, N802 - Qt API
+    def setSource(self, url: QUrl | str,  # noqa: N802 - Qt's name
+                  type: QTextDocument.ResourceType  # noqa: A002 - Qt's name
+                  = QTextDocument.ResourceType.UnknownResource) -> None:
         """Never navigate the view itself (a second line of defence after setOpenLinks)."""
 
-    def loadResource(self, kind: int, url: QUrl) -> object:  # noqa: N802 - Qt API
+    def loadResource(self, kind: int, url: QUrl | str) -> object:  # noqa: N802 - Qt API
+        url = QUrl(url) if isinstance(url, str) else url
         if kind == QTextDocument.ResourceType.ImageResource.value or kind == \
                 QTextDocument.ResourceType.ImageResource:
             image = self._image(url)

@@ -17,8 +17,9 @@ from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import Config
+from kiosk.model import Content
 from kiosk.render import Page
-from kiosk.session import Screen
+from kiosk.session import Screen, Session
 from kiosk.theme import HIGH_CONTRAST, LIGHT, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
@@ -154,11 +155,11 @@ class KioskWindow(QWidget):
 
     # -- showing what changed ------------------------------------------------------------
     @property
-    def session(self) -> Any:
+    def session(self) -> Session | None:
         return self.visit.session
 
     @property
-    def content(self) -> Any:
+    def content(self) -> Content | None:
         return self.visit.content
 
     @property
@@ -169,7 +170,9 @@ class KioskWindow(QWidget):
 
     @property
     def current_screen(self) -> QWidget:
-        return self.stack.currentWidget()
+        current = self.stack.currentWidget()
+        assert current is not None
+        return current
 
     def show_change(self, change: Change) -> None:
         """Redraw what a command changed."""

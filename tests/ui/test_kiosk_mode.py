@@ -173,7 +173,8 @@ def test_broken_file_keeps_the_old_page_and_a_fix_shows_without_restart(
 
     jaw.write_text(topic_text("Jaw pain, fixed", "A fixed summary.", 2, "Fixed page."),
                    encoding="utf-8")
-    qtbot.waitUntil(lambda: "Jaw pain, fixed" in [t.text() for t in window.screens[Screen.HOME].tiles],
+    home = window.screens[Screen.HOME]
+    qtbot.waitUntil(lambda: "Jaw pain, fixed" in [t.text() for t in home.tiles],
                     timeout=5000)
     assert window.visit.problems == []
 

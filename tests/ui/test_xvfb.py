@@ -67,7 +67,8 @@ def test_full_screen_kiosk_ignores_stray_keys_and_stops_on_sigterm(display: str,
             deadline = time.monotonic() + 30
             wid = ""
             while time.monotonic() < deadline and proc.poll() is None and not wid:
-                found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "The Spine Institute"],
+                found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name",
+                                        "The Spine Institute"],
                                        env=env, capture_output=True, text=True)
                 wid = found.stdout.split()[0] if found.stdout.split() else ""
                 time.sleep(0.2)

@@ -9,6 +9,7 @@ replaces the last one, so nothing of an old state lingers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -78,10 +79,10 @@ class BaseScreen(QWidget):
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QScrollArea.Shape.NoFrame)
         kinetic.add(self.area)
-        self.actions = QWidget()
-        self.actions.setObjectName("ActionBar")
-        self.actions.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self._actions_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.actions)
+        self.action_bar = QWidget()
+        self.action_bar.setObjectName("ActionBar")
+        self.action_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._actions_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.action_bar)
         self.more = button("")
         self.more.setObjectName("More")
         self.more.clicked.connect(self.scroll_down)
@@ -92,7 +93,7 @@ class BaseScreen(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self.area, 1)
-        outer.addWidget(self.actions)
+        outer.addWidget(self.action_bar)
         bar = self.area.verticalScrollBar()
         bar.valueChanged.connect(self._update_more)
         bar.rangeChanged.connect(self._update_more)
@@ -120,7 +121,7 @@ class BaseScreen(QWidget):
         if old is not None:
             drop(old)
 
-    def set_actions(self, state: State, buttons: list[QAbstractButton],
+    def set_actions(self, state: State, buttons: Sequence[QAbstractButton],
                     columns: int | None = None) -> None:
         """The screen's main actions, always in view at the bottom; the first is the main one.
 
@@ -167,14 +168,14 @@ class BaseScreen(QWidget):
         self._actions_layout.setDirection(QBoxLayout.Direction.LeftToRight if inline
                                           else QBoxLayout.Direction.TopToBottom)
         self._actions_layout.removeWidget(self.more)
-        Align = Qt.AlignmentFlag
-        self._actions_layout.addWidget(self.more, 0, Align.AlignLeft | Align.AlignVCenter
-                                       if inline else Align.AlignHCenter)
+        align = Qt.AlignmentFlag
+        self._actions_layout.addWidget(self.more, 0, align.AlignLeft | align.AlignVCenter
+                                       if inline else align.AlignHCenter)
         self._action_row = row
-        self._actions_layout.addWidget(row, 0, Align.AlignRight | Align.AlignVCenter
-                                       if inline else Align.AlignHCenter)
+        self._actions_layout.addWidget(row, 0, align.AlignRight | align.AlignVCenter
+                                       if inline else align.AlignHCenter)
         row.show()  # added to a visible parent: shown now, not on a later event
-        self.actions.setVisible(bool(buttons) or self.more.isVisible())
+        self.action_bar.setVisible(bool(buttons) or self.more.isVisible())
         QTimer.singleShot(0, self._update_more)
 
     # -- "more below" --------------------------------------------------------------
@@ -194,8 +195,8 @@ class BaseScreen(QWidget):
         more = self.has_more()
         if more != self.more.isVisible():
             self.more.setVisible(more)
-        if more and not self.actions.isVisible():
-            self.actions.show()
+        if more and not self.action_bar.isVisible():
+            self.action_bar.show()
 
     def forget(self) -> None:
         """Drop everything this screen showed of the last patient's visit."""
