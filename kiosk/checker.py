@@ -12,6 +12,7 @@ file's error. Plain Python; no Qt.
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 import xml.etree.ElementTree as ET
@@ -448,6 +449,14 @@ def picture_problems(content: Content, pages: Pages) -> list[Problem]:
             for path, line, field, effect in uses:
                 named, real = verdict(path)
                 name = _rel(path, topic.path.parent)
+                true = true_spelling(content.root, path)
+                if true is not None:
+                    true = _rel(content.root / true, topic.path.parent)
+                    problems.append(Problem(topic.path, line, f"{field}: '{name}' is spelt "
+                                            f"'{true}' in the folder; capital letters differ, so "
+                                            "it shows on this computer but not on the kiosk",
+                                            "warning", "write the name exactly as the file is "
+                                            "named, capital letters too"))
                 if real is None:
                     article = "an" if named == "SVG" else "a"
                     problems.append(Problem(topic.path, line, f"{field}: '{name}' is not "
@@ -461,6 +470,31 @@ def picture_problems(content: Content, pages: Pages) -> list[Problem]:
                                             "will not open it", "warning",
                                             f"rename it to end in .{real.lower()}"))
     return problems
+
+
+def true_spelling(root: Path, path: Path) -> str | None:
+    """How a file inside ``root`` is spelt on disk, when ``path`` differs from that only in
+    capital letters (Windows and macOS find it anyway; the kiosk's Linux does not)."""
+    try:
+        base = root.resolve()
+        rel = path.resolve().relative_to(base)
+    except (OSError, ValueError):
+        return None
+    here, spelt = base, []
+    for part in rel.parts:
+        try:
+            names = os.listdir(here)
+        except OSError:
+            return None
+        if part not in names:
+            same = [n for n in names if n.casefold() == part.casefold()]
+            if not same:
+                return None
+            part = same[0]
+        spelt.append(part)
+        here = here / part
+    true = "/".join(spelt)
+    return true if true != rel.as_posix() else None
 
 
 def _front_line(topic: Topic, key: str) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.__main__ import main
-from kiosk.checker import check_folder, image_size
+from kiosk.checker import check_folder, image_size, true_spelling
 from kiosk.readability import analyse, fh_to_grade
 from tests.conftest import topic_text
 from tests.test_render import _png
@@ -163,3 +163,14 @@ def test_an_unreadable_labels_file_is_one_message(make_content: Callable[..., Pa
     assert page_findings(root, "labels.yaml") == [
         f"{root}/es/labels.yaml:1: the file cannot be read here: did not find expected ',' or "
         "'}' (a value that starts with { or [ needs quotes around the whole value)"]
+
+
+def test_a_picture_name_in_other_capitals_is_found_as_a_case_blind_disk_would(
+        tmp_path: Path) -> None:
+    # On Windows or macOS 'Images/Jaw.PNG' opens images/jaw.png; on the kiosk it does not.
+    (tmp_path / "en" / "images").mkdir(parents=True)
+    (tmp_path / "en" / "images" / "jaw.png").write_bytes(_png())
+    assert true_spelling(tmp_path, tmp_path / "en" / "Images" / "Jaw.PNG") == \
+        "en/images/jaw.png"
+    assert true_spelling(tmp_path, tmp_path / "en" / "images" / "jaw.png") is None
+    assert true_spelling(tmp_path, tmp_path / "en" / "images" / "neck.png") is None
