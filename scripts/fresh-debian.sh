@@ -10,10 +10,10 @@
 #   3. the Ansible role (deploy/ansible) with "ansible-playbook -c chroot", --check first,
 #      then for real, then again (it must report nothing changed).
 #
-# By hand, as root, not in CI: it needs debootstrap, ansible-core, network access to
+# By hand, as root, not in CI: it needs debootstrap, ansible, network access to
 # deb.debian.org and PyPI, about 3 GB and 10-20 minutes.
 #
-#   sudo apt-get install debootstrap ansible-core
+#   sudo apt-get install debootstrap ansible
 #   sudo scripts/fresh-debian.sh [WORKDIR]          (default /var/tmp/kiosk-fresh-debian)
 #   STEPS="readme role" sudo -E scripts/fresh-debian.sh   (only some steps)
 #
@@ -37,7 +37,9 @@ die() { echo "fresh-debian.sh: $*" >&2; exit 100; }
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap, chroot and mount need it)"
 command -v debootstrap >/dev/null || die "needs debootstrap (apt-get install debootstrap)"
 case " $steps " in *" role "*)
-    command -v ansible-playbook >/dev/null || die "needs ansible (apt-get install ansible-core)";;
+    # The chroot connection is in the community.general collection (Debian's "ansible").
+    ansible-doc -t connection community.general.chroot >/dev/null 2>&1 \
+        || die "needs ansible with community.general (apt-get install ansible)";;
 esac
 
 # The line after a marker in the README: the command exactly as a reader would copy it.
@@ -145,7 +147,7 @@ case " $steps " in *" role "*)
     cp -r "$repo/kiosk/content" "$root/srv/content-repo/content"
     cat >"$work/inventory.ini" <<EOF
 [kiosks]
-$root ansible_connection=chroot ansible_python_interpreter=/usr/bin/python3
+$root ansible_connection=community.general.chroot ansible_python_interpreter=/usr/bin/python3
 
 [kiosks:vars]
 kiosk_content_repo_url=file:///srv/content-repo
