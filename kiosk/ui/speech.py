@@ -78,8 +78,10 @@ class Speaker(QObject):
     speaking_changed = Signal(bool)
     available_changed = Signal(bool)
 
-    START_TIMEOUT_MS: ClassVar[int] = 8000
-    REPLY_TIMEOUT_MS: ClassVar[int] = 3000
+    # Generous: a Raspberry Pi takes seconds to import Qt and to start speech-dispatcher,
+    # and waiting longer costs the screen nothing.
+    START_TIMEOUT_MS: ClassVar[int] = 15000
+    REPLY_TIMEOUT_MS: ClassVar[int] = 5000
     # The child's command line; tests put a fake server here.
     server_command: ClassVar[list[str] | None] = None
 

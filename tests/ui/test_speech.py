@@ -57,7 +57,7 @@ def spoken(window: KioskWindow) -> list[dict[str, Any]]:
 def ready(qtbot: QtBot, window: KioskWindow) -> Speaker:
     speaker = window.speaker
     assert speaker is not None
-    qtbot.waitUntil(lambda: speaker.available or bool(speaker.failed), timeout=15000)
+    qtbot.waitUntil(lambda: speaker.available or bool(speaker.failed), timeout=20000)
     return speaker
 
 
