@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from kiosk.config import Config
 from kiosk.model import Loaded
 from kiosk.pages import load_rendered
+from kiosk.pin import default_state_path
 from kiosk.ui.speech import Speaker
 from kiosk.ui.staff import pin_guard
 from kiosk.ui.watchdog import Watchdog
@@ -38,6 +39,7 @@ def build_window(config: Config, preview: bool = False,
     """
     if QApplication.instance() is None:
         raise RuntimeError("build_window() needs a QApplication; create one first")
+    options = config.options
     if loaded is None:
         if preview:
             from kiosk.checker import checked_load
@@ -54,16 +56,16 @@ def build_window(config: Config, preview: bool = False,
     if config.fullscreen and not preview and screen is not None:
         size = (screen.geometry().width(), screen.geometry().height())
     usage = None
-    if config["record_usage"] and not preview:
+    if options.record_usage and not preview:
         from kiosk.stats import UsageLog
 
-        usage = UsageLog(retention_days=int(config["usage_retention_days"]))
-    timing = Timing(int(config["idle_timeout"]), int(config["end_timeout"]),
-                    int(config["idle_countdown"]))
+        usage = UsageLog(retention_days=options.usage_retention_days)
+    timing = Timing(options.idle_timeout, options.end_timeout,
+                    options.idle_countdown)
     visit = Visit(loaded, config.language, timing=timing, usage=usage, live=preview)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
-    guard = pin_guard(str(config["staff_pin_hash"]), int(config["pin_attempts"]),
-                      int(config["pin_lockout_minutes"]))
+    guard = pin_guard(options.staff_pin_hash, options.pin_attempts,
+                      options.pin_lockout_minutes, default_state_path())
     window.staff.guard = guard
     if preview:
         window.show_banner(visit.problems)
@@ -74,18 +76,19 @@ def build_window(config: Config, preview: bool = False,
         # Locked down: no title bar to close it by, and nothing drawn over it.
         window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
                               | Qt.WindowType.WindowStaysOnTopHint)
-    if config["watch_content"]:
+    if options.watch_content:
         window.watch_content()
     return window
 
 
 def _speaker_factory(config: Config) -> Callable[[QWidget], Speaker | None] | None:
     """Read-aloud, made after the first paint (the engine is slow to start), if wanted."""
-    if not config["speech"]:
+    options = config.options
+    if not options.speech:
         return None
 
     def make(parent: QWidget) -> Speaker | None:
-        return Speaker(str(config["speech_engine"]), parent, voices=config["speech_voice"])
+        return Speaker(options.speech_engine, parent, voices=options.speech_voice)
 
     return make
 
@@ -164,7 +167,7 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
     # systemd's watchdog ends a frozen kiosk with SIGABRT: print where every thread was.
     faulthandler.enable()
     if config.fullscreen:
-        if config["hide_cursor"]:
+        if config.options.hide_cursor:
             app.setOverrideCursor(Qt.CursorShape.BlankCursor)
         screen = app.primaryScreen()
         if screen is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
@@ -17,13 +18,17 @@ from kiosk.ui.style import window_stylesheet
 log = logging.getLogger(__name__)
 
 
-def pin_guard(pin_hash: str, attempts: int, lockout_minutes: int) -> PinGuard | None:
-    """The PIN check from the config's hash; None (no staff panel) if there is none."""
+def pin_guard(pin_hash: str, attempts: int, lockout_minutes: int,
+              state_path: Path | None = None) -> PinGuard | None:
+    """The PIN check from the config's hash; None (no staff panel) if there is none.
+    ``state_path`` keeps the lockout across restarts (see kiosk.pin)."""
     if pin_hash and not is_valid_hash(pin_hash):
         log.error("staff_pin_hash in the config is not a hash written by 'kiosk set-pin'; "
                   "the staff panel is off")
         return None
-    return PinGuard(pin_hash, attempts, 60.0 * lockout_minutes) if pin_hash else None
+    if not pin_hash:
+        return None
+    return PinGuard(pin_hash, attempts, 60.0 * lockout_minutes, state_path=state_path)
 
 
 class StaffAccess:
