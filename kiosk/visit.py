@@ -9,6 +9,7 @@ No Qt here: navigation, idle and reload behaviour are tested with plain, fast te
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from typing import Protocol
 
 from kiosk.model import Content, Language, Loaded, Topic
 from kiosk.render import Page, plain_text, render_topic
+from kiosk.review import due_for_review
 from kiosk.session import ATTRACT, HOME, Screen, Session, View
 from kiosk.stats import session_bucket
 from kiosk.theme import TEXT_STEPS
@@ -70,10 +72,13 @@ class Visit:
                  usage: UsageRecorder | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  render: Renderer = render_topic, live: bool = False,
-                 answer_guard: float = ANSWER_GUARD_S) -> None:
+                 answer_guard: float = ANSWER_GUARD_S, review_months: int = 12,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         """``live``: the staff preview, where new content shows at once, even mid-visit.
         ``answer_guard``: seconds a new question ignores taps (0 for scripted walks)."""
         self.answer_guard = answer_guard
+        self.review_months = review_months
+        self.today = today
         self.language = language
         self.timing = timing
         self.usage = usage
@@ -303,6 +308,15 @@ class Visit:
         if self.error_count:
             status += (f"\n{self.error_count} error(s) in the files; the last good content is "
                        "showing.")
+        due = due_for_review(content, self.review_months, self.today())
+        if due:
+            shown = ", ".join(
+                f"{code}/{topic.path.name} ("
+                + (f"reviewed {topic.reviewed_on.isoformat()}" if topic.reviewed_on
+                   else "never reviewed") + ")" for code, topic in due[:6])
+            more = f" and {len(due) - 6} more" if len(due) > 6 else ""
+            status += (f"\n{len(due)} page(s) due for a clinician's review "
+                       f"(every {self.review_months} months): {shown}{more}.")
         return status
 
     # -- inside ----------------------------------------------------------------------------

@@ -187,7 +187,7 @@ def test_a_reload_with_errors_keeps_the_last_good_content(visit: Visit, tmp_path
     assert visit.content_loaded(broken) == Change.NONE
     assert visit.content is old
     assert visit.error_count >= 1
-    assert visit.staff_status().endswith("the last good content is showing.")
+    assert "error(s) in the files; the last good content is showing." in visit.staff_status()
 
 
 def test_pages_are_rendered_once_by_the_renderer_given(clock: Clock) -> None:
@@ -206,9 +206,12 @@ def test_pages_are_rendered_once_by_the_renderer_given(clock: Clock) -> None:
     assert text is not None and text.startswith(visit.session.topic().title + ".\n")  # type: ignore[union-attr]
 
 
-def test_staff_status_counts_topics_per_language(visit: Visit) -> None:
+def test_staff_status_counts_topics_per_language_and_lists_pages_due(visit: Visit) -> None:
     status = visit.staff_status()
     assert status.startswith("Topics: 6 in en, 6 in es, from ")
+    # No clinician has reviewed the bundled pages yet: all twelve are due.
+    assert "12 page(s) due for a clinician's review (every 12 months): " \
+        "en/migraines-and-back-pain.md (never reviewed)" in status
 
 
 def test_no_content_rests(clock: Clock, tmp_path: Path) -> None:

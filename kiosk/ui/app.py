@@ -62,7 +62,8 @@ def build_window(config: Config, preview: bool = False,
         usage = UsageLog(retention_days=options.usage_retention_days)
     timing = Timing(options.idle_timeout, options.end_timeout,
                     options.idle_countdown)
-    visit = Visit(loaded, config.language, timing=timing, usage=usage, live=preview)
+    visit = Visit(loaded, config.language, timing=timing, usage=usage, live=preview,
+                  review_months=options.review_months)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
     guard = pin_guard(options.staff_pin_hash, options.pin_attempts,
                       options.pin_lockout_minutes, default_state_path())
