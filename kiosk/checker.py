@@ -763,4 +763,4 @@ def checked_load(root: Path, language: str) -> Loaded:
     # Pages due for a clinician's review are not mistakes in the files; the staff panel lists
     # them (kiosk.review.due_for_review) and 'kiosk check' warns about them.
     loaded, problems = check_folder(root, language, review_months=None)
-    return Loaded(loaded.content, problems)
+    return Loaded(loaded.content, problems, loaded.pages)  # pages rendered off the GUI thread

@@ -148,3 +148,10 @@ def test_a_five_megabyte_page_is_refused_with_its_size(make_content: Callable[..
 
 def test_load_content_alone_still_renders_nothing(make_content: Callable[..., Path]) -> None:
     assert load_content(make_content()).pages == {}
+
+
+def test_the_preview_loader_keeps_the_rendered_pages(make_content: Callable[..., Path]) -> None:
+    from kiosk.checker import checked_load
+
+    loaded = checked_load(make_content(), "en")
+    assert set(loaded.pages) == {("en", "back-pain"), ("en", "jaw")}
