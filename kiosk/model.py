@@ -241,6 +241,9 @@ def read_text(path: Path, max_bytes: int | None = None,
         return None, Problem(path, 1, "this file is a link to a file outside the content "
                              "folder; the kiosk does not read it", "error",
                              "copy the file into the content folder instead of linking to it")
+    if path.exists() and not path.is_file():  # a pipe or a device would never end
+        return None, Problem(path, 1, "this is not an ordinary file, so the kiosk does not "
+                             "read it", "error", "replace it with a text file")
     try:
         with path.open("rb") as f:
             size = os.fstat(f.fileno()).st_size

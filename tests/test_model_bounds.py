@@ -217,3 +217,15 @@ def test_an_svg_naming_a_missing_picture_is_a_warning_not_an_escape(
     assert loaded.content is not None and loaded.content.language().topic("jaw") is not None
     found = [p for p in check_folder(root)[1] if p.path.name == "jaw.md"]
     assert any("gone.png" in p.message and not p.is_error for p in found), found
+
+
+def test_a_pipe_named_like_a_staff_file_is_refused_not_waited_on(
+        make_content: Callable[..., Path]) -> None:
+    import os
+
+    root = make_content(**{"en/self-check.yaml": None})
+    os.mkfifo(root / "en" / "self-check.yaml")
+    os.mkfifo(root / "en" / "labels.yaml")
+    loaded = load_content(root)  # would block forever reading a pipe
+    named = {p.path.name for p in loaded.errors if "not an ordinary file" in p.message}
+    assert named == {"self-check.yaml", "labels.yaml"}
