@@ -67,9 +67,9 @@ def test_kiosk_check_names_every_hostile_file_under_a_memory_cap(
 def test_the_kiosk_loader_leaves_every_hostile_file_out_fast(
         make_content: Callable[..., Path], tmp_path: Path) -> None:
     root = hostile(make_content, tmp_path)
-    started = time.monotonic()
+    started = time.process_time()
     loaded = load_rendered(root)
-    assert time.monotonic() - started < 2.0
+    assert time.process_time() - started < 2.0  # CPU seconds; about 0.25 s on a PC
     assert loaded.content is not None
     assert sorted(t.id for t in loaded.content.language().topics) == ["back-pain", "jaw"]
     assert sorted(loaded.pages) == [("en", "back-pain"), ("en", "jaw")]

@@ -44,11 +44,15 @@ def test_every_page_is_rendered_at_load_time(make_content: Callable[..., Path]) 
 ])
 def test_pathological_pages_are_left_out_fast_in_the_kiosk_and_in_check(
         make_content: Callable[..., Path], body: str, words: str) -> None:
+    root = make_content()
+    check_folder(root)  # warm up: the word lists load once, on first use
     root = make_content(**{"en/bad.md": topic_text("Bad page", "s", 3, body)})
     bad = root / "en" / "bad.md"
-    started = time.monotonic()
+    # CPU time, so a machine busy with other work cannot fail the test; in wall time this
+    # takes about 0.05 s (was 29 s for the brackets, RecursionError for the list).
+    started = time.process_time()
     loaded = load_rendered(root)
-    took = time.monotonic() - started
+    took = time.process_time() - started
     assert took < 1.0, took
     assert loaded.content is not None
     assert [t.id for t in loaded.content.language().topics] == ["back-pain", "jaw"]
@@ -57,9 +61,9 @@ def test_pathological_pages_are_left_out_fast_in_the_kiosk_and_in_check(
     assert len(found) == 1 and found[0].is_error and words in found[0].message
     assert found[0].line >= 7  # a line of the page body, not the front matter
 
-    started = time.monotonic()
+    started = time.process_time()
     _loaded, problems = check_folder(root)
-    took = time.monotonic() - started
+    took = time.process_time() - started
     assert took < 1.0, took
     assert any(p.path == bad and p.is_error and words in p.message for p in problems)
 
@@ -81,9 +85,9 @@ def test_render_topic_itself_never_parses_a_pathological_page() -> None:
     topic = Topic("x", "en", "t", "s", 1, NESTED_BRACKETS + "\n\n<script>x</script>",
                   Path("/c/en/x.md"), 6)
     language = Language("en", Path("/c/en"), (topic,), None, {})
-    started = time.monotonic()
+    started = time.process_time()
     page = render_topic(topic, language, Path("/c"))
-    assert time.monotonic() - started < 0.5
+    assert time.process_time() - started < 0.5
     assert page.refused and page.refused[0].line == 6
     assert "<script>" not in page.html and "&lt;script&gt;" in page.html
 
@@ -102,7 +106,7 @@ def test_a_page_over_its_time_budget_is_stopped_left_out_and_named(
     threads = threading.active_count()
     started = time.monotonic()
     loaded = load_rendered(make_content(), budget=0.3)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 0.3 * pages_mod.WALL_FACTOR + 1.5
     assert loaded.content is not None
     assert [t.id for t in loaded.content.language().topics] == ["back-pain"]
     assert set(loaded.pages) == {("en", "back-pain")}
