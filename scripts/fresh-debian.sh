@@ -28,7 +28,7 @@ steps=${STEPS:-readme tests role}
 # HOST_CA: a CA bundle for pip inside the root (e.g. /etc/ssl/certs/ca-certificates.crt
 # where a proxy re-signs HTTPS); empty: pip uses its own, as on a normal network.
 host_ca=${HOST_CA:-}
-base="$work/bookworm-$variant.tar"
+base="$work/bookworm-$variant-systemd.tar"
 results=()
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -92,7 +92,9 @@ mkdir -p "$work"
 if [ ! -f "$base" ]; then
     say "debootstrap --variant=$variant bookworm (once; kept as $base)"
     rm -rf "$work/build"
-    debootstrap --variant="$variant" bookworm "$work/build" "$mirror" >"$work/debootstrap.log" \
+    # minbase, plus systemd as init, as every installed Debian has (a chroot needs none).
+    debootstrap --variant="$variant" --include=systemd-sysv bookworm "$work/build" "$mirror" \
+        >"$work/debootstrap.log" \
         || die "debootstrap failed; see $work/debootstrap.log"
     tar -C "$work/build" -cf "$base" . && rm -rf "$work/build"
 fi
@@ -149,14 +151,13 @@ case " $steps " in *" role "*)
 [kiosks]
 $root ansible_connection=community.general.chroot ansible_python_interpreter=/usr/bin/python3
 
-[kiosks:vars]
-kiosk_content_repo_url=file:///srv/content-repo
-kiosk_content_subdir=content
-kiosk_app_source=/root/clinic-kiosk
 EOF
-    # Already root in the chroot, which has no sudo: no become.
+    # Extra vars beat group_vars/kiosks.yml. Already root in the chroot (no sudo): no become.
     playbook=(ansible-playbook -i "$work/inventory.ini" -e ansible_become=false
-              "$repo/deploy/ansible/playbook.yml")
+              -e kiosk_content_repo_url=file:///srv/content-repo -e kiosk_content_subdir=content
+              -e kiosk_app_source=/root/clinic-kiosk "$repo/deploy/ansible/playbook.yml")
+    # Only a CA bundle of this machine's pip settings reaches the root's pip.
+    while read -r name; do unset "$name"; done < <(env | sed -n 's/^\(PIP_[A-Z_]*\)=.*/\1/p')
     export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_RETRY_FILES_ENABLED=0
     if [ -f "$root/etc/host-ca.crt" ]; then export PIP_CERT=/etc/host-ca.crt; fi
     say "role, --check --diff on the fresh root"
