@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import assert_type
 
 import pytest
 
@@ -115,6 +116,11 @@ def test_options_are_typed_attributes_from_the_one_declaration(
     from kiosk.config import OPTIONS, Option, Options
 
     config = load_config(config_file('idle_timeout = 30\n[clinic]\nphone = "555"\n'))
+    # Checked by mypy (assert_type does nothing at run time): the attributes are typed.
+    assert_type(config.options.idle_timeout, int)
+    assert_type(config.options.fullscreen, bool)
+    assert_type(config.options.clinic_phone, str)
+    assert_type(config.options.clinic_hours, str | dict[str, str])
     assert config.options.idle_timeout == 30 == config["idle_timeout"]
     assert config.options.clinic_phone == "555"
     assert config.options.fullscreen is True
