@@ -126,7 +126,6 @@ _EXPLAIN = (
     ("did not find expected '-' indicator", "check the indentation: the lines of one item "
      "line up under each other, like the example in docs/AUTHORING.md"),
     ("found character", "put the value in quotes"),
-    ("found undefined alias", "a value starting with '*' needs quotes"),
     ("expected chomping or indentation", "a value starting with '|' or '>' needs quotes"),
     ("expected a comment or a line break", "put the value in quotes"),
 )
