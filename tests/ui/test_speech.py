@@ -190,8 +190,8 @@ def test_an_engine_that_hangs_at_start_is_killed_and_listen_never_shows(
         qtbot: QtBot, open_window: Callable[..., KioskWindow],
         fake_server: Callable[[str], None], caplog: pytest.LogCaptureFixture) -> None:
     fake_server(HANG_AT_START)
-    ticker = Ticker()
     window = open_window(configured())
+    ticker = Ticker()  # from now on: the child was started and does not answer
     speaker = window.speaker
     assert speaker is not None and speaker._process is not None
     tap(qtbot, window, JAW)
