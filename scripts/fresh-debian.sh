@@ -156,10 +156,14 @@ EOF
     playbook=(ansible-playbook -i "$work/inventory.ini" -e ansible_become=false
               -e kiosk_content_repo_url=file:///srv/content-repo -e kiosk_content_subdir=content
               -e kiosk_app_source=/root/clinic-kiosk "$repo/deploy/ansible/playbook.yml")
-    # Only a CA bundle of this machine's pip settings reaches the root's pip.
+    # The chroot connection passes this shell's environment on: none of this machine's pip
+    # settings or CA paths (they name files outside the root), only HOST_CA's copy.
     while read -r name; do unset "$name"; done < <(env | sed -n 's/^\(PIP_[A-Z_]*\)=.*/\1/p')
+    unset REQUESTS_CA_BUNDLE CURL_CA_BUNDLE SSL_CERT_FILE SSL_CERT_DIR
+    if [ -f "$root/etc/host-ca.crt" ]; then
+        export PIP_CERT=/etc/host-ca.crt REQUESTS_CA_BUNDLE=/etc/host-ca.crt
+    fi
     export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_RETRY_FILES_ENABLED=0
-    if [ -f "$root/etc/host-ca.crt" ]; then export PIP_CERT=/etc/host-ca.crt; fi
     say "role, --check --diff on the fresh root"
     "${playbook[@]}" --check --diff >"$work/role-check.log" 2>&1
     code=$?
