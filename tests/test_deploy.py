@@ -104,12 +104,13 @@ def test_service_stops_the_kiosk_first_and_waits_for_cage() -> None:
     # cage 0.1.4 aborts on SIGTERM while its client runs (tests/test_deploy_cage.py runs it).
     stops = _all(SERVICE.read_text(encoding="utf-8"), "ExecStop")
     first, wait = (shlex.split(line.lstrip("-")) for line in stops)
-    assert first[0] == "/usr/bin/pkill" and "--parent" in first and "$MAINPID" in first
+    # ${MAINPID}: systemd expands $MAINPID only as a word of its own, ${MAINPID} anywhere.
+    assert first[0] == "/usr/bin/pkill" and "--parent" in first and "${MAINPID}" in first
     assert first[-2:] == ["--exact", "kiosk"]
     argv = _exec_start(_read_ini(SERVICE))
     assert Path(argv[argv.index("--") + 1]).name == "kiosk"  # the name pkill matches
     assert wait[:3] == ["/usr/bin/timeout", "10", "/usr/bin/tail"]
-    assert "--pid=$MAINPID" in wait
+    assert "--pid=${MAINPID}" in wait
     assert int(_read_ini(SERVICE)["Service"]["TimeoutStopSec"]) > 10
 
 

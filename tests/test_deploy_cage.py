@@ -139,7 +139,7 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
             assert notify.got.count("WATCHDOG=1") >= 2
             # Stop as systemd does: the unit's ExecStop= lines with its main PID (cage's).
             for line in unit_lines("ExecStop"):
-                argv = shlex.split(line.lstrip("-").replace("$MAINPID", str(cage.pid)))
+                argv = shlex.split(line.lstrip("-").replace("${MAINPID}", str(cage.pid)))
                 subprocess.run(argv, timeout=30, check=False)
             code = cage.wait(timeout=5)  # ExecStop waited for cage to end
         finally:
