@@ -152,10 +152,18 @@ case " $steps " in *" role "*)
 $root ansible_connection=community.general.chroot ansible_python_interpreter=/usr/bin/python3
 
 EOF
+    # The app as a wheel, as docs/DEPLOY.md suggests (built with this machine's Python).
+    say "building the app's wheel"
+    rm -rf "$work/dist" "$work/wheel-venv"
+    if ! { python3 -m venv "$work/wheel-venv" \
+           && "$work/wheel-venv/bin/pip" wheel -q --no-deps -w "$work/dist" "$repo"; }; then
+        die "could not build the wheel (apt-get install python3-venv)"
+    fi
+    wheel=$(ls "$work"/dist/clinic_kiosk-*.whl)
     # Extra vars beat group_vars/kiosks.yml. Already root in the chroot (no sudo): no become.
     playbook=(ansible-playbook -i "$work/inventory.ini" -e ansible_become=false
               -e kiosk_content_repo_url=file:///srv/content-repo -e kiosk_content_subdir=content
-              -e kiosk_app_source=/root/clinic-kiosk "$repo/deploy/ansible/playbook.yml")
+              -e "kiosk_app_wheel=$wheel" "$repo/deploy/ansible/playbook.yml")
     # The chroot connection passes this shell's environment on: none of this machine's pip
     # settings or CA paths (they name files outside the root), only HOST_CA's copy.
     while read -r name; do unset "$name"; done < <(env | sed -n 's/^\(PIP_[A-Z_]*\)=.*/\1/p')
