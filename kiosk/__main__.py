@@ -163,7 +163,7 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
-        setup_logging()
+        setup_logging(later=True)  # the file is opened after the first paint (ui.app.run)
     else:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     if args.command == "set-pin":

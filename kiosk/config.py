@@ -6,18 +6,14 @@ Build the config once in ``main()`` and pass it down; nothing here runs at impor
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast, overload
-
-import platformdirs
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "config.toml"
@@ -166,11 +162,13 @@ class Config:
 
 def bundled_content() -> Path:
     """The default content shipped inside the package."""
-    return Path(str(resources.files("kiosk") / "content"))
+    return Path(__file__).resolve().parent / "content"  # package data, installed beside it
 
 
 def default_config_path() -> Path:
     """Where the config is looked for when none is named: the platform's config folder."""
+    import platformdirs  # only when no config file is named
+
     return platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILE
 
 
@@ -290,6 +288,8 @@ def load_config(path: Path | str | None = None) -> Config:
         problems = []
         for key, value in _flatten(data).items():
             if key not in _BY_KEY:
+                import difflib  # only when there is a mistake to suggest a fix for
+
                 close = difflib.get_close_matches(key, list(_BY_KEY), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 problems.append(f"{source}:{_line_of(text, key)}: unknown key '{key}'{hint}")

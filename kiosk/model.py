@@ -9,8 +9,6 @@ A broken topic is left out and reported; the rest still loads. Nothing here impo
 
 from __future__ import annotations
 
-import difflib
-import html
 import logging
 import os
 import re
@@ -163,6 +161,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     folded = {c.casefold(): c for c in pool}
     if name.casefold() in folded:
         return folded[name.casefold()]
+    import difflib  # only when there is a mistake to suggest a fix for
+
     close = difflib.get_close_matches(name.casefold(), list(folded), n=1, cutoff=0.8)
     return folded[close[0]] if close else None
 
@@ -195,7 +195,11 @@ def svg_references(text: str) -> list[str]:
     refs = []
     for match in _SVG_REF.finditer(text):
         value = next((g for g in match.groups() if g is not None), "")
-        refs.append(html.unescape(value).strip())
+        if "&" in value:  # an entity escape (rare): decode it before judging the address
+            import html
+
+            value = html.unescape(value)
+        refs.append(value.strip())
     return refs
 
 

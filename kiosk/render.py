@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,13 +20,15 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from kiosk.model import Escape, Language, Topic, did_you_mean, resolve_inside
+from kiosk.page import IMAGE_SCHEME as IMAGE_SCHEME  # re-exported
+from kiosk.page import QR_SCHEME as QR_SCHEME  # re-exported
+from kiosk.page import TOPIC_SCHEME as TOPIC_SCHEME  # re-exported
+from kiosk.page import Page as Page  # re-exported: rendering makes pages
+from kiosk.page import plain_text as plain_text  # re-exported
 from kiosk.problems import Problem
 from kiosk.review import reviewed_line
 from kiosk.theme import Theme
 
-TOPIC_SCHEME = "topic"
-IMAGE_SCHEME = "kiosk-image"
-QR_SCHEME = "kiosk-qr"  # a web link: tapping it shows a QR code to scan, never a browser
 CALLOUT_KINDS = ("note", "urgent")
 
 ALLOWED_TAGS = {
@@ -43,16 +44,6 @@ ALLOWED_ATTRIBUTES = {
     "p": {"class"},
     "span": {"class"},
 }
-
-
-@dataclass
-class Page:
-    """A rendered page: its HTML and what the policy refused, for ``kiosk check``."""
-
-    html: str
-    refused: list[Problem] = field(default_factory=list)
-    topic_links: set[str] = field(default_factory=set)
-    web_links: list[str] = field(default_factory=list)  # kiosk-qr:N is web_links[N]
 
 
 def line_of(body: str, needle: str, first_line: int) -> int:
@@ -305,12 +296,4 @@ p.reviewed {{ color: {theme.muted}; font-size: {max(18, round(body_px * 0.8))}px
 """
 
 
-_TAG = re.compile(r"<[^>]+>")
 
-
-_BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|tr|blockquote)>", re.IGNORECASE)
-
-
-def plain_text(page_html: str) -> str:
-    """The words of a rendered page, one block (paragraph, item, heading) per paragraph."""
-    return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n\n", page_html)))

@@ -8,8 +8,11 @@ the variable is unset and every call returns at once, doing nothing.
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # loaded only when systemd asks for notifications
+    import socket
 
 
 class Notifier:
@@ -38,6 +41,8 @@ class Notifier:
             return False
         try:
             if self._socket is None:
+                import socket
+
                 self._socket = socket.socket(socket.AF_UNIX,
                                              socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
             self._socket.sendto("\n".join(lines).encode(), self.address)

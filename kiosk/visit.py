@@ -19,10 +19,8 @@ from pathlib import Path
 from typing import Protocol
 
 from kiosk.model import Content, Language, Loaded, Topic
-from kiosk.render import Page, plain_text, render_topic
-from kiosk.review import due_for_review
+from kiosk.page import Page, plain_text
 from kiosk.session import ATTRACT, HOME, Screen, Session, View
-from kiosk.stats import session_bucket
 from kiosk.theme import TEXT_STEPS
 
 log = logging.getLogger(__name__)
@@ -71,7 +69,7 @@ class Visit:
     def __init__(self, loaded: Loaded, language: str, *, timing: Timing = Timing(),
                  usage: UsageRecorder | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 render: Renderer = render_topic, live: bool = False,
+                 render: Renderer | None = None, live: bool = False,
                  answer_guard: float = ANSWER_GUARD_S, review_months: int = 12,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         """``live``: the staff preview, where new content shows at once, even mid-visit.
@@ -83,7 +81,7 @@ class Visit:
         self.timing = timing
         self.usage = usage
         self.clock = clock
-        self.render = render
+        self.render = render or _render_topic
         self.live = live
         self.content: Content | None = loaded.content
         self.problems: list[str] = [str(p) for p in loaded.problems]
@@ -225,6 +223,8 @@ class Visit:
     def reset(self, idle: bool = False) -> Change:
         """The visit ends (idle, or asked for): the attract screen, nothing of it kept."""
         if self._counted and self.usage is not None:
+            from kiosk.stats import session_bucket
+
             if idle:
                 self.usage.record("idle_reset")
             self.usage.record("session_end", session_bucket(self.clock() - self._started))
@@ -274,6 +274,19 @@ class Visit:
             return self._swap()
         return Change.NONE
 
+    def pages_rendered(self, loaded: Loaded) -> Change:
+        """The pages of the content already showing, rendered in the background after the
+        first paint. Same topics: the pages are simply kept. Different (a page was left out
+        as too complex, or the files changed meanwhile): it is a reload like any other."""
+        content = self.content
+        same = content is not None and loaded.content is not None and not loaded.errors and \
+            loaded.content.root == content.root and \
+            dict(loaded.content.languages) == dict(content.languages)
+        if same:
+            self._rendered.update(getattr(loaded, "pages", {}) or {})
+            return Change.NONE
+        return self.content_loaded(loaded)
+
     @property
     def has_pending(self) -> bool:
         return self._pending is not None
@@ -308,6 +321,8 @@ class Visit:
         if self.error_count:
             status += (f"\n{self.error_count} error(s) in the files; the last good content is "
                        "showing.")
+        from kiosk.review import due_for_review  # staff only
+
         due = due_for_review(content, self.review_months, self.today())
         if due:
             shown = ", ".join(
@@ -346,3 +361,11 @@ class Visit:
         self._counted = True
         if self.usage is not None:
             self.usage.record(kind, detail)
+
+
+def _render_topic(topic: Topic, language: Language, root: Path) -> Page:
+    """kiosk.render.render_topic, imported when the first page is needed (it brings
+    Markdown and the HTML sanitizer, which the first screen does not need)."""
+    from kiosk.render import render_topic
+
+    return render_topic(topic, language, root)

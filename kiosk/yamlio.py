@@ -7,7 +7,6 @@ ourselves, field by field, naming the field and the line when it is wrong.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -193,6 +192,8 @@ class Fields:
         self._used.add(key)
         if key not in self._items:
             if required:
+                import difflib  # only when there is a mistake to suggest a fix for
+
                 typo = difflib.get_close_matches(key, [k for k in self._items
                                                        if k not in self._used], n=1)
                 hint = f" (is '{typo[0]}' a misspelling of '{key}'?)" if typo else ""
@@ -281,6 +282,8 @@ class Fields:
         for key, (key_node, _value) in self._items.items():
             if key in self._used:
                 continue
+            import difflib  # only when there is a mistake to suggest a fix for
+
             hint = difflib.get_close_matches(key, known, n=1)
             also = (f" (did you mean '{hint[0]}'?)" if hint
                     else f" (known fields: {', '.join(known)})")

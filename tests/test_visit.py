@@ -220,3 +220,27 @@ def test_no_content_rests(clock: Clock, tmp_path: Path) -> None:
     assert visit.open_topic("x") == Change.NONE and visit.wake() == Change.NONE
     assert visit.idle_seconds() is None
     assert visit.staff_status().startswith("No usable content")
+
+
+def test_pages_rendered_later_are_kept_or_treated_as_a_reload(clock: Clock,
+                                                              tmp_path: Path) -> None:
+    import shutil
+
+    from kiosk.pages import load_rendered
+    from tests.conftest import topic_text
+
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    visit = Visit(load_content(root), "en", clock=clock)
+    assert visit.pages_rendered(load_rendered(root)) == Change.NONE  # same files: kept
+    assert ("en", "jaw-and-tmj") in visit._rendered
+    visit.open_topic("jaw-and-tmj")
+    # A file changed between the first load and the background rendering: a reload.
+    (root / "en" / "muscle-spasms.md").write_text(topic_text("Spasms, renamed", "s", 3, "x"),
+                                                  encoding="utf-8")
+    assert visit.pages_rendered(load_rendered(root)) == Change.NONE  # waits: a reader
+    assert visit.has_pending
+    assert Change.CONTENT in visit.home()
+    session = visit.session
+    assert session is not None
+    assert "Spasms, renamed" in [t.title for t in session.language.topics]

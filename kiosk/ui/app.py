@@ -6,24 +6,27 @@ import faulthandler
 import logging
 import os
 import signal
-import socket
 import sys
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
-from kiosk.model import Loaded
-from kiosk.pages import load_rendered
-from kiosk.pin import default_state_path
-from kiosk.ui.speech import Speaker
+from kiosk.logsetup import open_log_file
+from kiosk.model import Language, Loaded, Topic, load_content
+from kiosk.page import Page
 from kiosk.ui.staff import pin_guard
 from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.window import KioskWindow
 from kiosk.visit import Timing, Visit
+
+if TYPE_CHECKING:  # read-aloud is loaded after the first paint
+    from kiosk.ui.speech import Speaker
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,8 @@ def build_window(config: Config, preview: bool = False,
 
             loaded = checked_load(config.content_dir, config.language)
         else:
-            loaded = load_rendered(config.content_dir, config.language)  # with its pages
+            # Pages are rendered in the background after the first paint (KioskWindow).
+            loaded = load_content(config.content_dir, config.language)
     for problem in loaded.problems:
         (log.error if problem.is_error else log.warning)("%s", problem)
     if loaded.content is None:
@@ -55,18 +59,16 @@ def build_window(config: Config, preview: bool = False,
     screen = QApplication.primaryScreen()
     if config.fullscreen and not preview and screen is not None:
         size = (screen.geometry().width(), screen.geometry().height())
-    usage = None
-    if options.record_usage and not preview:
-        from kiosk.stats import UsageLog
-
-        usage = UsageLog(retention_days=options.usage_retention_days)
     timing = Timing(options.idle_timeout, options.end_timeout,
                     options.idle_countdown)
-    visit = Visit(loaded, config.language, timing=timing, usage=usage, live=preview,
-                  review_months=options.review_months)
+    visit = Visit(loaded, config.language, timing=timing, live=preview,
+                  review_months=options.review_months, render=_bounded_render)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
+    if options.record_usage and not preview:
+        # Opened after the first paint: nobody can tap anything before it.
+        window.after_first_paint.append(lambda: _open_usage(visit, config))
     guard = pin_guard(options.staff_pin_hash, options.pin_attempts,
-                      options.pin_lockout_minutes, default_state_path())
+                      options.pin_lockout_minutes, state_path=None if preview else "default")
     window.staff.guard = guard
     if preview:
         window.show_banner(visit.problems)
@@ -78,8 +80,26 @@ def build_window(config: Config, preview: bool = False,
         window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
                               | Qt.WindowType.WindowStaysOnTopHint)
     if options.watch_content:
-        window.watch_content()
+        window.watch_after_first_paint = True  # nothing to watch before the screen shows
     return window
+
+
+def _open_usage(visit: Visit, config: Config) -> None:
+    from kiosk.stats import UsageLog
+
+    visit.usage = UsageLog(retention_days=config.options.usage_retention_days)
+
+
+def _bounded_render(topic: Topic, language: Language, root: Path) -> Page:
+    """A page opened before the background rendering has reached it: rendered now, but
+    never for longer than the page budget (a page over it says so, calmly)."""
+    from kiosk.pages import render_with_budget
+
+    page, _seconds = render_with_budget(topic, language, root)
+    if page is None:
+        log.error("%s: the page took too long to prepare and is not shown", topic.path)
+        return Page("<p>This page cannot be shown right now. Please ask the front desk.</p>")
+    return page
 
 
 def _speaker_factory(config: Config) -> Callable[[QWidget], Speaker | None] | None:
@@ -89,6 +109,8 @@ def _speaker_factory(config: Config) -> Callable[[QWidget], Speaker | None] | No
         return None
 
     def make(parent: QWidget) -> Speaker | None:
+        from kiosk.ui.speech import Speaker
+
         return Speaker(options.speech_engine, parent, voices=options.speech_voice)
 
     return make
@@ -100,20 +122,39 @@ def _quit_on_signals(app: QApplication) -> None:
     Python handles a signal only when it runs; a wake-up socket watched by Qt makes it run
     at once, with no polling timer.
     """
-    reader, writer = socket.socketpair()
-    reader.setblocking(False)
-    writer.setblocking(False)
-    signal.set_wakeup_fd(writer.fileno())
-    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read, app)
+    keep: tuple[object, ...]
+    if os.name == "posix":  # a pipe: no socket module to load at start
+        read_fd, write_fd = os.pipe()
+        os.set_blocking(read_fd, False)
+        os.set_blocking(write_fd, False)
+
+        def read() -> None:
+            os.read(read_fd, 64)
+
+        keep = (read_fd, write_fd)
+    else:  # Windows wakes only through a socket
+        import socket
+
+        reader, writer = socket.socketpair()
+        reader.setblocking(False)
+        writer.setblocking(False)
+        read_fd, write_fd = reader.fileno(), writer.fileno()
+
+        def read() -> None:
+            reader.recv(64)
+
+        keep = (reader, writer)
+    signal.set_wakeup_fd(write_fd)
+    notifier = QSocketNotifier(read_fd, QSocketNotifier.Type.Read, app)
 
     def drain() -> None:
         try:
-            reader.recv(64)
+            read()
         except OSError:
             pass
 
     notifier.activated.connect(drain)
-    app.setProperty("_signal_sockets", (reader, writer, notifier))  # keep them alive
+    app.setProperty("_signal_wakeup", (*keep, notifier))  # keep them alive
 
     def stop(signum: int, _frame: object) -> None:
         log.info("stopping on signal %d", signum)
@@ -164,6 +205,7 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
         return app.exec()
     _never_die(window)
     _quit_on_signals(app)
+    window.after_first_paint.append(open_log_file)  # kept lines first (setup_logging(later))
     Watchdog(window)  # READY=1 after the first paint and pings, under a Type=notify unit
     # systemd's watchdog ends a frozen kiosk with SIGABRT: print where every thread was.
     faulthandler.enable()
@@ -187,6 +229,9 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
         _report_ready(window)
     code = app.exec()
     window.allow_close()
+    close = getattr(window.visit.usage, "close", None)
+    if callable(close):
+        close()  # the last counts written, the file left clean
     return code
 
 
@@ -196,9 +241,15 @@ class _ReadyReporter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, lambda: print(f"KIOSK_READY {time.monotonic_ns()}",
-                                               flush=True))
+            QTimer.singleShot(0, self._ready)
         return False
+
+    def _ready(self) -> None:
+        print(f"KIOSK_READY {time.monotonic_ns()}", flush=True)
+        if os.environ.get("KIOSK_REPORT_READY") == "quit":
+            # bench: count instructions to the first paint and no further (the work queued
+            # for after it, and interpreter teardown, are not part of a start).
+            os._exit(0)
 
 
 def _report_ready(window: KioskWindow) -> None:

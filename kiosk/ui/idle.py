@@ -6,7 +6,6 @@ An application-wide event filter restarts one single-shot timer on every input e
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication
 
 INPUT_EVENTS = {
     QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseMove,
@@ -26,9 +25,11 @@ class IdleWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle.emit)
         self.seconds: int | None = None
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+
+    def watch(self, app: QObject) -> None:
+        """Start seeing input: an application-wide event filter (the window installs it
+        when it is first shown)."""
+        app.installEventFilter(self)
 
     def arm(self, seconds: int | None) -> None:
         """Start counting afresh, for this many seconds (None: stop counting)."""

@@ -9,29 +9,35 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QThread, QTimer
-from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import Config
-from kiosk.model import Content
-from kiosk.render import Page
+from kiosk.model import Content, Loaded
+from kiosk.page import Page
 from kiosk.session import Screen, Session
 from kiosk.theme import HIGH_CONTRAST, LIGHT, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import CornerTaps, Lockdown
-from kiosk.ui.overlays import DisplayPanel, QrPanel, StillThere
 from kiosk.ui.scrolling import Kinetic
-from kiosk.ui.speech import Speaker
 from kiosk.ui.staff import StaffAccess
 from kiosk.ui.style import FONT_FAMILIES, window_stylesheet
 from kiosk.ui.topbar import TopBar
 from kiosk.ui.widgets import label
 from kiosk.visit import Change, IdleStep, Visit
+
+if TYPE_CHECKING:  # made on first use
+    from kiosk.ui.overlays import DisplayPanel, Overlay, QrPanel, StillThere
+    from kiosk.ui.screens.resting import RestingScreen
+    from kiosk.ui.screens.topic import TopicScreen
+    from kiosk.ui.speech import Speaker
 
 log = logging.getLogger(__name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,6 +88,8 @@ class KioskWindow(QWidget):
         self.speaker: Speaker | None = None
         self._speaker_factory = speaker_factory
         self.watcher: Any = None
+        self.watch_after_first_paint = False
+        self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
         self.bar = TopBar(config.clinic.name)
         self.back_button, self.home_button, self.text_button = self.bar.buttons()
@@ -90,17 +98,10 @@ class KioskWindow(QWidget):
         self.text_button.clicked.connect(self.open_display)
 
         self.stack = QStackedWidget()
-        self.screens: dict[Screen, screens.BaseScreen] = {
-            Screen.ATTRACT: screens.AttractScreen(self, self.kinetic),
-            Screen.HOME: screens.HomeScreen(self, self.kinetic),
-            Screen.TOPIC: screens.TopicScreen(self, self.kinetic),
-            Screen.SELFCHECK: screens.SelfCheckScreen(self, self.kinetic),
-            Screen.RESULT: screens.ResultScreen(self, self.kinetic),
-            Screen.CALL: screens.CallScreen(self, self.kinetic),
-        }
-        self.resting_screen = screens.RestingScreen()
-        for screen in [*self.screens.values(), self.resting_screen]:
-            self.stack.addWidget(screen)
+        # Each screen is built the first time it is shown: only the first screen costs
+        # anything before the first paint.
+        self.screens = _Screens(self)
+        self._resting: RestingScreen | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,30 +114,39 @@ class KioskWindow(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.stack, 1)
 
-        self.still_there = StillThere(self)
-        self.still_there.expired.connect(self.idle_reset)
-        self.still_there.stay.connect(self._arm_idle)
-        self.display_panel = DisplayPanel(self)
-        self.display_panel.text_step.connect(self.set_text_step)
-        self.display_panel.contrast.connect(self.set_contrast)
-        self.qr_panel = QrPanel(self)
-        self.staff = staff or StaffAccess(self, None, not config.fullscreen, self.staff_status)
-        self.staff.panel.reload_requested.connect(self.reload_content)
-        self.staff.panel.exit_requested.connect(self.staff_exit)
+        self._still_there: StillThere | None = None  # overlays: made on first use
+        self._display_panel: DisplayPanel | None = None
+        self._qr_panel: QrPanel | None = None
+        self.staff = staff or StaffAccess(self, None, not config.fullscreen, self.staff_status,
+                                          self._wire_staff)
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.on_idle)
-        app = QApplication.instance()
-        if app is not None and not self.preview:
-            # Application-wide, so no child widget sees a key or shows a menu; both
-            # filters go with the window.
-            self._lockdown = Lockdown(self)
-            self._corner = CornerTaps(self, lambda: self.metrics.button, self.staff.gesture)
-            app.installEventFilter(self._lockdown)
-            app.installEventFilter(self._corner)
+        self._filters_on = False
         self.apply_look(force=True)
         self.show_change(Change.VIEW | Change.CONTENT)
 
     # -- start-up ---------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if not self._filters_on:
+            self._install_filters()
+
+    def _install_filters(self) -> None:
+        """Application-wide, so no child widget sees a key or shows a menu, and any touch
+        counts as activity. Installed when the window is shown, not while it is built
+        (thousands of construction events would each pass through Python); they go with
+        the window."""
+        self._filters_on = True
+        app = QApplication.instance()
+        if app is None:
+            return
+        self.idle.watch(app)
+        if not self.preview:
+            self._lockdown = Lockdown(self)
+            self._corner = CornerTaps(self, lambda: self.metrics.button, self.staff.gesture)
+            app.installEventFilter(self._lockdown)
+            app.installEventFilter(self._corner)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
         if not self.started_up:
@@ -146,12 +156,85 @@ class KioskWindow(QWidget):
     def _after_first_paint(self) -> None:
         """What can wait until the patient already sees the screen."""
         self.kinetic.enable()
+        for work in self.after_first_paint:
+            try:
+                work()
+            except Exception:
+                log.exception("start-up work after the first paint failed")
+        if self.watch_after_first_paint and self.watcher is None:
+            self.watch_content()
+        if not self.preview and self.visit.content is not None:
+            self._render_in_background()
         if self._speaker_factory is not None and self.speaker is None:
             self.speaker = self._speaker_factory(self)
             if self.speaker is not None:
                 self.speaker.speaking_changed.connect(self._on_speaking)
-                if self.visit.screen is Screen.TOPIC:
-                    self.topic_screen.listen_button.setVisible(self.can_listen())
+                self.speaker.available_changed.connect(self._on_speech_available)
+                self._on_speech_available()
+
+    def _on_speech_available(self, *_available: bool) -> None:
+        """Voices arrived, or read-aloud was given up (a hung engine): Listen follows."""
+        if self.visit.screen is Screen.TOPIC:
+            self.topic_screen.listen_button.setVisible(self.can_listen())
+
+    def _render_in_background(self) -> None:
+        """Every page rendered off the GUI thread, each within its time budget."""
+        from kiosk.pages import load_rendered
+
+        root, language = self.config.content_dir, self.config.language
+        self._background = _Background(self, lambda: load_rendered(root, language))
+        self._background.done.connect(self._pages_rendered)
+
+    @guarded
+    def _pages_rendered(self, loaded: Any) -> None:
+        self.show_change(self.visit.pages_rendered(loaded))
+
+    # -- parts made on first use -----------------------------------------------------------
+    @property
+    def resting_screen(self) -> RestingScreen:
+        if self._resting is None:
+            from kiosk.ui.screens.resting import RestingScreen
+
+            self._resting = RestingScreen()
+            self.stack.addWidget(self._resting)
+        return self._resting
+
+    @property
+    def still_there(self) -> StillThere:
+        if self._still_there is None:
+            from kiosk.ui.overlays import StillThere
+
+            self._still_there = StillThere(self)
+            self._still_there.expired.connect(self.idle_reset)
+            self._still_there.stay.connect(self._arm_idle)
+        return self._still_there
+
+    @property
+    def display_panel(self) -> DisplayPanel:
+        if self._display_panel is None:
+            from kiosk.ui.overlays import DisplayPanel
+
+            self._display_panel = DisplayPanel(self)
+            self._display_panel.text_step.connect(self.set_text_step)
+            self._display_panel.contrast.connect(self.set_contrast)
+        return self._display_panel
+
+    @property
+    def qr_panel(self) -> QrPanel:
+        if self._qr_panel is None:
+            from kiosk.ui.overlays import QrPanel
+
+            self._qr_panel = QrPanel(self)
+        return self._qr_panel
+
+    def _overlays(self) -> list[Overlay]:
+        """The patient's overlays made so far."""
+        return [o for o in (self._still_there, self._display_panel, self._qr_panel) if o]
+
+    def _wire_staff(self, staff: StaffAccess) -> None:
+        staff.panel.reload_requested.connect(self.reload_content)
+        staff.panel.exit_requested.connect(self.staff_exit)
+        staff.style_for(self.metrics)
 
     # -- showing what changed ------------------------------------------------------------
     @property
@@ -163,9 +246,11 @@ class KioskWindow(QWidget):
         return self.visit.content
 
     @property
-    def topic_screen(self) -> screens.TopicScreen:
+    def topic_screen(self) -> TopicScreen:
+        from kiosk.ui.screens.topic import TopicScreen
+
         screen = self.screens[Screen.TOPIC]
-        assert isinstance(screen, screens.TopicScreen)
+        assert isinstance(screen, TopicScreen)
         return screen
 
     @property
@@ -181,11 +266,13 @@ class KioskWindow(QWidget):
         if Change.FORGET in change:
             for screen in self.screens.values():
                 screen.forget()
-            self.still_there.dismiss()
+            if self._still_there is not None:
+                self._still_there.dismiss()
             self.staff.close()
-            self.display_panel.hide()
-            self.qr_panel.hide()
-        if Change.CONTENT in change:
+            for overlay in (self._display_panel, self._qr_panel):
+                if overlay is not None:
+                    overlay.hide()
+        if Change.CONTENT in change and Screen.TOPIC in self.screens:
             self.topic_screen.topic_id = None  # re-render the page even if it is the same
         self.refresh()
 
@@ -396,11 +483,14 @@ class KioskWindow(QWidget):
 
     # -- live content ----------------------------------------------------------------------
     def watch_content(self) -> None:
-        from kiosk.checker import checked_load
         from kiosk.pages import load_rendered
         from kiosk.ui.live import ContentWatcher
 
-        loader = checked_load if self.preview else load_rendered
+        loader: Callable[[Path, str], Loaded] = load_rendered
+        if self.preview:
+            from kiosk.checker import checked_load
+
+            loader = checked_load
         self.watcher = ContentWatcher(self.config.content_dir, self.config.language, self,
                                       loader)
         self.watcher.loaded.connect(self.on_content_loaded)
@@ -411,7 +501,7 @@ class KioskWindow(QWidget):
         if self.preview:
             self.show_banner(self.visit.problems)
         self.show_change(change)
-        if self.staff.panel.isVisible():
+        if self.staff.panel_is_open():
             self.staff.open_panel()  # the status after a reload
 
     def show_banner(self, problems: list[str]) -> None:
@@ -441,7 +531,7 @@ class KioskWindow(QWidget):
         content = self.visit.content
         words = [lang.labels for lang in content.languages.values()] if content else []
         self.bar.lay_out(metrics, words, self.config.clinic.name)
-        for overlay in (self.still_there, self.display_panel, self.qr_panel):
+        for overlay in self._overlays():
             overlay.style_for(theme, metrics)
         self.staff.style_for(metrics)
 
@@ -451,3 +541,39 @@ class KioskWindow(QWidget):
         self.apply_look()
         if self.metrics != before:
             self.refresh()
+
+
+class _Background(QObject):
+    """Runs one function on a worker thread; ``done`` brings its result to the GUI thread."""
+
+    done = Signal(object)
+
+    def __init__(self, parent: QObject, work: Callable[[], object]) -> None:
+        super().__init__(parent)
+        self._work = work
+        threading.Thread(target=self._run, name="kiosk-background", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            result = self._work()
+        except Exception:
+            log.exception("background work failed")
+            return
+        try:
+            self.done.emit(result)
+        except RuntimeError:  # the window went away meanwhile: nobody is waiting
+            pass
+
+
+class _Screens(dict[Screen, screens.BaseScreen]):
+    """The window's screens, each made (and added to the stack) when first asked for."""
+
+    def __init__(self, window: KioskWindow) -> None:
+        super().__init__()
+        self.window = window
+
+    def __missing__(self, which: Screen) -> screens.BaseScreen:
+        screen = screens.load(which)(self.window, self.window.kinetic)
+        self.window.stack.addWidget(screen)
+        self[which] = screen
+        return screen

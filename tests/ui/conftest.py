@@ -18,9 +18,11 @@ from kiosk.ui.window import KioskWindow
 
 
 def configured(**values: Any) -> Config:
-    """The default config with some options changed; content is not watched unless asked."""
+    """The default config with some options changed; content is not watched and read-aloud
+    is off unless asked (each speech engine is a child process: tests/ui/test_speech.py)."""
     config = load_config()
-    return replace(config, values={**config.values, "watch_content": False, **values})
+    return replace(config, values={**config.values, "watch_content": False, "speech": False,
+                                   **values})
 
 
 def visible_buttons(root: QWidget) -> list[QAbstractButton]:
@@ -55,7 +57,7 @@ def tap(qtbot: QtBot, root: QWidget, text: str) -> None:
 def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
     def make(config: Config | None = None, size: tuple[int, int] = (1280, 720),
              content: Path | None = None, answer_guard: float = 0.0) -> KioskWindow:
-        config = config or load_config()
+        config = config or configured()
         config = replace(config, fullscreen=False)
         if content is not None:
             config = replace(config, content_dir=content)
@@ -68,7 +70,10 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: window.started_up and window.speaker is not None
                         or not window.config["speech"])
-        qtbot.wait(1)  # the deferred start-up work runs
+        # The work deferred to after the first paint has run (watching the folder too).
+        qtbot.waitUntil(lambda: not window.watch_after_first_paint
+                        or window.watcher is not None)
+        qtbot.wait(1)
         return window
 
     return make

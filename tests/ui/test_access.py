@@ -112,7 +112,7 @@ def hidden_without_cue(window: KioskWindow, where: str) -> list[str]:
         return []
     bad = []
     whole = QRect(0, 0, window.width(), window.height())
-    for b in screen.actions.findChildren(QAbstractButton):
+    for b in screen.action_bar.findChildren(QAbstractButton):
         if not b.isVisibleTo(window):
             continue
         rect = QRect(b.mapTo(window, b.rect().topLeft()), b.size())

@@ -10,8 +10,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.widgets import PageView
 from kiosk.session import Screen
+from kiosk.ui.pageview import PageView
 from kiosk.ui.window import KioskWindow
 from tests.conftest import topic_text
 from tests.test_render import PNG

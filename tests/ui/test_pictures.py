@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.config import bundled_content
 from kiosk.render import stylesheet
 from kiosk.theme import LIGHT, Metrics
-from kiosk.ui.widgets import BigButton, PageView, draw_svg
+from kiosk.ui.pageview import PageView
+from kiosk.ui.widgets import BigButton, draw_svg
 
 SVG = bundled_content() / "en" / "images" / "jaw.svg"  # 800 x 500
 ICON = bundled_content() / "en" / "images" / "icon-jaw.svg"

@@ -68,7 +68,7 @@ def has_button(window: KioskWindow, text: str) -> bool:
 @needs_addons
 def test_listen_reads_the_page_and_stops_when_the_patient_moves_on(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
-    window = open_window(configured(speech_engine="mock"))
+    window = open_window(configured(speech=True, speech_engine="mock"))
     speaker = ready(qtbot, window)
     assert speaker.available and speaker.engine == "mock"
     said = spoken(window)
@@ -95,7 +95,8 @@ def test_listen_reads_the_page_and_stops_when_the_patient_moves_on(
 @needs_addons
 def test_a_voice_per_language_from_the_config(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
-    window = open_window(configured(speech_engine="mock", speech_voice={"en": "en_GB"}))
+    window = open_window(configured(speech=True, speech_engine="mock",
+                                    speech_voice={"en": "en_GB"}))
     speaker = ready(qtbot, window)
     assert speaker.voice_for("en") == ("en_GB", "Anne")
     tap(qtbot, window, JAW)
@@ -107,7 +108,7 @@ def test_a_voice_per_language_from_the_config(
 def test_no_listen_button_without_a_voice_for_the_language(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     # The mock engine has English voices but no Spanish one.
-    window = open_window(configured(speech_engine="mock"))
+    window = open_window(configured(speech=True, speech_engine="mock"))
     ready(qtbot, window)
     tap(qtbot, window, "Español")
     tap(qtbot, window, "Su mandíbula y el dolor de cabeza")
@@ -116,7 +117,7 @@ def test_no_listen_button_without_a_voice_for_the_language(
 
 def test_no_engine_means_no_button_and_no_crash(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
-    window = open_window(configured(speech_engine="no-such-engine"))
+    window = open_window(configured(speech=True, speech_engine="no-such-engine"))
     speaker = ready(qtbot, window)
     assert speaker.failed and not speaker.available
     tap(qtbot, window, JAW)
@@ -190,7 +191,7 @@ def test_an_engine_that_hangs_at_start_is_killed_and_listen_never_shows(
         qtbot: QtBot, open_window: Callable[..., KioskWindow],
         fake_server: Callable[[str], None], caplog: pytest.LogCaptureFixture) -> None:
     fake_server(HANG_AT_START)
-    window = open_window(configured())
+    window = open_window(configured(speech=True))
     ticker = Ticker()  # from now on: the child was started and does not answer
     speaker = window.speaker
     assert speaker is not None and speaker._process is not None
@@ -211,7 +212,7 @@ def test_an_engine_that_hangs_on_stop_never_freezes_the_screen(
         qtbot: QtBot, open_window: Callable[..., KioskWindow],
         fake_server: Callable[[str], None]) -> None:
     fake_server(HANG_AT_STOP)
-    window = open_window(configured())
+    window = open_window(configured(speech=True))
     speaker = ready(qtbot, window)
     assert speaker.available and not speaker.failed
     tap(qtbot, window, "Español")

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Clinic
-from kiosk.render import Page
+from kiosk.page import Page
 from kiosk.session import Session
 from kiosk.theme import Metrics, Theme
 from kiosk.ui.scrolling import Kinetic, stop_and_top
@@ -169,8 +169,8 @@ class BaseScreen(QWidget):
                                           else QBoxLayout.Direction.TopToBottom)
         self._actions_layout.removeWidget(self.more)
         align = Qt.AlignmentFlag
-        self._actions_layout.addWidget(self.more, 0, align.AlignLeft | align.AlignVCenter
-                                       if inline else align.AlignHCenter)
+        self._actions_layout.insertWidget(0, self.more, 0, align.AlignLeft | align.AlignVCenter
+                                          if inline else align.AlignHCenter)
         self._action_row = row
         self._actions_layout.addWidget(row, 0, align.AlignRight | align.AlignVCenter
                                        if inline else align.AlignHCenter)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.render import stylesheet as page_stylesheet
 from kiosk.session import Session
+from kiosk.ui.pageview import PageView
 from kiosk.ui.qrwidget import QrCode
 from kiosk.ui.screens.base import BaseScreen, Controller, State
 from kiosk.ui.screens.home import call_words
 from kiosk.ui.scrolling import Kinetic, stop_and_top
-from kiosk.ui.widgets import PageView, button, label
+from kiosk.ui.widgets import button, label
 
 
 class TopicScreen(BaseScreen):
@@ -82,6 +82,8 @@ class TopicScreen(BaseScreen):
         self.more_info.setVisible(bool(topic.more_info))
         self.title.setText(topic.title)
         self.title.setAccessibleName(topic.title)
+        from kiosk.render import stylesheet as page_stylesheet  # with the first page
+
         self.web_links = page.web_links
         self.page.show_page(page.html, page_stylesheet(state.look.theme, m.body),
                             session.content.root, m.body)

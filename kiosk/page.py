@@ -1,0 +1,38 @@
+"""A rendered page and the link schemes inside it: the light part of kiosk.render.
+
+Screens, the visit and the window need these before any page is rendered; importing them
+must not load Markdown and the HTML sanitizer (the first screen shows no page).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from kiosk.problems import Problem
+
+TOPIC_SCHEME = "topic"
+IMAGE_SCHEME = "kiosk-image"
+QR_SCHEME = "kiosk-qr"  # a web link: tapping it shows a QR code to scan, never a browser
+
+
+@dataclass
+class Page:
+    """A rendered page: its HTML and what the policy refused, for ``kiosk check``."""
+
+    html: str
+    refused: list[Problem] = field(default_factory=list)
+    topic_links: set[str] = field(default_factory=set)
+    web_links: list[str] = field(default_factory=list)  # kiosk-qr:N is web_links[N]
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|tr|blockquote)>", re.IGNORECASE)
+
+
+def plain_text(page_html: str) -> str:
+    """The words of a rendered page, one block (paragraph, item, heading) per paragraph."""
+    return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n\n", page_html)))
