@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -147,6 +148,9 @@ class BaseScreen(QWidget):
         for b, need in zip(buttons, needs, strict=True):
             if isinstance(b, QPushButton):
                 b.setMinimumWidth(min(need, room))  # its words are never cut
+            if b.property("role") == "urgent":  # the one thing to do: as wide as the column
+                b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                row.setMinimumWidth(room)
         wide = sum(needs) + m.gap * 2 * (len(buttons) - 1)
         if any(needs):  # one-line buttons: side by side when they fit, else one per row
             per_row = len(buttons) if wide <= room else 1
@@ -163,7 +167,8 @@ class BaseScreen(QWidget):
             drop(self._action_row)
         # The cue sits beside the actions when all fit on one line (it costs no height),
         # else on its own line above them.
-        inline = any(needs) and per_row == len(buttons) and \
+        urgent = any(b.property("role") == "urgent" for b in buttons)  # centred, alone
+        inline = not urgent and any(needs) and per_row == len(buttons) and \
             wide + needed_width(self.more, m) + m.gap * 2 <= m.width - 2 * pad
         self._actions_layout.setDirection(QBoxLayout.Direction.LeftToRight if inline
                                           else QBoxLayout.Direction.TopToBottom)
