@@ -59,7 +59,9 @@ class TopBar(QWidget):
         layout.setContentsMargins(m.margin // 2 + 4, m.gap // 2 + 2, m.margin // 2 + 4,
                                   m.gap // 2 + 2)
         layout.setSpacing(m.gap)
-        self.left.layout().setSpacing(m.gap)  # type: ignore[union-attr]
+        left = self.left.layout()
+        if left is not None:  # (typed Optional by newer PySide6 stubs only)
+            left.setSpacing(m.gap)
         fm = QFontMetrics(font(m.body, True))
         pad = 2 * max(16, m.button // 3) + 8
         words = list(all_words)

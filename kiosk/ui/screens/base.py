@@ -9,7 +9,7 @@ replaces the last one, so nothing of an old state lingers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -216,10 +216,13 @@ def drop(old: QWidget) -> None:
     """Hide a widget, clear its words now, and delete it on the next turn of the event loop
     (a button in it may be the one being tapped)."""
     old.hide()
-    for lab in old.findChildren(QLabel):
+    # Annotated: PySide6 6.8's stubs do not say what findChildren returns.
+    labels: Iterable[QLabel] = old.findChildren(QLabel)
+    buttons: Iterable[QAbstractButton] = old.findChildren(QAbstractButton)
+    for lab in labels:
         lab.clear()
         lab.setAccessibleName("")
-    for b in old.findChildren(QAbstractButton):
+    for b in buttons:
         b.setText("")
         b.setAccessibleName("")
         b.setAccessibleDescription("")
