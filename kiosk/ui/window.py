@@ -7,14 +7,12 @@ read-aloud and live content.
 
 from __future__ import annotations
 
-import functools
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QThread, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
@@ -26,6 +24,7 @@ from kiosk.theme import HIGH_CONTRAST, LIGHT, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import CornerTaps, Lockdown
+from kiosk.ui.parts import Background, LazyScreens, guarded
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.staff import StaffAccess
 from kiosk.ui.style import FONT_FAMILIES, window_stylesheet
@@ -40,24 +39,8 @@ if TYPE_CHECKING:  # made on first use
     from kiosk.ui.speech import Speaker
 
 log = logging.getLogger(__name__)
-F = TypeVar("F", bound=Callable[..., Any])
 
 STAFF_EXIT_CODE = 0  # "Exit the kiosk" is a normal exit: deploy/x11 does not restart it
-
-
-def guarded(method: F) -> F:
-    """A tap handler that must never take the kiosk down: log, then go home."""
-
-    @functools.wraps(method)
-    def wrapper(self: KioskWindow, *args: Any) -> Any:
-        try:
-            return method(self, *args)
-        except Exception:
-            log.exception("error while handling a tap; going back to the home screen")
-            self.recover()
-            return None
-
-    return wrapper  # type: ignore[return-value]
 
 
 class KioskWindow(QWidget):
@@ -100,7 +83,7 @@ class KioskWindow(QWidget):
         self.stack = QStackedWidget()
         # Each screen is built the first time it is shown: only the first screen costs
         # anything before the first paint.
-        self.screens = _Screens(self)
+        self.screens = LazyScreens(self, self.kinetic, self.stack)
         self._resting: RestingScreen | None = None
 
         layout = QVBoxLayout(self)
@@ -182,7 +165,7 @@ class KioskWindow(QWidget):
         from kiosk.pages import load_rendered
 
         root, language = self.config.content_dir, self.config.language
-        self._background = _Background(self, lambda: load_rendered(root, language))
+        self._background = Background(self, lambda: load_rendered(root, language))
         self._background.done.connect(self._pages_rendered)
 
     @guarded
@@ -541,39 +524,3 @@ class KioskWindow(QWidget):
         self.apply_look()
         if self.metrics != before:
             self.refresh()
-
-
-class _Background(QObject):
-    """Runs one function on a worker thread; ``done`` brings its result to the GUI thread."""
-
-    done = Signal(object)
-
-    def __init__(self, parent: QObject, work: Callable[[], object]) -> None:
-        super().__init__(parent)
-        self._work = work
-        threading.Thread(target=self._run, name="kiosk-background", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            result = self._work()
-        except Exception:
-            log.exception("background work failed")
-            return
-        try:
-            self.done.emit(result)
-        except RuntimeError:  # the window went away meanwhile: nobody is waiting
-            pass
-
-
-class _Screens(dict[Screen, screens.BaseScreen]):
-    """The window's screens, each made (and added to the stack) when first asked for."""
-
-    def __init__(self, window: KioskWindow) -> None:
-        super().__init__()
-        self.window = window
-
-    def __missing__(self, which: Screen) -> screens.BaseScreen:
-        screen = screens.load(which)(self.window, self.window.kinetic)
-        self.window.stack.addWidget(screen)
-        self[which] = screen
-        return screen

@@ -46,9 +46,19 @@ def test_preview_shows_problems_and_picks_up_a_saved_edit(qtbot: QtBot, tmp_path
 
 
 def test_preview_has_no_lockdown(qtbot: QtBot) -> None:
+    """A staff preview is an ordinary desktop window: keys reach it, it closes, no idle."""
     from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
 
     window = build_window(replace(load_config(), fullscreen=False), preview=True)
     qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
     assert not window.windowFlags() & Qt.WindowType.FramelessWindowHint
-    assert window.idle.seconds is None
+    assert window.idle.seconds is None and window.visit.idle_seconds() is None
+    typed = QLineEdit(window)  # the kiosk's lockdown would swallow every key on its way here
+    typed.show()
+    typed.setFocus()
+    qtbot.keyClicks(typed, "ok")
+    assert typed.text() == "ok"
+    assert window.close()  # the kiosk refuses a close request; a preview does not

@@ -7,10 +7,18 @@ One 10-second timer runs only while it is on screen; a touch anywhere else start
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtGui import QFontMetrics, QHideEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout
+from PySide6.QtGui import (
+    QColor,
+    QFontMetrics,
+    QHideEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+)
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.ui.screens.base import BaseScreen, Controller, State, language_buttons
+from kiosk.ui.screens.base import BaseScreen, Controller, Look, State, language_buttons
 from kiosk.ui.screens.home import call_words
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.style import fitting_px, font
@@ -27,8 +35,7 @@ class AttractScreen(BaseScreen):
         self.timer.timeout.connect(self.next_highlight)
         self.highlights: list[tuple[str, str]] = []
         self.index = 0
-        self.highlight_title = label("", "Heading")
-        self.highlight_text = label("")
+        self.highlight = Highlight()
 
     def show_state(self, state: State) -> None:
         session, m = state.session, state.look.metrics
@@ -50,10 +57,9 @@ class AttractScreen(BaseScreen):
         inner = QVBoxLayout(box)
         pad = m.gap * 2
         inner.setContentsMargins(pad, pad, pad, pad)
-        self.highlight_title = label("", "Heading")
-        self.highlight_text = label("")
-        inner.addWidget(self.highlight_title)
-        inner.addWidget(self.highlight_text)
+        self.highlight = Highlight()
+        self.highlight.style_for(state.look)
+        inner.addWidget(self.highlight)
         col.addWidget(box)
         touch = label(session.label("attract.touch"), "Muted")
         touch.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -75,9 +81,11 @@ class AttractScreen(BaseScreen):
         tallest = max((title_fm.boundingRect(wrap, flag, t).height()
                        + text_fm.boundingRect(wrap, flag, x).height()
                        for t, x in self.highlights), default=0)
-        box.setFixedHeight(tallest + 2 * pad + inner.spacing() + m.gap)
+        self.highlight.setFixedHeight(tallest + inner.spacing() + m.gap)
         self._show_highlight()
         self.swap(body)
+        # Every highlight drawn once, right after this screen is up (not every 10 s).
+        QTimer.singleShot(0, lambda: self.highlight.draw_all(self.highlights))
         actions = []
         if session.selfcheck is not None:
             check = button(session.label("topic.take_check"), primary=True)
@@ -96,9 +104,7 @@ class AttractScreen(BaseScreen):
 
     def _show_highlight(self) -> None:
         if self.highlights:
-            title, summary = self.highlights[self.index]
-            self.highlight_title.setText(title)
-            self.highlight_text.setText(summary)
+            self.highlight.show_topic(*self.highlights[self.index])
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
         self.timer.stop()  # nothing ticks while the attract screen is not showing
@@ -109,3 +115,65 @@ class AttractScreen(BaseScreen):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         self.controller.wake()
+
+
+class Highlight(QWidget):
+    """A topic's title and summary, painted in a box of fixed size: a change every 10 s
+    repaints this box and nothing else (no layout runs). Each topic is drawn once into a
+    picture, all of them just after the attract screen first shows, so an attract screen
+    left for hours only copies a picture every 10 s."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # It paints every pixel of itself, so a change never repaints what lies behind it.
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.title = ""
+        self.summary = ""
+        self.look: Look | None = None
+        self.topics: list[tuple[str, str]] = []
+        self._drawn: dict[tuple[str, str, int, int, float], QPixmap] = {}
+
+    def style_for(self, look: Look) -> None:
+        self.look = look
+        self._drawn.clear()
+
+    def show_topic(self, title: str, summary: str) -> None:
+        self.title, self.summary = title, summary
+        self.setAccessibleName(f"{title}. {summary}")
+        self.update()
+
+    def draw_all(self, topics: list[tuple[str, str]]) -> None:
+        """Draw every topic's picture now (called once the screen is up)."""
+        for title, summary in topics:
+            self._picture(title, summary)
+
+    def _picture(self, title: str, summary: str) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        key = (title, summary, self.width(), self.height(), ratio)
+        picture = self._drawn.get(key)
+        if picture is None and self.look is not None:
+            picture = QPixmap(max(1, round(self.width() * ratio)),
+                              max(1, round(self.height() * ratio)))
+            picture.setDevicePixelRatio(ratio)
+            m, theme = self.look.metrics, self.look.theme
+            picture.fill(QColor(theme.surface))  # the box's own background
+            flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
+            area = QRect(0, 0, self.width(), self.height())
+            p = QPainter(picture)
+            p.setFont(font(m.heading, True))
+            p.setPen(QColor(theme.heading))
+            used = p.boundingRect(area, flags, title)
+            p.drawText(area, flags, title)
+            p.setFont(font(m.body))
+            p.setPen(QColor(theme.text))
+            p.drawText(area.adjusted(0, used.height() + m.gap // 2, 0, 0), flags, summary)
+            p.end()
+            self._drawn[key] = picture
+        return picture if picture is not None else QPixmap()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        if self.look is None:
+            return
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._picture(self.title, self.summary))
+        p.end()
