@@ -1,17 +1,19 @@
 """Notices when nobody has touched the kiosk for a while, without any polling loop.
 
-An application-wide event filter restarts one single-shot timer on every input event.
+The window's one application-wide event filter (kiosk.ui.lockdown.KioskEvents) calls
+``touched()`` on every input event, which restarts one single-shot timer.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
-INPUT_EVENTS = {
+INPUT_EVENTS = frozenset({
     QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseMove,
     QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
     QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.TabletPress,
-}
+    QEvent.Type.MouseButtonDblClick,
+})
 
 
 class IdleWatcher(QObject):
@@ -26,11 +28,6 @@ class IdleWatcher(QObject):
         self.timer.timeout.connect(self.idle.emit)
         self.seconds: int | None = None
 
-    def watch(self, app: QObject) -> None:
-        """Start seeing input: an application-wide event filter (the window installs it
-        when it is first shown)."""
-        app.installEventFilter(self)
-
     def arm(self, seconds: int | None) -> None:
         """Start counting afresh, for this many seconds (None: stop counting)."""
         self.seconds = seconds
@@ -39,7 +36,7 @@ class IdleWatcher(QObject):
         else:
             self.timer.start(seconds * 1000)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if self.seconds is not None and event.type() in INPUT_EVENTS:
+    def touched(self) -> None:
+        """Input happened: count afresh."""
+        if self.seconds is not None:
             self.timer.start(self.seconds * 1000)
-        return False

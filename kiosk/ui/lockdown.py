@@ -10,18 +10,21 @@ from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
+from kiosk.ui.idle import INPUT_EVENTS, IdleWatcher
+
 STAFF_TAPS = 5  # taps in the top-left corner ...
 STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
+PRESSES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick})
 
 
 class Lockdown(QObject):
     """Application-wide: no context menus, no drag and drop, no keyboard at all."""
 
-    BLOCKED = {
+    BLOCKED = frozenset({
         QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
         QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
         QEvent.Type.Shortcut,
-    }
+    })
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         return event.type() in self.BLOCKED
@@ -43,10 +46,14 @@ class CornerTaps(QObject):
         self.last_stamp = -1
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        # A quick second tap arrives as a double click: it is a tap all the same.
-        if event.type() not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick) \
-                or not isinstance(event, QMouseEvent):
-            return False
+        if event.type() in PRESSES:
+            self.press(watched, event)
+        return False
+
+    def press(self, watched: QObject, event: QEvent) -> None:
+        """A press or a quick second tap (it arrives as a double click: a tap all the same)."""
+        if not isinstance(event, QMouseEvent):
+            return
         w = self.window_
         # A press from the screen passes the window's QWindow once, then the widgets under
         # it: count it there (two quick taps can share a timestamp). A press sent straight
@@ -56,9 +63,9 @@ class CornerTaps(QObject):
         elif isinstance(watched, QWidget) and event.timestamp() != self.last_stamp:
             self.last_stamp = event.timestamp()
         else:
-            return False
+            return
         if not w.isVisible():
-            return False
+            return
         pos = w.mapFromGlobal(event.globalPosition().toPoint())
         size = self.corner()
         target: QWidget | None = w.childAt(pos)
@@ -70,10 +77,32 @@ class CornerTaps(QObject):
             target = target.parentWidget()
         if on_button or not QRect(0, 0, size, size).contains(pos):
             self.taps.clear()
-            return False
+            return
         now = self.clock()
         self.taps = [t for t in self.taps if now - t <= STAFF_WINDOW_S] + [now]
         if len(self.taps) >= STAFF_TAPS:
             self.taps.clear()
             self.gesture()
+
+
+class KioskEvents(QObject):
+    """The window's one application-wide event filter: the lockdown, the staff corner and
+    idle activity in a single Python call per event (three filters cost three calls on
+    every event the application handles, painting included)."""
+
+    def __init__(self, parent: QObject, idle: IdleWatcher, lockdown: bool,
+                 corner: CornerTaps | None) -> None:
+        super().__init__(parent)
+        self.idle = idle
+        self.blocked = Lockdown.BLOCKED if lockdown else frozenset()
+        self.corner = corner
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        kind = event.type()
+        if kind in self.blocked:
+            return True
+        if kind in INPUT_EVENTS:
+            self.idle.touched()
+            if self.corner is not None and kind in PRESSES:
+                self.corner.press(watched, event)
         return False

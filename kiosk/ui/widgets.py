@@ -96,28 +96,6 @@ def label(text: str = "", name: str = "", wrap: bool = True,
     return lab
 
 
-class ElidedLabel(QLabel):
-    """One line of text that ends in "…" instead of pushing the layout off the screen."""
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setMinimumWidth(0)
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
-        p = QPainter(self)
-        p.setPen(self.palette().color(self.foregroundRole()))
-        p.setFont(self.font())
-        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
-                                              self.contentsRect().width())
-        p.drawText(self.contentsRect(), int(self.alignment()), shown)
-        p.end()
-
-    def is_elided(self) -> bool:
-        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
-
-
 class BigButton(QAbstractButton):
     """A large button with a wrapped title and an optional line under it (topic tiles, answers).
 

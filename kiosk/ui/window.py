@@ -23,7 +23,7 @@ from kiosk.session import Screen, Session
 from kiosk.theme import HIGH_CONTRAST, LIGHT, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
-from kiosk.ui.lockdown import CornerTaps, Lockdown
+from kiosk.ui.lockdown import CornerTaps, KioskEvents
 from kiosk.ui.parts import Background, LazyScreens, guarded
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.staff import StaffAccess
@@ -123,12 +123,10 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         if app is None:
             return
-        self.idle.watch(app)
-        if not self.preview:
-            self._lockdown = Lockdown(self)
-            self._corner = CornerTaps(self, lambda: self.metrics.button, self.staff.gesture)
-            app.installEventFilter(self._lockdown)
-            app.installEventFilter(self._corner)
+        self._corner = None if self.preview else CornerTaps(
+            self, lambda: self.metrics.button, self.staff.gesture)
+        self._events = KioskEvents(self, self.idle, not self.preview, self._corner)
+        app.installEventFilter(self._events)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)

@@ -20,7 +20,7 @@ from kiosk.theme import HIGH_CONTRAST, LIGHT
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.screens import BaseScreen
 from kiosk.ui.shots import walk
-from kiosk.ui.widgets import BigButton, ElidedLabel
+from kiosk.ui.widgets import BigButton
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import configured, tap
 
@@ -93,7 +93,7 @@ def check_screen(window: KioskWindow, where: str) -> list[str]:
                 bad.append(f"{where}: {a.text()!r} and {b.text()!r} are {gap(ra, rb)}px apart")
     bad += hidden_without_cue(window, where)
     for lab in layer(window).findChildren(QLabel):
-        if not lab.isVisibleTo(window) or isinstance(lab, ElidedLabel) or not lab.text():
+        if not lab.isVisibleTo(window) or not lab.text():
             continue
         if lab.wordWrap():
             need = lab.heightForWidth(lab.width())

@@ -132,7 +132,7 @@ def test_no_screen_offers_a_context_menu_or_text_selection(
                               page.viewport().mapToGlobal(QPoint(10, 10)))
     from PySide6.QtWidgets import QApplication
 
-    assert window._lockdown.eventFilter(page.viewport(), event)
+    assert window._events.eventFilter(page.viewport(), event)
     QApplication.sendEvent(page.viewport(), event)
     assert QApplication.activePopupWidget() is None
 

@@ -59,6 +59,7 @@ class AttractScreen(BaseScreen):
         inner.setContentsMargins(pad, pad, pad, pad)
         self.highlight = Highlight()
         self.highlight.style_for(state.look)
+        self.highlight.setAccessibleName(session.label("attract.touch"))
         inner.addWidget(self.highlight)
         col.addWidget(box)
         touch = label(session.label("attract.touch"), "Muted")
@@ -138,8 +139,10 @@ class Highlight(QWidget):
         self._drawn.clear()
 
     def show_topic(self, title: str, summary: str) -> None:
+        # Its accessible name is set once, not at every change: announcing a new topic
+        # every 10 s would be noise for a screen-reader user, and each change costs the
+        # accessibility bridge a round of work.
         self.title, self.summary = title, summary
-        self.setAccessibleName(f"{title}. {summary}")
         self.update()
 
     def draw_all(self, topics: list[tuple[str, str]]) -> None:
