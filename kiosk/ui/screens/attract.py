@@ -19,10 +19,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import BaseScreen, Controller, Look, State, language_buttons
-from kiosk.ui.screens.home import call_words
+from kiosk.ui.screens.home import main_actions
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.style import fitting_px, font
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import label
 
 
 class AttractScreen(BaseScreen):
@@ -87,15 +87,7 @@ class AttractScreen(BaseScreen):
         self.swap(body)
         # Every highlight drawn once, right after this screen is up (not every 10 s).
         QTimer.singleShot(0, lambda: self.highlight.draw_all(self.highlights))
-        actions = []
-        if session.selfcheck is not None:
-            check = button(session.label("topic.take_check"), primary=True)
-            check.clicked.connect(self.controller.start_selfcheck)
-            actions.append(check)
-        call = button(call_words(state))
-        call.clicked.connect(self.controller.open_call)
-        actions.append(call)
-        self.set_actions(state, actions)
+        self.set_actions(state, main_actions(state, self.controller))
         self.timer.start()
 
     def next_highlight(self) -> None:

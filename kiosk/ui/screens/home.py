@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from kiosk import labels
-from kiosk.ui.screens.base import BaseScreen, State, language_buttons
+from kiosk.ui.screens.base import BaseScreen, Controller, State, language_buttons
 from kiosk.ui.widgets import BigButton, button, label
 
 
 def call_words(state: State) -> str:
     """"Call 310-828-7757": one tap to the call panel, with the number itself in view."""
     return labels.fill(state.session.label("home.call"), phone=state.clinic.phone)
+
+
+def main_actions(state: State, controller: Controller) -> list[QPushButton]:
+    """The self-check (the main action, when there is one) and the call panel, with the
+    phone number in view: one tap away on home, attract and every topic page."""
+    session = state.session
+    actions = []
+    if session.selfcheck is not None:
+        check = button(session.label("topic.take_check"), primary=True)
+        check.clicked.connect(controller.start_selfcheck)
+        actions.append(check)
+    call = button(call_words(state), primary=session.selfcheck is None)
+    call.clicked.connect(controller.open_call)
+    actions.append(call)
+    return actions
 
 
 class HomeScreen(BaseScreen):
@@ -57,12 +72,4 @@ class HomeScreen(BaseScreen):
         for r in range(1, rows + 1):
             grid.setRowStretch(r, 1)
         self.swap(body)
-        actions = []
-        if session.selfcheck is not None:
-            check = button(session.label("topic.take_check"), primary=True)
-            check.clicked.connect(self.controller.start_selfcheck)
-            actions.append(check)
-        call = button(call_words(state), primary=session.selfcheck is None)
-        call.clicked.connect(self.controller.open_call)
-        actions.append(call)
-        self.set_actions(state, actions)
+        self.set_actions(state, main_actions(state, self.controller))

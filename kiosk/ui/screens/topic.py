@@ -10,7 +10,7 @@ from kiosk.session import Session
 from kiosk.ui.pageview import PageView
 from kiosk.ui.qrwidget import QrCode
 from kiosk.ui.screens.base import BaseScreen, Controller, State
-from kiosk.ui.screens.home import call_words
+from kiosk.ui.screens.home import main_actions
 from kiosk.ui.scrolling import Kinetic, stop_and_top
 from kiosk.ui.widgets import button, label
 
@@ -91,15 +91,7 @@ class TopicScreen(BaseScreen):
         if topic.id != self.topic_id:
             stop_and_top(self.area)  # a new page opens at its top, with no leftover flick
         self.topic_id = topic.id
-        actions = []
-        if session.selfcheck is not None:
-            check = button(session.label("topic.take_check"), primary=True)
-            check.clicked.connect(self.controller.start_selfcheck)
-            actions.append(check)
-        call = button(call_words(state))
-        call.clicked.connect(self.controller.open_call)
-        actions.append(call)
-        self.set_actions(state, actions)
+        self.set_actions(state, main_actions(state, self.controller))
 
     def forget(self) -> None:
         self.page.clear()
