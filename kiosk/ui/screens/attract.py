@@ -85,8 +85,7 @@ class AttractScreen(BaseScreen):
         self.highlight.setFixedHeight(tallest + inner.spacing() + m.gap)
         self._show_highlight()
         self.swap(body)
-        # Every highlight drawn once, right after this screen is up (not every 10 s).
-        QTimer.singleShot(0, lambda: self.highlight.draw_all(self.highlights))
+        self.highlight.topics = list(self.highlights)
         self.set_actions(state, main_actions(state, self.controller))
         self.timer.start()
 
@@ -124,6 +123,7 @@ class Highlight(QWidget):
         self.summary = ""
         self.look: Look | None = None
         self.topics: list[tuple[str, str]] = []
+        self._pending = False
         self._drawn: dict[tuple[str, str, int, int, float], QPixmap] = {}
 
     def style_for(self, look: Look) -> None:
@@ -137,9 +137,11 @@ class Highlight(QWidget):
         self.title, self.summary = title, summary
         self.update()
 
-    def draw_all(self, topics: list[tuple[str, str]]) -> None:
-        """Draw every topic's picture now (called once the screen is up)."""
-        for title, summary in topics:
+    def draw_all(self) -> None:
+        """Draw every topic's picture at the box's real size (just after its first paint,
+        when the screen is up; not one every 10 s for the first minute)."""
+        self._pending = False
+        for title, summary in self.topics:
             self._picture(title, summary)
 
     def _picture(self, title: str, summary: str) -> QPixmap:
@@ -172,3 +174,8 @@ class Highlight(QWidget):
         p = QPainter(self)
         p.drawPixmap(0, 0, self._picture(self.title, self.summary))
         p.end()
+        ratio = self.devicePixelRatioF()
+        if not self._pending and any((t, x, self.width(), self.height(), ratio)
+                                     not in self._drawn for t, x in self.topics):
+            self._pending = True
+            QTimer.singleShot(0, self.draw_all)
