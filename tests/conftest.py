@@ -2,15 +2,75 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import subprocess
 import textwrap
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 # Headless by default (pytest-qt's own tox.ini does the same); must be set before Qt starts.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+@contextlib.contextmanager
+def xvfb(screen: str = "1280x800x24") -> Iterator[str]:
+    """A private Xvfb server for one test; yields its DISPLAY (":N")."""
+    read, write = os.pipe()
+    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", screen,
+                               "-nolisten", "tcp"], pass_fds=(write,),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class FakeSystemd:
+    """A NOTIFY_SOCKET as systemd makes one (writable by any user, for a kiosk run as
+    another), stamping every datagram with the time it arrived."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        path.chmod(0o777)
+        self.sock.settimeout(0.1)
+        self.got: list[tuple[float, str]] = []
+        self._run = True
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        while self._run:
+            try:
+                data = self.sock.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            self.got.append((time.monotonic(), data.decode()))
+
+    @property
+    def messages(self) -> list[str]:
+        return [m for _t, m in self.got]
+
+    def times(self, message: str) -> list[float]:
+        return [t for t, m in self.got if m.split("\n")[0] == message]
+
+    def close(self) -> None:
+        self._run = False
+        self._thread.join()
+        self.sock.close()
+
 
 TOPIC = """\
 ---

@@ -14,15 +14,15 @@ import os
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import FakeSystemd, xvfb
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE = ROOT / "deploy" / "systemd" / "clinic-kiosk.service"
@@ -49,51 +49,13 @@ def unit_lines(key: str) -> list[str]:
 
 
 @pytest.fixture
-def xvfb() -> Iterator[str]:
-    read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1024x600x24",
-                               "-nolisten", "tcp"], pass_fds=(write,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-class Notify:
-    """A NOTIFY_SOCKET as systemd makes one, writable by the kiosk's user."""
-
-    def __init__(self, path: Path) -> None:
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(str(path))
-        path.chmod(0o777)
-        self.sock.settimeout(0.2)
-        self.got: list[str] = []
-        self._run = True
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        while self._run:
-            try:
-                self.got.append(self.sock.recv(4096).decode())
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-
-    def close(self) -> None:
-        self._run = False
-        self._thread.join()
-        self.sock.close()
+def display() -> Iterator[str]:
+    with xvfb("1024x600x24") as name:
+        yield name
 
 
 def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
-        xvfb: str, tmp_path: Path) -> None:
+        display: str, tmp_path: Path) -> None:
     kiosk = Path(sys.executable).with_name("kiosk")
     if not kiosk.is_file():
         pytest.skip(f"needs the 'kiosk' command beside {sys.executable} (pip install -e .)")
@@ -110,14 +72,14 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
             os.chown(folder, NOBODY, NOBODY)
         prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
                   "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search"]
-    notify = Notify(tmp_path / "notify")
+    notify = FakeSystemd(tmp_path / "notify")
     # The unit's own command line, with this checkout's kiosk in place of /opt's.
     start = shlex.split(unit_lines("ExecStart")[0])
     assert start[:3] == ["/usr/bin/cage", "-d", "--"]
     command = [shutil.which("cage") or "cage", *start[1:3], str(kiosk),
                "--config", str(config)]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
-           "XDG_RUNTIME_DIR": str(runtime), "DISPLAY": xvfb, "WLR_BACKENDS": "x11",
+           "XDG_RUNTIME_DIR": str(runtime), "DISPLAY": display, "WLR_BACKENDS": "x11",
            "WLR_LIBINPUT_NO_DEVICES": "1", "NOTIFY_SOCKET": str(tmp_path / "notify"),
            "WATCHDOG_USEC": "1000000", "PYTHONPATH": str(ROOT)}
     for line in unit_lines("Environment"):
@@ -131,12 +93,12 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
         try:
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline and cage.poll() is None \
-                    and notify.got.count("WATCHDOG=1") < 2:
+                    and notify.messages.count("WATCHDOG=1") < 2:
                 time.sleep(0.1)
             assert cage.poll() is None, log.read_text()
-            assert notify.got and notify.got[0].startswith("READY=1"), (notify.got,
-                                                                        log.read_text())
-            assert notify.got.count("WATCHDOG=1") >= 2
+            assert notify.messages and notify.messages[0].startswith("READY=1"), (
+                notify.messages, log.read_text())
+            assert notify.messages.count("WATCHDOG=1") >= 2
             # Stop as systemd does: the unit's ExecStop= lines with its main PID (cage's).
             for line in unit_lines("ExecStop"):
                 argv = shlex.split(line.lstrip("-").replace("${MAINPID}", str(cage.pid)))
@@ -150,4 +112,4 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     output = log.read_text()
     assert code == 0, output
     assert "Assertion" not in output and "stopping on signal 15" in output, output
-    assert notify.got[-1] == "STOPPING=1"
+    assert notify.messages[-1] == "STOPPING=1"

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,39 +18,8 @@ from pytestqt.qtbot import QtBot
 from kiosk.sdnotify import Notifier
 from kiosk.ui.app import build_window
 from kiosk.ui.watchdog import Watchdog
+from tests.conftest import FakeSystemd
 from tests.ui.conftest import configured
-
-
-class FakeSystemd:
-    """A NOTIFY_SOCKET in tmp that stamps every datagram with the time it arrived."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = str(path)
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(self.path)
-        self.sock.settimeout(0.1)
-        self.got: list[tuple[float, str]] = []
-        self._run = True
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
-
-    def _read(self) -> None:
-        while self._run:
-            try:
-                data = self.sock.recv(4096)
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.got.append((time.monotonic(), data.decode()))
-
-    def times(self, message: str) -> list[float]:
-        return [t for t, m in self.got if m.split("\n")[0] == message]
-
-    def close(self) -> None:
-        self._run = False
-        self._thread.join()
-        self.sock.close()
 
 
 @pytest.fixture
@@ -124,7 +91,7 @@ def test_the_real_program_tells_systemd_it_is_ready_pings_and_stops(
                     and len(systemd.times("WATCHDOG=1")) < 4:
                 time.sleep(0.05)
             assert proc.poll() is None, log.read_text()
-            messages = [m for _t, m in systemd.got]
+            messages = systemd.messages
             assert messages[0].startswith("READY=1"), messages
             assert messages[1:4] == ["WATCHDOG=1"] * 3
         finally:

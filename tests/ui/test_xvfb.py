@@ -12,24 +12,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import xvfb
+
 pytestmark = pytest.mark.skipif(shutil.which("Xvfb") is None or shutil.which("xwininfo") is None,
                                 reason="needs Xvfb and xwininfo (apt-get install xvfb x11-utils)")
 
 
 @pytest.fixture
-def display(tmp_path: Path) -> Iterator[str]:
-    read, write = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24",
-                               "-nolisten", "tcp"], pass_fds=(write,),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write)
-    with os.fdopen(read) as pipe:
-        number = pipe.readline().strip()
-    try:
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+def display() -> Iterator[str]:
+    with xvfb("1280x800x24") as name:
+        yield name
 
 
 def test_kiosk_windowed_shows_its_window_on_x11(display: str, tmp_path: Path) -> None:
