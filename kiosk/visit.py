@@ -86,7 +86,7 @@ class Visit:
         self.content: Content | None = loaded.content
         self.problems: list[str] = [str(p) for p in loaded.problems]
         self.error_count = len(loaded.errors)
-        self._rendered: dict[tuple[str, str], Page] = dict(getattr(loaded, "pages", {}) or {})
+        self._rendered: dict[tuple[str, str], Page] = dict(loaded.pages)
         self._pages: dict[tuple[str, str], Page] = {}  # pages this visit rendered itself
         self._pending: Loaded | None = None
         self._started = clock()
@@ -283,7 +283,7 @@ class Visit:
             loaded.content.root == content.root and \
             dict(loaded.content.languages) == dict(content.languages)
         if same:
-            self._rendered.update(getattr(loaded, "pages", {}) or {})
+            self._rendered.update(loaded.pages)
             return Change.NONE
         return self.content_loaded(loaded)
 
@@ -300,7 +300,7 @@ class Visit:
         if loaded.content is None:
             return Change.NONE
         self.content = loaded.content
-        self._rendered = dict(getattr(loaded, "pages", {}) or {})
+        self._rendered = dict(loaded.pages)
         self._pages.clear()
         if self.session is None:
             self._new_session(HOME)

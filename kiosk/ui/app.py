@@ -80,7 +80,7 @@ def build_window(config: Config, preview: bool = False,
         window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
                               | Qt.WindowType.WindowStaysOnTopHint)
     if options.watch_content:
-        window.watch_after_first_paint = True  # nothing to watch before the screen shows
+        window.after_first_paint.append(window.watch_content)  # nothing to watch before
     return window
 
 

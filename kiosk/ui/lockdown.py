@@ -17,17 +17,12 @@ STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
 PRESSES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick})
 
 
-class Lockdown(QObject):
-    """Application-wide: no context menus, no drag and drop, no keyboard at all."""
-
-    BLOCKED = frozenset({
-        QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
-        QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
-        QEvent.Type.Shortcut,
-    })
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        return event.type() in self.BLOCKED
+# The lockdown, application-wide: no context menus, no drag and drop, no keyboard at all.
+BLOCKED = frozenset({
+    QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
+    QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
+    QEvent.Type.Shortcut,
+})
 
 
 class CornerTaps(QObject):
@@ -44,11 +39,6 @@ class CornerTaps(QObject):
         self.clock = clock
         self.taps: list[float] = []
         self.last_stamp = -1
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in PRESSES:
-            self.press(watched, event)
-        return False
 
     def press(self, watched: QObject, event: QEvent) -> None:
         """A press or a quick second tap (it arrives as a double click: a tap all the same)."""
@@ -94,7 +84,7 @@ class KioskEvents(QObject):
                  corner: CornerTaps | None) -> None:
         super().__init__(parent)
         self.idle = idle
-        self.blocked = Lockdown.BLOCKED if lockdown else frozenset()
+        self.blocked = BLOCKED if lockdown else frozenset()
         self.corner = corner
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API

@@ -71,7 +71,6 @@ class KioskWindow(QWidget):
         self.speaker: Speaker | None = None
         self._speaker_factory = speaker_factory
         self.watcher: Any = None
-        self.watch_after_first_paint = False
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
         self.bar = TopBar(config.clinic.name)
@@ -142,8 +141,6 @@ class KioskWindow(QWidget):
                 work()
             except Exception:
                 log.exception("start-up work after the first paint failed")
-        if self.watch_after_first_paint and self.watcher is None:
-            self.watch_content()
         if not self.preview and self.visit.content is not None:
             self._render_in_background()
         if self._speaker_factory is not None and self.speaker is None:

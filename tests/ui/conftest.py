@@ -71,7 +71,7 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
         qtbot.waitUntil(lambda: window.started_up and window.speaker is not None
                         or not window.config["speech"])
         # The work deferred to after the first paint has run (watching the folder too).
-        qtbot.waitUntil(lambda: not window.watch_after_first_paint
+        qtbot.waitUntil(lambda: not window.config.options.watch_content
                         or window.watcher is not None)
         qtbot.wait(1)
         return window
