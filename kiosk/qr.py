@@ -17,5 +17,7 @@ def matrix(data: str) -> list[list[bool]]:
 
 
 def tel_uri(clinic: Clinic) -> str:
-    """``tel:`` link for the clinic's phone, as written but for spaces and punctuation."""
-    return f"tel:{clinic.phone_digits}"
+    """``tel:`` link (RFC 3966) that dials the clinic's phone: ``tel:+13108287757``, with
+    ``;ext=12`` for an extension (``kiosk.phone``; the config refuses a number it cannot
+    dial)."""
+    return clinic.tel_uri

@@ -294,8 +294,7 @@ def test_call_panel_qr_code_scans_to_the_phone_number(
     assert "Scan to call from your phone" in visible_words(window)
     shot = tmp_path / "call.png"
     window.grab().save(str(shot))
-    assert _decode(shot) == "tel:" + "".join(c for c in window.config.clinic.phone
-                                              if c.isdigit())
+    assert _decode(shot) == "tel:+13108287757"  # the bundled 310-828-7757, as phones dial it
 
 
 @pytest.mark.skipif(shutil.which("zbarimg") is None, reason="needs zbarimg (zbar-tools)")
