@@ -6,11 +6,12 @@ import argparse
 import logging
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from kiosk import __version__
-from kiosk.config import ConfigError, bundled_content, load_config
+from kiosk.config import Config, ConfigError, Options, bundled_content, load_config
 from kiosk.logsetup import setup_logging
 
 
@@ -35,7 +36,8 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser("check", help="check a content folder and print every problem")
     c.add_argument("folder", nargs="?", type=Path, help="content folder (default: bundled)")
-    c.add_argument("--language", default="en", help="default language code (default: en)")
+    c.add_argument("--language", help="default language code (default: the config's "
+                   "'language', en)")
     c.add_argument("--max-grade", type=float, default=8.0,
                    help="warn when a page reads above this school grade (default: 8)")
     c.add_argument("--review-months", type=int, metavar="N",
@@ -100,31 +102,61 @@ def cmd_set_pin(path: Path | None, from_stdin: bool) -> int:
     try:
         load_config(target)
     except ConfigError as exc:
-        print("\n".join(exc.problems), file=sys.stderr)
+        print(f"The staff PIN is set in {target}, but the config has errors; the kiosk does "
+              "not start until they are fixed:\n" + "\n".join(exc.problems), file=sys.stderr)
         return 1
     print(f"The staff PIN is set in {target}. Restart the kiosk to use it.")
     return 0
 
 
-def _configured_content(path: Path | None) -> Path | None:
-    """The config's content folder, if a config names one (else None: the bundled one)."""
+def main_check(args: argparse.Namespace) -> int:
+    """``kiosk check``: the folder named on the command line, else the one the config names.
+
+    A config with errors is reported first and makes the exit status 2 (the kiosk would not
+    start with it); the folder it names is still checked, unless its 'content' key is the
+    one that is wrong: then nothing is checked (the bundled pages are never checked in its
+    place)."""
+    config: Config | None
     try:
-        config = load_config(path)
-    except ConfigError:
-        return None
-    return config.content_dir if config.values.get("content") else None
+        config, config_problems, error = load_config(args.config), [], None
+    except ConfigError as exc:
+        config, config_problems, error = exc.config, exc.problems, exc
+    folder = args.folder or args.content
+    if folder is None:
+        if config is None or (error is not None and error.is_wrong("content")):
+            why = "the config cannot be read" if config is None else \
+                "the config's 'content' is wrong or misspelt"
+            return _refuse_check(config_problems, why, args.format)
+        folder = config.content_dir
+
+    # Where the config is wrong, its defaults (ConfigError.config has them there).
+    options = config.options if config is not None else Options()
+    language = args.language or options.language
+    months = args.review_months if args.review_months is not None else options.review_months
+    return cmd_check(folder, language, args.max_grade, args.format, months, config_problems)
 
 
-def _configured_review_months(path: Path | None) -> int:
-    """The config's ``review_months`` (12 when there is no config or it cannot be read)."""
-    try:
-        return int(load_config(path)["review_months"])
-    except ConfigError:
-        return 12
+def _refuse_check(config_problems: Sequence[str], why: str, fmt: str) -> int:
+    if fmt == "json":
+        import json
+
+        print(json.dumps({"folder": None, "ok": False, "errors": len(config_problems),
+                          "warnings": 0, "languages": [], "topics": 0,
+                          "topics_by_language": {}, "config_problems": list(config_problems),
+                          "problems": []}, indent=2, ensure_ascii=False))
+    else:
+        for line in config_problems:
+            print(line)
+    print(f"kiosk check: nothing was checked: {why} (see above), so the folder to check is "
+          "not known; fix the config, or name the folder: kiosk check FOLDER", file=sys.stderr)
+    return 2
 
 
 def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
-              fmt: str = "text", review_months: int = 12) -> int:
+              fmt: str = "text", review_months: int = 12,
+              config_problems: Sequence[str] = ()) -> int:
+    """Check a content folder and print every problem; exit status 0 (at most warnings),
+    1 (errors in the content), 2 (errors in the config: listed first)."""
     import json
 
     from kiosk.checker import check_folder, topic_counts
@@ -132,21 +164,25 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
     root = folder or bundled_content()
     loaded, problems = check_folder(root, language, max_grade, review_months)
     errors = sum(p.is_error for p in problems)
+    bad_config = 2 if config_problems else 0
     if fmt == "json":
         content = loaded.content
         print(json.dumps({
             "folder": str(root),
-            "ok": errors == 0 and content is not None,
-            "errors": errors,
+            "ok": errors == 0 and content is not None and not config_problems,
+            "errors": errors + len(config_problems),
             "warnings": len(problems) - errors,
             "languages": content.codes if content else [],
             "topics": sum(len(lang.topics) for lang in content.languages.values())
             if content else 0,
             "topics_by_language": {code: len(content.languages[code].topics)
                                    for code in content.codes} if content else {},
+            "config_problems": list(config_problems),
             "problems": [p.as_dict() for p in problems],
         }, indent=2, ensure_ascii=False))
-        return 0 if errors == 0 and content is not None else 1
+        return bad_config or (0 if errors == 0 and content is not None else 1)
+    for line in config_problems:
+        print(line)
     for problem in problems:
         print(problem)
     warnings = len(problems) - errors
@@ -156,8 +192,11 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
     else:
         summary = f"{root}: nothing the kiosk can show; {errors} error(s), {warnings} warning(s)"
         errors = max(errors, 1)
+    if config_problems:
+        summary += f"; and {len(config_problems)} error(s) in the config (listed first): " \
+                   "the kiosk does not start until they are fixed"
     print(summary, file=sys.stderr)
-    return 1 if errors else 0
+    return bad_config or (1 if errors else 0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,10 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "set-pin":
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
-        return cmd_check(args.folder or _configured_content(args.config), args.language,
-                         args.max_grade, args.format,
-                         args.review_months if args.review_months is not None
-                         else _configured_review_months(args.config))
+        return main_check(args)
     if args.command == "stats":
         from kiosk.stats import UsageLog, report, summarise, to_csv
 
@@ -216,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "preview":
         from kiosk.ui.app import run
 
-        folder = args.folder or content or bundled_content()
+        folder = args.folder or content or config.content_dir  # the config's, else bundled
         config = replace(config, content_dir=folder, fullscreen=False)
         return run(config, preview=True)
     if args.windowed:

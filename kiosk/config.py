@@ -10,7 +10,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast, overload
@@ -33,6 +33,8 @@ class Option(Generic[T]):
     help: str
     low: int | None = None  # smallest allowed whole number
     high: int | None = None
+    # What else is wrong with a value of the right type (words after the key), None if fine.
+    problem: Callable[[Any], str | None] | None = None
 
     @overload
     def __get__(self, obj: None, owner: type | None = None) -> Option[T]: ...
@@ -42,6 +44,12 @@ class Option(Generic[T]):
         if obj is None:
             return self
         return cast(T, obj.values[self.key])
+
+
+def _phone_problem(value: str) -> str | None:
+    from kiosk.phone import problem  # only when a config file names a phone
+
+    return problem(value)
 
 
 class Options:
@@ -66,8 +74,8 @@ class Options:
     hide_cursor = Option("hide_cursor", bool, True, "Hide the mouse pointer when full-screen "
                          "(set false for kiosks with a mouse).")
     speech = Option("speech", bool, True, "Offer \"Listen\" on pages when a speech engine with "
-                    "a voice for the page's language is installed (pip install "
-                    "'clinic-kiosk[speech]').")
+                    "a voice for the page's language is installed (the speech extra: from the "
+                    "kiosk's folder, .venv/bin/pip install '.[speech]').")
     speech_engine = Option("speech_engine", str, "", "Which QtTextToSpeech engine to use. "
                            "Empty: the first that works (speechd on Linux, sapi or winrt on "
                            "Windows).")
@@ -96,7 +104,9 @@ class Options:
     clinic_doctor = Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call "
                            "panel. Empty: none.")
     clinic_phone = Option("clinic.phone", str, "310-828-7757", "Phone number patients call to "
-                          "schedule.")
+                          "schedule, shown as written: a US number with its area code, or + "
+                          "and the country code; an extension as 'ext. 12'. Digits only, no "
+                          "letters.", problem=_phone_problem)
     clinic_hours: Option[str | dict[str, str]] = Option(
         "clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table of "
         "text by language code (en = \"...\", es = \"...\"). Empty: a general line.")
@@ -116,11 +126,22 @@ _TYPE_WORDS = {str: "text in quotes", bool: "true or false", int: "a whole numbe
 
 
 class ConfigError(Exception):
-    """The config file is wrong; ``problems`` are ``path:line: message`` lines."""
+    """The config file is wrong; ``problems`` are ``path:line: message`` lines.
 
-    def __init__(self, problems: list[str]) -> None:
+    ``config`` is what the file says where it is right (the defaults where it is wrong), and
+    ``wrong`` the keys it is wrong about (a misspelt key counts for the key it most likely
+    meant); both are None when the file could not be read at all."""
+
+    def __init__(self, problems: list[str], config: Config | None = None,
+                 wrong: frozenset[str] | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.config = config
+        self.wrong = wrong
+
+    def is_wrong(self, key: str) -> bool:
+        """Whether the file is wrong about ``key`` (or could not be read at all)."""
+        return self.wrong is None or key in self.wrong
 
 
 @dataclass(frozen=True)
@@ -136,8 +157,12 @@ class Clinic:
         return self.hours.get(language) or self.hours.get(default_language, "")
 
     @property
-    def phone_digits(self) -> str:
-        return re.sub(r"[^0-9+]", "", self.phone)
+    def tel_uri(self) -> str:
+        """What a phone dials: ``tel:+13108287757`` (``;ext=12``). Raises ValueError for a
+        number a phone cannot dial (a config's is checked when it is read)."""
+        from kiosk.phone import tel_uri
+
+        return tel_uri(self.phone)
 
 
 @dataclass(frozen=True)
@@ -251,6 +276,10 @@ def _check(key: str, value: Any) -> tuple[str, str] | None:
             return f"'{key}' must be at least {option.low}, not {value}", key
         if option.high is not None and value > option.high:
             return f"'{key}' must be at most {option.high}, not {value}", key
+    if ok and option.problem is not None:
+        why = option.problem(value)
+        if why:
+            return f"'{key}' {why}", key
     if ok:
         return None
     want = " or ".join(_TYPE_WORDS[k] for k in kinds)
@@ -286,22 +315,37 @@ def load_config(path: Path | str | None = None) -> Config:
             line = getattr(exc, "lineno", None) or _lineno_from_message(str(exc))
             raise ConfigError([f"{source}:{line}: this is not valid TOML: {exc}"]) from exc
         problems = []
-        for key, value in _flatten(data).items():
+        wrong: set[str] = set()
+        meant: set[str] = set()
+        written = _flatten(data)
+        for key, value in written.items():
             if key not in _BY_KEY:
                 import difflib  # only when there is a mistake to suggest a fix for
 
                 close = difflib.get_close_matches(key, list(_BY_KEY), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 problems.append(f"{source}:{_line_of(text, key)}: unknown key '{key}'{hint}")
+                wrong.add(key)
+                meant.update(close)
+                last = key.rpartition(".")[2]  # '[paths] content = ...' meant 'content'
+                if last in _BY_KEY:
+                    meant.add(last)
                 continue
-            wrong = _check(key, value)
-            if wrong:
-                message, where = wrong
+            mistake = _check(key, value)
+            if mistake:
+                message, where = mistake
                 problems.append(f"{source}:{_line_of(text, where)}: {message}")
+                wrong.add(key)
             else:
                 values[key] = value
         if problems:
-            raise ConfigError(problems)
+            # A misspelt key ('contents = ...') counts as wrong for the key it likely meant.
+            wrong |= meant - set(written)
+            raise ConfigError(problems, _config(values, source), frozenset(wrong))
+    return _config(values, source)
+
+
+def _config(values: dict[str, Any], source: Path | None) -> Config:
     content = str(values["content"]).strip()
     if content:
         content_dir = Path(content).expanduser()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,8 +13,9 @@ from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
 from kiosk.__main__ import main
-from kiosk.config import load_config
+from kiosk.config import Config, load_config
 from kiosk.ui.shots import take_shots
+from tests.conftest import SELF_CHECK, topic_text
 
 
 def test_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixture[str]) -> None:
@@ -66,3 +68,101 @@ def test_shots_cover_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
     assert sum(n.startswith("result-") and n != "result-urgent" for n in names) == 3
     image = QImage(str(tmp_path / "home.png"))
     assert (image.width(), image.height()) == (800, 480)
+
+
+# -- a config with errors: say so, and check the folder it names (issue 17) ----------------
+
+def _bad_order(make_content: Callable[..., Path]) -> Path:
+    """A content folder with one error of its own, so a report on it is unmistakable."""
+    return make_content(**{"en/jaw.md": "---\ntitle: Jaw\nsummary: s\norder: x\n---\nBody\n"})
+
+
+def test_check_with_a_config_error_checks_the_folder_the_config_names(
+        make_content: Callable[..., Path], config_file: Callable[[str], Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = _bad_order(make_content)
+    config = config_file(f'content = "{root}"\nfulscreen = false\n')
+    assert main(["--config", str(config), "check"]) == 2
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == f"{config}:2: unknown key 'fulscreen' (did you mean 'fullscreen'?)"
+    assert f"{root}/en/jaw.md:4: 'order' must be a whole number like 3, not 'x'" in lines
+    assert "Spine" not in out and str(root) in err  # the folder named, not the bundled one
+    assert "1 error(s) in the config" in err and "the kiosk does not start" in err
+
+
+def test_check_with_a_config_error_exits_2_even_when_the_folder_is_clean(
+        make_content: Callable[..., Path], config_file: Callable[[str], Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_content()
+    config = config_file(f'content = "{root}"\n[clinic]\nphone = "310-828-PAIN"\n')
+    assert main(["--config", str(config), "check", "--format", "json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["folder"] == str(root) and report["topics"] == 2
+    assert report["ok"] is False and report["errors"] == 1
+    assert all(p["severity"] == "warning" for p in report["problems"])
+    assert report["config_problems"][0].startswith(f"{config}:3: 'clinic.phone' has letters")
+
+
+@pytest.mark.parametrize("text", [
+    'contnet = "{root}"\n',  # misspelt: the folder it meant is not known
+    'content = 5\n',  # the wrong type
+    '[paths]\ncontent = "{root}"\n',  # in a table of its own
+    'content = "{root}"\nfullscreen = \n',  # not TOML at all: nothing can be trusted
+])
+def test_check_refuses_when_the_content_key_itself_is_wrong(
+        make_content: Callable[..., Path], config_file: Callable[[str], Path],
+        capsys: pytest.CaptureFixture[str], text: str) -> None:
+    root = _bad_order(make_content)
+    config = config_file(text.format(root=root))
+    assert main(["--config", str(config), "check"]) == 2
+    out, err = capsys.readouterr()
+    assert out.startswith(f"{config}:")  # the config's own problem, with its line
+    assert "jaw.md" not in out and "Spine" not in out  # neither folder was checked
+    assert "nothing was checked" in err and "kiosk check FOLDER" in err
+    assert "Traceback" not in out + err
+
+
+def test_check_of_a_named_folder_still_reports_the_config_errors(
+        make_content: Callable[..., Path], config_file: Callable[[str], Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = _bad_order(make_content)
+    config = config_file("content = 5\n")
+    assert main(["--config", str(config), "check", str(root)]) == 2
+    out, _ = capsys.readouterr()
+    assert out.splitlines()[0] == f"{config}:1: 'content' must be text in quotes, not 5"
+    assert f"{root}/en/jaw.md:4: 'order' must be a whole number like 3, not 'x'" in out
+
+
+def test_check_takes_the_language_and_the_folder_from_a_config_and_from_content(
+        make_content: Callable[..., Path], config_file: Callable[[str], Path],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_content(**{"es/back-pain.md": topic_text("Dolor", "s", 1, "Hola."),
+                           "es/self-check.yaml": SELF_CHECK})
+    config = config_file(f'content = "{root}"\nlanguage = "es"\n')
+    assert main(["--config", str(config), "check"]) in (0, 1)
+    _, err = capsys.readouterr()
+    assert err.startswith(f"{root}: 1 topic in es, 2 in en"), err
+    assert main(["--content", str(root), "check"]) in (0, 1)  # the top-level --content too
+    _, err = capsys.readouterr()
+    assert err.startswith(f"{root}: 2 topics in en, 1 in es"), err
+
+
+def test_preview_shows_the_folder_the_config_names(
+        make_content: Callable[..., Path], config_file: Callable[[str], Path],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import kiosk.ui.app
+
+    shown: list[Config] = []
+    monkeypatch.setattr(kiosk.ui.app, "run", lambda config, preview=False: shown.append(config)
+                        or 0)
+    root = make_content()
+    config = config_file(f'content = "{root}"\n')
+    assert main(["--config", str(config), "preview"]) == 0
+    assert shown[-1].content_dir == root and shown[-1].fullscreen is False
+    # A config with an error: refused, naming the file, line and key; nothing is shown.
+    config = config_file(f'content = "{root}"\nfulscreen = false\n')
+    assert main(["--config", str(config), "preview"]) == 2
+    assert len(shown) == 1
+    _, err = capsys.readouterr()
+    assert err.strip() == f"{config}:2: unknown key 'fulscreen' (did you mean 'fullscreen'?)"

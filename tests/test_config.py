@@ -21,7 +21,7 @@ def test_defaults_run_the_bundled_content() -> None:
 
 def test_values_are_read(config_file: Callable[[str], Path]) -> None:
     path = config_file('content = "my-content"\nfullscreen = false\n\n[clinic]\n'
-                       'name = "Valley Spine"\nphone = "555-0100"\n'
+                       'name = "Valley Spine"\nphone = "805-555-0100"\n'
                        '[clinic.hours]\nen = "Mon-Fri 8-5"\nes = "Lun-Vie 8-5"\n')
     config = load_config(path)
     assert config.content_dir == path.parent / "my-content"
@@ -115,14 +115,14 @@ def test_options_are_typed_attributes_from_the_one_declaration(
         config_file: Callable[[str], Path]) -> None:
     from kiosk.config import OPTIONS, Option, Options
 
-    config = load_config(config_file('idle_timeout = 30\n[clinic]\nphone = "555"\n'))
+    config = load_config(config_file('idle_timeout = 30\n[clinic]\nphone = "805-555-0199"\n'))
     # Checked by mypy (assert_type does nothing at run time): the attributes are typed.
     assert_type(config.options.idle_timeout, int)
     assert_type(config.options.fullscreen, bool)
     assert_type(config.options.clinic_phone, str)
     assert_type(config.options.clinic_hours, str | dict[str, str])
     assert config.options.idle_timeout == 30 == config["idle_timeout"]
-    assert config.options.clinic_phone == "555"
+    assert config.options.clinic_phone == "805-555-0199"
     assert config.options.fullscreen is True
     # Every declared option is an attribute named by its key, and nothing else is.
     names = {name for name, value in vars(Options).items() if isinstance(value, Option)}
