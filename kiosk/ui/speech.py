@@ -5,7 +5,7 @@ a pipe; this side only writes and reads asynchronously. If the child does not sa
 ready within ``START_TIMEOUT_MS`` or does not answer a command within ``REPLY_TIMEOUT_MS``
 (speech-dispatcher deadlocks when there is no sound server), it is killed, read-aloud turns
 off ("Listen" is no longer offered) and the log says what to install. If PySide6-Addons
-(``kiosk[speech]``), an engine or a voice for the page's language is missing, there is
+(the ``[speech]`` extra), an engine or a voice for the page's language is missing, there is
 simply no "Listen" button.
 """
 
@@ -106,8 +106,9 @@ class Speaker(QObject):
         command = self.server_command
         if command is None:
             if importlib.util.find_spec("PySide6.QtTextToSpeech") is None:
-                log.info("read-aloud is off: QtTextToSpeech is not installed "
-                         "(pip install 'clinic-kiosk[speech]')")
+                log.info("read-aloud is off: QtTextToSpeech is not installed (install the "
+                         "speech extra from the kiosk's folder: %s -m pip install "
+                         "'.[speech]')", sys.executable)
                 self.failed = "not installed"
                 return
             command = [sys.executable, "-m", "kiosk.ui.speech_server", engine]
