@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import labels as labels_mod
 from kiosk import selfcheck, yamlio
+from kiosk.names import nfc, on_disk
 from kiosk.problems import Problem
 
 if TYPE_CHECKING:  # kiosk.render imports this module
@@ -137,7 +138,7 @@ def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple
         return None, f"'{ref}' is not a file in the content folder; only files in it are shown"
     if ref.startswith(("/", "\\")) or any(part == ".." for part in re.split(r"[/\\]", ref)):
         return None, f"'{ref}' points outside the topic's folder; keep images next to the page"
-    path = (base / ref).resolve()
+    path = (base / on_disk(root, base, ref)).resolve()  # an accent typed finds a Mac's
     if not path.is_relative_to(root.resolve()):
         return None, Escape(f"'{ref}' is a link to a file outside the content folder; copy "
                             "the file into the folder instead")
@@ -403,7 +404,7 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
     if not body.strip():
         problems.append(Problem(path, body_line, "the page has no text after the front matter",
                                 "warning"))
-    return Topic(path.stem, language, title, summary, order or 0, body, path, body_line,
+    return Topic(nfc(path.stem), language, title, summary, order or 0, body, path, body_line,
                  image, more_info or None, reviewed_by, reviewed_on, reviewed_line), problems
 
 
@@ -469,6 +470,14 @@ def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, st
             log.debug("left out %s: %s", path, "; ".join(p.message for p in found))
         else:
             topics.append(topic)
+    named: dict[str, Topic] = {}  # ids are NFC: two files may differ in their bytes alone
+    for topic in list(topics):
+        if named.setdefault(topic.id, topic) is not topic:
+            topics.remove(topic)
+            problems.append(Problem(topic.path, 1, f"this file has the same name as "
+                                    f"{named[topic.id].path.name} (its accents are stored "
+                                    "differently, as a Mac does); it is left out", "error",
+                                    "delete one of the two files"))
     topics.sort(key=lambda t: (t.order, t.title))
     seen: dict[int, Topic] = {}
     for topic in topics:

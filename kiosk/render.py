@@ -20,6 +20,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from kiosk.model import Escape, Language, Topic, did_you_mean, resolve_inside
+from kiosk.names import nfc
 from kiosk.page import IMAGE_SCHEME as IMAGE_SCHEME  # re-exported
 from kiosk.page import QR_SCHEME as QR_SCHEME  # re-exported
 from kiosk.page import TOPIC_SCHEME as TOPIC_SCHEME  # re-exported
@@ -109,7 +110,7 @@ class _Policy(Treeprocessor):
         name = unquote(parts.path)
         if "/" in name.strip("./") or "\\" in name:
             return None
-        topic_id = Path(name).stem
+        topic_id = nfc(Path(name).stem)  # ids are NFC, as typed, whatever the file's bytes
         return topic_id if self.language.topic(topic_id) else None
 
     def image(self, parent: ET.Element, img: ET.Element) -> None:
