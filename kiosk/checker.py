@@ -40,6 +40,7 @@ from kiosk.render import (
     render_topic,
 )
 from kiosk.selfcheck import FILE_NAME
+from kiosk.sizes import sizes
 
 DEFAULT_MAX_GRADE = 8.0
 MAX_IMAGE_PIXELS = 2000  # widest side, px: larger only costs memory and time on a small board
@@ -170,11 +171,12 @@ def image_problems(content: Content, pages: Pages,
             size = path.stat().st_size
             dims = image_size(path)
             if size > MAX_IMAGE_BYTES or (dims and max(dims) > MAX_IMAGE_PIXELS):
-                what = f"{size / 1e6:.1f} MB" + (f", {dims[0]}x{dims[1]} px" if dims else "")
+                said, most = sizes(size, MAX_IMAGE_BYTES)  # exact bytes if rounding hides it
+                what = said + (f", {dims[0]}x{dims[1]} px" if dims else "")
                 problems.append(Problem(path, 1, f"this picture is large ({what}); it makes "
                                         "the kiosk slower and uses memory", "warning",
                                         f"resize it to at most {MAX_IMAGE_PIXELS} px wide and "
-                                        f"{MAX_IMAGE_BYTES // 1_000_000} MB (PNG or JPEG)"))
+                                        f"{most} (PNG or JPEG)"))
     return problems
 
 

@@ -23,6 +23,7 @@ from kiosk import labels as labels_mod
 from kiosk import selfcheck, yamlio
 from kiosk.names import nfc, on_disk
 from kiosk.problems import Problem
+from kiosk.sizes import over_limit
 
 if TYPE_CHECKING:  # kiosk.render imports this module
     from kiosk.render import Page
@@ -268,8 +269,8 @@ def read_text(path: Path, max_bytes: int | None = None,
 
 
 def _too_big(path: Path, size: int, max_bytes: int) -> Problem:
-    return Problem(path, 1, f"this file is too large ({size / 1000:,.0f} KB; the limit is "
-                   f"{max_bytes // 1000} KB), so the kiosk does not read it", "error",
+    return Problem(path, 1, f"this file is too large ({over_limit(size, max_bytes)}), so the "
+                   "kiosk does not read it", "error",
                    "split it into several shorter files")
 
 
@@ -357,8 +358,8 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
                               "title, summary and order, then another line '---'")]
     front, body, body_line = parts
     if len(front.encode()) > FRONT_MATTER_MAX_BYTES:
-        return None, [Problem(path, 2, f"the front matter (between the '---' lines) is "
-                              f"longer than {FRONT_MATTER_MAX_BYTES // 1000} KB",
+        return None, [Problem(path, 2, f"the front matter (between the '---' lines) is too "
+                              f"long ({over_limit(len(front.encode()), FRONT_MATTER_MAX_BYTES)})",
                               "error", "keep only title, summary, order, image and "
                               "more_info there, and move the rest into the page")]
     problems: list[Problem] = []
