@@ -43,6 +43,30 @@ pytestmark = [
 ]
 
 
+# What cage does first (wlroots' keymap, through glibc's shm_open, in /dev/shm): where it
+# cannot, cage dies of signal 11 ("Failed to allocate shm file for keymap").
+SHM_PROBE = """
+import os, _posixshmem
+name = f"/kiosk-test-{os.getpid()}"
+try:
+    os.close(_posixshmem.shm_open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    _posixshmem.shm_unlink(name)
+except OSError as exc:
+    raise SystemExit(exc.strerror or str(exc))
+"""
+
+
+def shm_problem(prefix: list[str]) -> str | None:
+    """Why the user cage runs as cannot make a shared-memory file (None when it can)."""
+    done = subprocess.run([*prefix, sys.executable, "-c", SHM_PROBE], capture_output=True,
+                          text=True, timeout=30, check=False)
+    if done.returncode == 0:
+        return None
+    why = (done.stderr.strip().splitlines() or ["?"])[-1]
+    who = "nobody (cage runs as nobody under root)" if prefix else "this user"
+    return f"/dev/shm is not writable for {who}: {why}; cage needs it for its keymap"
+
+
 def unit_lines(key: str) -> list[str]:
     return [line.split("=", 1)[1] for line in SERVICE.read_text().splitlines()
             if line.startswith(f"{key}=")]
@@ -72,6 +96,9 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
             os.chown(folder, NOBODY, NOBODY)
         prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
                   "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search"]
+    why = shm_problem(prefix)
+    if why:
+        pytest.skip(why)
     notify = FakeSystemd(tmp_path / "notify")
     # The unit's own command line, with this checkout's kiosk in place of /opt's.
     start = shlex.split(unit_lines("ExecStart")[0])
