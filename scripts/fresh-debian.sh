@@ -6,7 +6,9 @@
 #   1. the README's set-up command (the line after <!-- setup-command -->), which must
 #      install everything and end with the kiosk's one-line "no display" message (exit 2),
 #      then the kiosk under QT_QPA_PLATFORM=offscreen until its first paint;
-#   2. the README's test command (the line after <!-- test-command -->);
+#   2. the README's test command (the line after <!-- test-command -->); run alone
+#      (STEPS=tests), the set-up command runs first, as the README says (it installs
+#      Python and the libraries Qt needs);
 #   3. the Ansible role (deploy/ansible) with "ansible-playbook -c chroot", --check first,
 #      then for real, then again (it must report nothing changed).
 #
@@ -17,7 +19,10 @@
 #   sudo scripts/fresh-debian.sh [WORKDIR]          (default /var/tmp/kiosk-fresh-debian)
 #   STEPS="readme role" sudo -E scripts/fresh-debian.sh   (only some steps)
 #
-# Prints a summary; the exit status is the number of steps that failed.
+# Each long step prints a line every 30 s (time so far and its log's last line). A root left
+# mounted by a killed run is unmounted before it is deleted, and never deleted while
+# anything is still mounted in it. Prints a summary; the exit status is the number of steps
+# that failed.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +53,51 @@ readme_command() {
         "$repo/README.md"
 }
 
+# run_logged LOG COMMAND...: COMMAND's output goes to LOG; every 30 s (PROGRESS_SECONDS) a
+# line with the time so far and LOG's last line, so a long step is seen to move. Returns
+# COMMAND's exit status.
+run_logged() {
+    local log=$1 pid n=0 last every=${PROGRESS_SECONDS:-30}
+    shift
+    "$@" >"$log" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 1
+        n=$((n + 1))
+        if [ $((n % every)) = 0 ]; then
+            last=$(tail -n 1 "$log" 2>/dev/null | tr -d '\r' | cut -c 1-100)
+            printf '    ... %dm%02ds  %s\n' $((n / 60)) $((n % 60)) "$last"
+        fi
+    done
+    wait "$pid"
+}
+
+# The mount points at or under folder $1 (deepest first).
+mounts_under() {
+    awk -v r="$1" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/self/mounts | sort -r
+}
+
+# Delete folder $1 (a root this script made): first unmount what a killed run left mounted
+# in it (its /dev is the host's /dev, bound); refuse if anything is still mounted; and never
+# cross into another file system while deleting.
+remove_root() {
+    local root m left
+    [ -e "$1" ] || return 0
+    root=$(realpath -e "$1") || return 1
+    case $root in /|/dev|/dev/*|/proc|/proc/*|/sys|/sys/*) die "refusing to delete $root";; esac
+    while read -r m; do
+        [ -n "$m" ] || continue
+        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
+    done < <(mounts_under "$root")
+    left=$(mounts_under "$root")
+    if [ -n "$left" ]; then
+        echo "fresh-debian.sh: still mounted under $root, so it is not deleted:" >&2
+        echo "$left" >&2
+        return 1
+    fi
+    rm -rf --one-file-system "$root"
+}
+
 mounted=()
 # shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
@@ -60,7 +110,7 @@ trap cleanup EXIT
 # (its tracked and new, not ignored, files) in /root/clinic-kiosk.
 fresh_root() {
     local root=$1 m
-    rm -rf "$root" && mkdir -p "$root" && tar -C "$root" -xf "$base" || return 1
+    remove_root "$root" && mkdir -p "$root" && tar -C "$root" -xf "$base" || return 1
     cp /etc/resolv.conf "$root/etc/resolv.conf"
     # Behind a proxy that re-signs HTTPS, pip in the root needs this machine's CA bundle.
     if [ -n "$host_ca" ] && [ -f "$host_ca" ]; then cp "$host_ca" "$root/etc/host-ca.crt"; fi
@@ -90,13 +140,13 @@ record() { results+=("$(printf '%-8s %s' "$1" "$2")"); }
 
 mkdir -p "$work"
 if [ ! -f "$base" ]; then
-    say "debootstrap --variant=$variant bookworm (once; kept as $base)"
-    rm -rf "$work/build"
+    say "debootstrap --variant=$variant bookworm (once; kept as $base; a few minutes)"
+    remove_root "$work/build" || die "could not delete $work/build"
     # minbase, plus systemd as init, as every installed Debian has (a chroot needs none).
-    debootstrap --variant="$variant" --include=systemd-sysv bookworm "$work/build" "$mirror" \
-        >"$work/debootstrap.log" \
+    run_logged "$work/debootstrap.log" debootstrap --variant="$variant" \
+        --include=systemd-sysv bookworm "$work/build" "$mirror" \
         || die "debootstrap failed; see $work/debootstrap.log"
-    tar -C "$work/build" -cf "$base" . && rm -rf "$work/build"
+    tar -C "$work/build" -cf "$base" . && remove_root "$work/build"
 fi
 
 # --- 1 and 2: the README's two commands ------------------------------------------------------
@@ -109,8 +159,8 @@ case " $steps " in *" readme "*|*" tests "*)
     setup=$(readme_command setup-command | sed 's/sudo //g')
     [ -n "$setup" ] || die "no <!-- setup-command --> in README.md"
     case " $steps " in *" readme "*)
-        say "README set-up command: $setup"
-        in_root "$root" "$setup" >"$work/readme-setup.log" 2>&1
+        say "README set-up command (a few minutes): $setup"
+        run_logged "$work/readme-setup.log" in_root "$root" "$setup"
         code=$?
         tail -n 3 "$work/readme-setup.log"
         if [ "$code" = 2 ] && grep -q "^kiosk: no display" "$work/readme-setup.log"; then
@@ -128,9 +178,20 @@ case " $steps " in *" readme "*|*" tests "*)
         fi
     ;; esac
     case " $steps " in *" tests "*)
+        case " $steps " in *" readme "*) ;; *)
+            # The tests need what the set-up command installs (Python, its venv, Qt's
+            # libraries), as the README says: on a fresh root, it runs first.
+            say "README set-up command first (the tests need what it installs): $setup"
+            run_logged "$work/readme-setup.log" in_root "$root" "$setup"
+            code=$?
+            if ! { [ "$code" = 2 ] && grep -q "^kiosk: no display" "$work/readme-setup.log"; }
+            then
+                record setup "FAILED (exit $code; see $work/readme-setup.log)"
+            fi
+        ;; esac
         tests=$(readme_command test-command)
-        say "README test command: $tests"
-        in_root "$root" "$tests -q -rs" >"$work/readme-tests.log" 2>&1
+        say "README test command (several minutes): $tests"
+        run_logged "$work/readme-tests.log" in_root "$root" "$tests -q -rs"
         code=$?
         grep -E "^SKIPPED|passed|failed" "$work/readme-tests.log" | tail -n 25
         summary=$(grep -E "[0-9]+ (passed|failed)" "$work/readme-tests.log" | tail -n 1)
@@ -173,19 +234,19 @@ EOF
     fi
     export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=0 ANSIBLE_RETRY_FILES_ENABLED=0
     say "role, --check --diff on the fresh root"
-    "${playbook[@]}" --check --diff >"$work/role-check.log" 2>&1
+    run_logged "$work/role-check.log" "${playbook[@]}" --check --diff
     code=$?
     tail -n 4 "$work/role-check.log"
     if [ "$code" = 0 ]; then record check "ok: $(grep -E 'ok=' "$work/role-check.log" | tail -n 1)"
     else record check "FAILED (exit $code; see $work/role-check.log)"; fi
-    say "role, for real"
-    "${playbook[@]}" >"$work/role-run.log" 2>&1
+    say "role, for real (several minutes)"
+    run_logged "$work/role-run.log" "${playbook[@]}"
     code=$?
     tail -n 4 "$work/role-run.log"
     if [ "$code" = 0 ]; then record role "ok: $(grep -E 'ok=' "$work/role-run.log" | tail -n 1)"
     else record role "FAILED (exit $code; see $work/role-run.log)"; fi
     say "role, again: nothing should change"
-    "${playbook[@]}" >"$work/role-again.log" 2>&1
+    run_logged "$work/role-again.log" "${playbook[@]}"
     code=$?
     line=$(grep -E 'ok=' "$work/role-again.log" | tail -n 1)
     if [ "$code" = 0 ] && echo "$line" | grep -q "changed=0"; then record again "ok: $line"

@@ -163,3 +163,105 @@ def test_without_a_display_the_kiosk_says_what_to_do_in_one_line(tmp_path: Path)
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("kiosk: no display"), result.stderr
     assert "QT_QPA_PLATFORM=offscreen" in lines[0] and "cage" in lines[0]
+
+
+# -- what a newcomer meets: the README's package list, scripts/fresh-debian.sh -------------
+
+README = DEPLOY.parent / "README.md"
+FRESH = DEPLOY.parent / "scripts" / "fresh-debian.sh"
+
+
+def test_every_package_the_readme_test_table_names_is_in_the_ci_list() -> None:
+    """The README says `apt-get install $(grep -v '^#' .ci/apt-packages)` installs them all."""
+    import re
+
+    text = README.read_text(encoding="utf-8")
+    assert "sudo apt-get install $(grep -v '^#' .ci/apt-packages)" in text
+    table = text.split("| tests | need |", 1)[1].split("\n\n", 1)[0]
+    named = set()
+    for row in table.splitlines()[2:]:
+        need = row.rsplit("|", 2)[-2]
+        for quoted in re.findall(r"`([^`]+)`", need):
+            named |= {word for word in quoted.split() if re.fullmatch(r"[a-z0-9][a-z0-9.+-]+",
+                                                                         word)}
+    ci = {line.strip() for line in (DEPLOY.parent / ".ci" / "apt-packages").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    assert {"systemd", "cage", "zbar-tools"} <= named
+    assert named <= ci, sorted(named - ci)
+
+
+def test_fresh_debian_script_is_shellcheck_clean() -> None:
+    shellcheck = shutil.which("shellcheck")
+    if shellcheck is None:
+        pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
+    result = subprocess.run([shellcheck, str(FRESH)], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stdout
+
+
+def _fresh_functions(*names: str) -> str:
+    """The named shell functions of scripts/fresh-debian.sh, to run on their own."""
+    import re
+
+    text = FRESH.read_text(encoding="utf-8")
+    found = [re.search(rf"^{name}\(\) \{{ [^\n]*\}}$", text, re.MULTILINE)  # one line
+             or re.search(rf"^{name}\(\) \{{\n.*?^\}}$", text, re.MULTILINE | re.DOTALL)
+             for name in names]
+    assert all(found), names
+    return "\n".join(match.group(0) for match in found if match)
+
+
+def test_fresh_debian_prints_progress_while_a_long_step_runs(tmp_path: Path) -> None:
+    script = _fresh_functions("run_logged") + '\nrun_logged "$1" bash -c ' \
+        "'echo starting; sleep 2.5; echo still going; exit 3'\n"
+    result = subprocess.run(["bash", "-c", script, "fresh", str(tmp_path / "log")],
+                            env={**os.environ, "PROGRESS_SECONDS": "1"}, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 3  # the step's own exit status
+    progress = result.stdout.splitlines()
+    assert len(progress) >= 2 and progress[0].startswith("    ... 0m01s  "), progress
+    assert (tmp_path / "log").read_text() == "starting\nstill going\n"
+
+
+def _in_own_mounts(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run a bash script as root in a mount namespace of its own (the host's is untouched)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare (util-linux) to mount in a namespace of its own")
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a mount namespace here: {probe.stderr.decode().strip()}")
+    functions = _fresh_functions("die", "mounts_under", "remove_root")
+    return subprocess.run(["unshare", "-m", "--propagation", "private", "bash", "-c",
+                           functions + "\n" + script, "fresh", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_fresh_debian_unmounts_a_killed_runs_root_before_deleting_it(tmp_path: Path) -> None:
+    """A root left with the host's /dev bound in it (a killed run): deleting the root must
+    not delete the host's files. Here a folder with one file stands in for the host's /dev."""
+    host = tmp_path / "host-dev"
+    host.mkdir()
+    (host / "sda").write_text("the host's\n")
+    result = _in_own_mounts(
+        'set -u; root="$1/readme"; mkdir -p "$root/dev" "$root/proc" "$root/etc"\n'
+        'mount --bind "$1/host-dev" "$root/dev" && mount -t tmpfs tmp "$root/proc" || exit 9\n'
+        'remove_root "$root"; echo "code $?"; [ -e "$root" ] && echo "still there"\n',
+        tmp_path)
+    assert (host / "sda").read_text() == "the host's\n"  # rm -rf alone deleted it
+    assert result.stdout == "code 0\n", result.stdout + result.stderr
+
+
+def test_fresh_debian_refuses_to_delete_a_root_with_something_still_mounted(
+        tmp_path: Path) -> None:
+    host = tmp_path / "host-dev"
+    host.mkdir()
+    (host / "sda").write_text("the host's\n")
+    result = _in_own_mounts(
+        'set -u; root="$1/readme"; mkdir -p "$root/dev"\n'
+        'mount --bind "$1/host-dev" "$root/dev" || exit 9\n'
+        'umount() { return 1; }  # a mount that will not go\n'
+        'remove_root "$root"; echo "code $?"\n', tmp_path)
+    assert result.stdout == "code 1\n", result.stdout + result.stderr
+    assert f"still mounted under {tmp_path}/readme, so it is not deleted" in result.stderr
+    assert f"{tmp_path}/readme/dev" in result.stderr
+    assert (host / "sda").read_text() == "the host's\n"
