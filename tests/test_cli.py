@@ -166,3 +166,12 @@ def test_preview_shows_the_folder_the_config_names(
     assert len(shown) == 1
     _, err = capsys.readouterr()
     assert err.strip() == f"{config}:2: unknown key 'fulscreen' (did you mean 'fullscreen'?)"
+
+
+def test_shots_refuse_a_config_with_errors(config_file: Callable[[str], Path], tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    config = config_file('[clinic]\nphone = ""\n')
+    assert main(["shots", str(tmp_path / "out"), "--config", str(config)]) == 2
+    _, err = capsys.readouterr()
+    assert err.startswith(f"{config}:2: 'clinic.phone' is empty")
+    assert not (tmp_path / "out").exists()
