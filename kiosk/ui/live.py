@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from kiosk.model import Loaded
 from kiosk.pages import load_rendered
+from kiosk.ui.parts import in_background
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ class ContentWatcher(QObject):
     """Emits ``loaded`` with each completed reload of a settled content folder."""
 
     loaded = Signal(object)
-    _done = Signal(object, bool)
 
     def __init__(self, root: Path, language: str, parent: QObject | None = None,
                  loader: Callable[[Path, str], Loaded] = load_rendered) -> None:
@@ -55,11 +54,8 @@ class ContentWatcher(QObject):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.reload_now)
-        self._done.connect(self._finished)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="content-load")
         self._busy = False
         self._again = False
-        self.destroyed.connect(lambda *_: self._pool.shutdown(wait=False))
         self.watch()
 
     def watch(self) -> None:
@@ -84,19 +80,12 @@ class ContentWatcher(QObject):
             self._again = True
             return
         self._busy = True
-        self._pool.submit(self._load)
+        # On a worker thread; the result is dropped if this watcher has gone meanwhile.
+        root, language, loader = self.root, self.language, self.loader
+        in_background(self, lambda: _load(root, language, loader), self._finished)
 
-    def _load(self) -> None:  # runs on the worker thread
-        try:
-            before = snapshot(self.root)
-            loaded = self.loader(self.root, self.language)
-            settled = snapshot(self.root) == before
-        except Exception:  # never let a reload take anything down
-            log.exception("reloading the content failed")
-            loaded, settled = None, True
-        self._done.emit(loaded, settled)
-
-    def _finished(self, loaded: Loaded | None, settled: bool) -> None:
+    def _finished(self, result: tuple[Loaded | None, bool]) -> None:
+        loaded, settled = result
         self._busy = False
         self.watch()
         if self._again or not settled:
@@ -106,3 +95,15 @@ class ContentWatcher(QObject):
             return
         if loaded is not None:
             self.loaded.emit(loaded)
+
+
+def _load(root: Path, language: str,
+          loader: Callable[[Path, str], Loaded]) -> tuple[Loaded | None, bool]:
+    """Runs on the worker thread: the content, and whether the folder held still meanwhile."""
+    try:
+        before = snapshot(root)
+        loaded = loader(root, language)
+        return loaded, snapshot(root) == before
+    except Exception:  # never let a reload take anything down
+        log.exception("reloading the content failed")
+        return None, True

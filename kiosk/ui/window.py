@@ -24,7 +24,7 @@ from kiosk.theme import HIGH_CONTRAST, LIGHT, Metrics, Theme
 from kiosk.ui import screens
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import CornerTaps, KioskEvents
-from kiosk.ui.parts import Background, LazyScreens, guarded
+from kiosk.ui.parts import LazyScreens, guarded, in_background
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.staff import StaffAccess
 from kiosk.ui.style import FONT_FAMILIES, window_stylesheet
@@ -160,8 +160,8 @@ class KioskWindow(QWidget):
         from kiosk.pages import load_rendered
 
         root, language = self.config.content_dir, self.config.language
-        self._background = Background(self, lambda: load_rendered(root, language))
-        self._background.done.connect(self._pages_rendered)
+        # The result reaches the window only if it is still there (in_background says how).
+        in_background(self, lambda: load_rendered(root, language), self._pages_rendered)
 
     @guarded
     def _pages_rendered(self, loaded: Any) -> None:
