@@ -63,7 +63,6 @@ class KioskWindow(QWidget):
         self.setFont(f)
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(1280, 720)
-        self.exit_code = 0
         self._allow_close = self.preview
         self._refreshing = False
         self.started_up = False
@@ -425,9 +424,6 @@ class KioskWindow(QWidget):
     def staff_status(self) -> tuple[str, list[str]]:
         return self.visit.staff_status(), list(self.visit.problems)
 
-    def staff_gesture(self) -> None:
-        self.staff.gesture()
-
     def open_staff_panel(self) -> None:
         self.staff.open_panel()
 
@@ -439,7 +435,6 @@ class KioskWindow(QWidget):
 
     def staff_exit(self) -> None:
         log.info("staff exit")
-        self.exit_code = STAFF_EXIT_CODE
         self.allow_close()
         self.close()
         app = QApplication.instance()

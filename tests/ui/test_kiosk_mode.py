@@ -166,7 +166,6 @@ def test_broken_file_keeps_the_old_page_and_a_fix_shows_without_restart(
     assert window.topic_screen.page.toPlainText() == page_before
     tap(qtbot, window, "Home")
     assert "Your jaw, TMJ, and headaches" in [t.text() for t in window.screens[Screen.HOME].tiles]
-    window.staff_gesture_allowed = True
     window.open_staff_panel()
     assert "jaw-and-tmj.md" in window.staff.panel.problems.text()
     window.staff.panel.hide()
