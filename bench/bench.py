@@ -29,6 +29,7 @@ Prints a readable table, then one JSON object on the last line.
 from __future__ import annotations
 
 import argparse
+import array
 import json
 import os
 import random
@@ -58,6 +59,7 @@ BUDGETS = {
 # The floor, run as the kiosk is run: "python -m NAME" (its compiled bytecode is used; a
 # script named on the command line would be compiled from source at every start).
 FLOOR = [sys.executable, "-m", "bare_window"]
+PFN_MASK = (1 << 55) - 1  # bits 0-54 of a /proc/PID/pagemap entry: the page frame
 SETTLE_S = 5.0  # after the first paint, before memory is read: pages rendered, speech started
 # Settings of a deployed kiosk that the bench changes: a 1280x720 window (the floor's size),
 # and Qt's "mock" speech engine, which starts and stays, as speech-dispatcher does on a kiosk
@@ -122,7 +124,33 @@ def tree_memory(pid: int) -> dict[str, Any]:
         rss += r
         pss += p
         each.append(round(p, 1))
-    return {"rss": rss, "pss": pss, "processes": len(each), "pss_each": each}
+    return {"rss": rss, "pss": pss, "processes": len(each), "pss_each": each,
+            "unique": unique_resident_mb(process_tree(pid))}
+
+
+def unique_resident_mb(pids: list[int]) -> float | None:
+    """Resident memory of a set of processes with each physical page counted once, in MB
+    (from /proc/PID/pagemap; root only, else None). Unlike PSS it does not change with
+    what other programs on the machine map: a busy machine running other PySide6 programs
+    lowers PSS, not this."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    frames: set[int] = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/maps", encoding="ascii") as maps, \
+                    open(f"/proc/{pid}/pagemap", "rb") as pagemap:
+                for line in maps:
+                    start, end = (int(x, 16) for x in line.split()[0].split("-"))
+                    if start >= 1 << 47:  # [vsyscall]: not readable through pagemap
+                        continue
+                    pagemap.seek(start // page * 8)
+                    entries = array.array("Q", pagemap.read((end - start) // page * 8))
+                    frames.update(e & PFN_MASK for e in entries if e >> 63)  # present pages
+        except OSError:  # ended meanwhile
+            continue
+    if frames and frames <= {0}:  # not root: the kernel hides frame numbers
+        return None
+    return len(frames) * page / 2**20
 
 
 def _stat_ticks(pid: int) -> tuple[int, int]:
@@ -240,6 +268,7 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
                                        for what in ("ms", "pss", "rss", "processes")}
     kiosk_main_pss: list[float] = []
     child_pss: list[float] = []
+    unique: dict[str, list[float]] = {"bare": [], "kiosk": []}
     for _ in range(runs):
         for name, cmd in (("bare", FLOOR), ("kiosk", kiosk)):
             compile_bytecode()  # someone may have edited a file since: never time a compile
@@ -251,6 +280,8 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
             samples[f"{name}_pss"].append(mem["pss"])
             samples[f"{name}_rss"].append(mem["rss"])
             samples[f"{name}_processes"].append(mem["processes"])
+            if mem["unique"] is not None:
+                unique[name].append(mem["unique"])
             if name == "kiosk":
                 kiosk_main_pss.append(mem["pss_each"][0])
                 child_pss.append(sum(mem["pss_each"][1:]))
@@ -261,6 +292,10 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
     out["kiosk_children_pss"] = statistics.median(child_pss)
     out["ratio"] = out["kiosk_ms"] / out["bare_ms"]
     out["pss_ratio"] = out["kiosk_pss"] / out["bare_pss"]
+    if unique["bare"] and unique["kiosk"]:
+        out["kiosk_unique"] = statistics.median(unique["kiosk"])
+        out["bare_unique"] = statistics.median(unique["bare"])
+        out["unique_ratio"] = out["kiosk_unique"] / out["bare_unique"]
     out["samples_ms"] = {"kiosk": [round(v, 1) for v in samples["kiosk_ms"]],
                          "bare": [round(v, 1) for v in samples["bare_ms"]]}
     out["settle_s"] = settle
@@ -611,6 +646,10 @@ def report(results: dict[str, Any], budgets: dict[str, dict[str, Any]]) -> None:
             ("memory RSS, kiosk tree / floor", f"{s['kiosk_rss']:.1f} / {s['bare_rss']:.1f} MB",
              "", None),
         ]
+        if "unique_ratio" in s:
+            rows.append(("memory, each page once, kiosk tree / floor",
+                         f"{s['kiosk_unique']:.1f} / {s['bare_unique']:.1f} MB",
+                         f"x{s['unique_ratio']:.2f}", None))
     ins = results.get("instructions", {})
     if "ratio" in ins:
         rows.append(("instructions to first paint, kiosk / floor",
