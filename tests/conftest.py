@@ -34,6 +34,23 @@ def xvfb(screen: str = "1280x800x24") -> Iterator[str]:
         server.wait(timeout=10)
 
 
+def sleep_clock() -> float:
+    """A clock, in seconds, that advances only while the calling thread sleeps: blocked in a
+    call (a wait on a pipe, a sleep, an idle event loop), not running and not waiting for a
+    CPU. A busy machine makes a thread wait longer for a CPU, which this leaves out, so a
+    bound on it holds however loaded the machine is. Only differences mean anything.
+
+    Linux's per-thread scheduler counters (/proc/thread-self/schedstat: time on a CPU, time
+    waiting for one); elsewhere wall time less the thread's CPU time, which also counts the
+    wait for a CPU."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as f:
+            on_cpu, waiting, _slices = f.read().split()
+    except OSError:
+        return time.monotonic() - time.thread_time()
+    return time.monotonic() - (int(on_cpu) + int(waiting)) / 1e9
+
+
 class FakeSystemd:
     """A NOTIFY_SOCKET as systemd makes one (writable by any user, for a kiosk run as
     another), stamping every datagram with the time it arrived."""
@@ -65,6 +82,23 @@ class FakeSystemd:
 
     def times(self, message: str) -> list[float]:
         return [t for t, m in self.got if m.split("\n")[0] == message]
+
+    def mark(self, name: str, timeout: float = 60.0) -> int:
+        """Send a datagram of our own and wait until it has been read: every message sent
+        before it is then in ``got``. Its index there: a point in the order of messages that
+        needs no clock. Blocks the calling thread (the GUI's too, if it is called there)."""
+        sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        try:
+            sender.sendto(name.encode(), self.path)
+        finally:
+            sender.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for i, (_t, message) in enumerate(list(self.got)):
+                if message == name:
+                    return i
+            time.sleep(0.005)
+        raise AssertionError(f"the marker {name!r} was never read")
 
     def close(self) -> None:
         self._run = False

@@ -20,6 +20,8 @@ from kiosk.ui.window import KioskWindow
 from tests.conftest import topic_text
 from tests.ui.conftest import configured, find_button, tap
 
+LONG_MS = 60_000  # waits that end when their event comes; long only for a very busy machine
+
 
 def texts(window: KioskWindow) -> str:
     return "\n".join(lab.text() for lab in window.findChildren(QLabel))
@@ -34,9 +36,17 @@ def test_idle_mid_self_check_resets_to_attract_with_nothing_kept(
     tap(qtbot, window, "Yes")
     question = window.session.selfcheck.questions[2].text
     assert question in texts(window)
-    qtbot.waitUntil(window.still_there.isVisible, timeout=3000)
-    assert "Are you still there?" in window.still_there.heading.text()
-    qtbot.waitUntil(lambda: window.current_screen is window.screens[Screen.ATTRACT], timeout=4000)
+    still_there = window.still_there
+    # Event-driven: the idle signal, then the overlay's own countdown running out (a busy
+    # machine may be slow to fire 1 s timers; these waits end as soon as they fire).
+    with qtbot.waitSignal(window.idle.idle, timeout=LONG_MS):
+        pass
+    assert still_there.isVisible()
+    assert "Are you still there?" in still_there.heading.text()
+    assert window.current_screen is window.screens[Screen.SELFCHECK]  # asked, not reset yet
+    with qtbot.waitSignal(still_there.expired, timeout=LONG_MS):
+        pass
+    assert window.current_screen is window.screens[Screen.ATTRACT]
     # Nothing of the last session is left: not in the model, not in any widget.
     assert window.session.answers == [] and window.session.view.screen is Screen.ATTRACT
     assert len(window.session.history) == 1
@@ -55,7 +65,9 @@ def test_im_still_here_keeps_the_patient_where_they_were(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(idle_timeout=1, idle_countdown=30, watch_content=False))
     tap(qtbot, window, "Spine injuries and headaches")
-    qtbot.waitUntil(window.still_there.isVisible, timeout=3000)
+    with qtbot.waitSignal(window.idle.idle, timeout=LONG_MS):
+        pass
+    assert window.still_there.isVisible()
     tap(qtbot, window, "I'm still here")
     assert not window.still_there.isVisible()
     assert window.current_screen is window.topic_screen
@@ -65,7 +77,9 @@ def test_im_still_here_keeps_the_patient_where_they_were(
 def test_home_goes_to_attract_without_asking(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(idle_timeout=1, watch_content=False))
-    qtbot.waitUntil(lambda: window.current_screen is window.screens[Screen.ATTRACT], timeout=3000)
+    with qtbot.waitSignal(window.idle.idle, timeout=LONG_MS):
+        pass
+    assert window.current_screen is window.screens[Screen.ATTRACT]
     assert not window.still_there.isVisible()
     assert window.idle.seconds is None  # nothing counts down on the attract screen
     assert window.screens[Screen.ATTRACT].timer.isActive()
@@ -162,7 +176,8 @@ def test_broken_file_keeps_the_old_page_and_a_fix_shows_without_restart(
     page_before = window.topic_screen.page.toPlainText()
 
     jaw.write_text("---\ntitle: Half-saved\n", encoding="utf-8")  # an editor mid-save
-    qtbot.waitUntil(lambda: any("jaw-and-tmj.md" in p for p in window.visit.problems), timeout=5000)
+    qtbot.waitUntil(lambda: any("jaw-and-tmj.md" in p for p in window.visit.problems),
+                    timeout=LONG_MS)
     assert window.topic_screen.page.toPlainText() == page_before
     tap(qtbot, window, "Home")
     assert "Your jaw, TMJ, and headaches" in [t.text() for t in window.screens[Screen.HOME].tiles]
@@ -174,7 +189,7 @@ def test_broken_file_keeps_the_old_page_and_a_fix_shows_without_restart(
                    encoding="utf-8")
     home = window.screens[Screen.HOME]
     qtbot.waitUntil(lambda: "Jaw pain, fixed" in [t.text() for t in home.tiles],
-                    timeout=5000)
+                    timeout=LONG_MS)
     assert window.visit.problems == []
 
 
@@ -186,7 +201,7 @@ def test_new_content_waits_until_the_reader_is_done(
     tap(qtbot, window, "Muscle spasms, arthritis, and headaches")
     (root / "en" / "muscle-spasms.md").write_text(
         topic_text("Spasms, renamed", "s", 3, "New words."), encoding="utf-8")
-    qtbot.waitUntil(lambda: window.visit.has_pending, timeout=5000)
+    qtbot.waitUntil(lambda: window.visit.has_pending, timeout=LONG_MS)
     assert window.topic_screen.title.text() == "Muscle spasms, arthritis, and headaches"
     tap(qtbot, window, "Home")
     assert "Spasms, renamed" in [t.text() for t in window.screens[Screen.HOME].tiles]
@@ -198,7 +213,8 @@ def test_deleted_content_folder_keeps_the_last_good_content(
     shutil.copytree(bundled_content(), root)
     window = open_window(configured(watch_content=True), content=root)
     shutil.rmtree(root)
-    qtbot.waitUntil(lambda: any("does not exist" in p for p in window.visit.problems), timeout=5000)
+    qtbot.waitUntil(lambda: any("does not exist" in p for p in window.visit.problems),
+                    timeout=LONG_MS)
     assert len(window.screens[Screen.HOME].tiles) == 6
     tap(qtbot, window, "Spinal fluid leaks and headaches")  # still readable, from memory
     assert "spinal tap" in window.topic_screen.page.toPlainText()
@@ -277,7 +293,7 @@ def test_a_reload_keeps_the_patients_text_size_contrast_language_and_history(
     (root / "es" / "jaw-and-tmj.md").write_text(
         (root / "es" / "jaw-and-tmj.md").read_text(encoding="utf-8") + "\nUna línea nueva.\n",
         encoding="utf-8")  # what a content sync does
-    qtbot.waitUntil(lambda: window.visit.has_pending, timeout=5000)
+    qtbot.waitUntil(lambda: window.visit.has_pending, timeout=LONG_MS)
     window.go_back()  # the patient keeps reading: back to the jaw page
     window.go_home()  # the new content shows here
     assert window.visit.content is not old

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.sdnotify import Notifier
 from kiosk.ui.app import build_window
 from kiosk.ui.watchdog import Watchdog
-from tests.conftest import FakeSystemd
+from tests.conftest import FakeSystemd, sleep_clock
 from tests.ui.conftest import configured
 
 
@@ -36,33 +37,48 @@ def test_ready_after_the_first_paint_then_steady_pings_that_stop_when_the_loop_f
     notifier = Notifier({"NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "200000"})
     watchdog = Watchdog(window, notifier)
     assert watchdog.timer.interval() == 100  # half of WatchdogSec
+    # Each ping as it is sent: from which thread, whether the loop was frozen, and how long
+    # the GUI thread had slept since the last one (a busy machine does not stretch that).
+    frozen = [False]
+    pings: list[tuple[int, bool, float]] = []
+    send = notifier.watchdog
+
+    def ping() -> bool:
+        pings.append((threading.get_ident(), frozen[0], sleep_clock()))
+        return send()
+
+    notifier.watchdog = ping  # type: ignore[method-assign]  # a spy on the socket
     qtbot.wait(300)
-    assert systemd.got == []  # nothing before the window is shown and painted
+    assert systemd.mark("before show") == 0  # nothing before the window is shown and painted
     window.show()
-    qtbot.waitUntil(lambda: bool(systemd.times("READY=1")), timeout=5000)
+    qtbot.waitUntil(lambda: bool(systemd.times("READY=1")), timeout=60000)
     assert window.started_up  # it painted first
-    qtbot.wait(1000)
-    pings = systemd.times("WATCHDOG=1")
-    assert len(pings) >= 7, systemd.got
-    assert max(b - a for a, b in zip(pings, pings[1:], strict=False)) < 0.5
+    qtbot.waitUntil(lambda: len(pings) >= 7, timeout=60000)
+    assert {ident for ident, _frozen, _slept in pings} == {threading.get_ident()}
+    slept = [b[2] - a[2] for a, b in zip(pings, pings[1:], strict=False)]
+    assert max(slept) < 0.5, slept  # about 0.1 s each: the timer's interval, no longer
 
     # Freeze the GUI thread for 1.5 s, as a blocked call would: no pings in that time.
-    frozen: list[float] = []
+    # Markers sent from the frozen thread itself bracket the freeze in the order of
+    # messages, so a slow reader of the socket cannot blur its edges.
+    marks: list[int] = []
 
     def freeze() -> None:
-        frozen.append(time.monotonic())
+        frozen[0] = True
+        marks.append(systemd.mark("freeze starts"))
         time.sleep(1.5)
-        frozen.append(time.monotonic())
+        marks.append(systemd.mark("freeze ends"))
+        frozen[0] = False
 
     QTimer.singleShot(0, freeze)
-    qtbot.waitUntil(lambda: len(frozen) == 2, timeout=5000)
-    qtbot.wait(500)
-    during = [t for t in systemd.times("WATCHDOG=1") if frozen[0] + 0.05 < t < frozen[1]]
-    after = [t for t in systemd.times("WATCHDOG=1") if t > frozen[1]]
+    qtbot.waitUntil(lambda: len(marks) == 2, timeout=60000)
+    during = systemd.messages[marks[0] + 1:marks[1]]
     assert during == [], "pings went on while the event loop was frozen"
-    assert len(after) >= 3  # and came back with the loop
+    assert not any(was_frozen for _ident, was_frozen, _slept in pings)
+    qtbot.waitUntil(lambda: systemd.messages[marks[1] + 1:].count("WATCHDOG=1") >= 3,
+                    timeout=60000)  # and they came back with the loop
     watchdog.stopping()
-    qtbot.waitUntil(lambda: systemd.got[-1][1] == "STOPPING=1")
+    qtbot.waitUntil(lambda: systemd.got[-1][1] == "STOPPING=1", timeout=60000)
 
 
 def test_nothing_happens_without_notify_socket(qtbot: QtBot) -> None:
