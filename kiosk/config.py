@@ -6,7 +6,6 @@ Build the config once in ``main()`` and pass it down; nothing here runs at impor
 
 from __future__ import annotations
 
-import os
 import re
 import stat
 import tomllib
@@ -407,39 +406,6 @@ def set_value(path: Path, key: str, value: str) -> None:
         st = path.stat()
         mode = stat.S_IMODE(st.st_mode) & 0o640
         owner = (st.st_uid, st.st_gid)
+    from kiosk.durable import write_private  # synced, renamed, folder synced
+
     write_private(path, text, mode, owner)
-
-
-def write_private(path: Path, text: str, mode: int,
-                  owner: tuple[int, int] | None = None) -> None:
-    """Replace ``path`` with ``text`` through a new file created with ``mode`` from the start
-    (never the default mode, then a chmod), synced before it takes the old file's place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.unlink()  # left by a crash
-    except FileNotFoundError:
-        pass
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
-    try:
-        if hasattr(os, "fchmod"):
-            os.fchmod(fd, mode)  # the umask may have taken away more than wanted
-        if owner is not None and hasattr(os, "fchown"):
-            try:
-                os.fchown(fd, *owner)
-            except PermissionError:
-                pass
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            fd = -1
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import platformdirs
 
-from kiosk.config import APP_NAME, write_private
+from kiosk.config import APP_NAME
+from kiosk.durable import write_private
 
 log = logging.getLogger(__name__)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,50 @@ def test_the_default_state_path_is_in_the_platforms_state_folder() -> None:
 
     path = default_state_path()
     assert path.name == "pin-lockout.json" and "clinic-kiosk" in str(path)
+
+
+def _syncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What reaches the disk, in order: a file synced, a rename, a folder synced."""
+    import os
+    import stat
+
+    seen: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        seen.append("sync folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "sync file")
+        real_fsync(fd)
+
+    def replace(src: str, dst: str) -> None:
+        seen.append("replace")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return seen
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX can sync a folder")
+def test_the_lockout_file_survives_a_power_cut(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    state = tmp_path / "pin-lockout.json"
+    guard = _guard(state, [0.0], [1.0])
+    seen = _syncs(monkeypatch)
+    assert guard.check("0000") is Verdict.WRONG
+    # The new file's bytes on disk before it takes the old one's place, then the rename.
+    assert seen == ["sync file", "replace", "sync folder"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX can sync a folder")
+def test_set_pin_survives_a_power_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from kiosk.__main__ import main
+
+    path = tmp_path / "config.toml"
+    path.write_text("fullscreen = false\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("97531\n"))
+    seen = _syncs(monkeypatch)
+    assert main(["set-pin", "--config", str(path), "--pin-stdin"]) == 0
+    assert seen == ["sync file", "replace", "sync folder"]
+    assert verify_pin("97531", load_config(path)["staff_pin_hash"])
