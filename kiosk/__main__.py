@@ -62,6 +62,8 @@ def parser() -> argparse.ArgumentParser:
     st.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
     st.add_argument("--database", type=Path, help="usage database (default: the platform's "
                     "data folder)")
+    st.add_argument("--wait", type=float, default=5.0, metavar="SECONDS",
+                    help="how long to wait for a lock another program holds (default 5)")
     sub.add_parser("config", help="print an example config file with every option")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
@@ -210,15 +212,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return main_check(args)
     if args.command == "stats":
-        from kiosk.stats import UsageLog, report, summarise, to_csv
+        from kiosk.stats import UnreadableError, UsageFile, report, summarise, to_csv
 
-        usage = UsageLog(args.database)
+        # Read-only: a running kiosk's file is waited for, never changed or set aside.
+        counts = UsageFile(args.database, wait=args.wait)
         try:
-            print(to_csv(usage, args.since) if args.csv else report(summarise(usage,
-                                                                                 args.since)),
-                  end="" if args.csv else "\n")
-        finally:
-            usage.close()
+            text = (to_csv(counts, args.since) if args.csv
+                    else report(summarise(counts, args.since)) + "\n")
+        except UnreadableError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(text, end="")
         return 0
     if args.command == "config":
         from kiosk.config import example_config

@@ -7,28 +7,51 @@ coarse buckets) and whether it ended by the idle reset. No times of day, no iden
 nothing typed or chosen.
 
 Stored as counts, not events: one row per (day, kind, detail) holding how many times it
-happened that day, so nothing in the file gives an order or groups events into a visit. After
-each event the file is rebuilt in key order (VACUUM) and the WAL emptied, so its bytes are the
-same whatever order the day's events came in (tests/test_stats.py checks the raw bytes). An
-older database of one row per event is migrated to day counts and its events are dropped.
+happened that day. Counts gather in memory and are written at most once a minute (``interval``)
+and when the kiosk closes, in one short transaction, so a tap never touches the disk and a
+busy hour costs 60 small writes, never a rewrite of the file (no VACUUM in normal running;
+bench/disk_writes.py measures the bytes). What the file's bytes can tell, exactly:
 
-SQLite in WAL mode, one short transaction per event: a power cut loses at most the last
-events and never corrupts the file. A database that cannot be read is set aside and a new
-one started; recording never stops the kiosk. No Qt here.
+- Within a write, the order is gone: a minute's events are summed in memory first.
+- Across writes, the order is gone too: the day still open is in a table of its own
+  (``open_day``) that every write empties and refills in key order, with ``secure_delete``
+  zeroing what it held; a finished day moves, in key order, to ``closed_days`` once. Both are
+  WITHOUT ROWID tables (a rowid would number rows as they came) and the rollback journal is
+  truncated to nothing after each write. So the same counts leave byte-for-byte the same
+  file whatever order the events came in and however they fell into minutes, except for
+  SQLite's two header counters of writes made (offsets 24 and 92): the file says how many
+  writes it has had, never in what order anything happened (tests/test_stats.py compares the
+  raw files). One limit: when a day's counts outgrow one 4 KiB page (about 80 different
+  counts in a day), which page holds which of that day's rows can depend on how its events
+  fell into minutes; the rows inside the pages still come in key order.
+- Blocks the file system freed (an old journal) are beyond the file and this guarantee.
+
+An older database (one row per event, or a single ``counts`` table) is migrated when opened.
+``counts`` is a view of both tables, for anyone reading the file.
+
+A power cut loses at most the counts of the last minute and never corrupts the file (rollback
+journal, ``synchronous=FULL``). A database that is locked or busy (a backup, the sqlite3
+shell, ``kiosk stats``) is waited for and tried again later, the counts kept in memory
+meanwhile; only a file SQLite itself reports as corrupt (SQLITE_CORRUPT, SQLITE_NOTADB, or a
+failed quick_check) is set aside and a new one started. Recording never stops the kiosk.
+No Qt here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import platformdirs
 
@@ -41,6 +64,14 @@ KINDS = ("topic_view", "check_started", "check_finished", "call_view", "language
          "session_end", "idle_reset")
 SESSION_BUCKETS = ((60, "under 1 min"), (180, "1-3 min"), (600, "3-10 min"),
                    (float("inf"), "over 10 min"))
+INTERVAL = 60.0  # seconds: counts are written at most this often (and at close)
+WAIT = 5.0  # seconds to wait for a lock another program holds before trying again later
+_SIDE_FILES = ("", "-journal", "-wal", "-shm")
+_TABLE = ("(day TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', "
+          "count INTEGER NOT NULL, PRIMARY KEY (day, kind, detail)) WITHOUT ROWID")
+
+Key = tuple[str, str, str]
+Row = tuple[str, str, str, int]
 
 
 def default_path() -> Path:
@@ -54,178 +85,368 @@ def session_bucket(seconds: float) -> str:
     return SESSION_BUCKETS[-1][1]
 
 
+class CorruptError(Exception):
+    """SQLite's quick_check found damage."""
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    """Whether SQLite itself says the file is damaged or not a database (never a lock, a
+    full disk or a permission: those pass, and the file is kept)."""
+    if isinstance(exc, CorruptError):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT,
+                                                     sqlite3.SQLITE_NOTADB)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A lock held by another connection (SQLITE_BUSY, SQLITE_LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _why(exc: BaseException) -> str:
+    name = getattr(exc, "sqlite_errorname", None)
+    return f"{name}: {exc}" if name else str(exc)
+
+
+class CountSource(Protocol):
+    def rows(self, since_days: int | None = None) -> list[Row]: ...
+
+
+class UnreadableError(Exception):
+    """The usage file cannot be read now; the message names the file and says why."""
+
+
+class UsageFile:
+    """The counts as another program sees them: opened read-only, so reading never changes
+    the file, never sets it aside, and never gets in a running kiosk's way for long."""
+
+    def __init__(self, path: Path | None = None, today: Callable[[], dt.date] = dt.date.today,
+                 wait: float = WAIT) -> None:
+        self.path = Path(path) if path else default_path()
+        self.today = today
+        self.wait = wait
+
+    def rows(self, since_days: int | None = None) -> list[Row]:
+        """(day, kind, detail, count) rows, oldest first; [] when there is no file yet.
+        Raises UnreadableError (a lock held past ``wait``, a damaged file)."""
+        if not self.path.exists():
+            return []
+        where, args = "", tuple[str, ...]()
+        if since_days is not None:
+            where = "WHERE day >= ?"
+            args = ((self.today() - dt.timedelta(days=since_days)).isoformat(),)
+        try:
+            db = sqlite3.connect(f"{self.path.absolute().as_uri()}?mode=ro", uri=True,
+                                 timeout=self.wait, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise UnreadableError(self._message(exc)) from exc
+        try:
+            names = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master")}
+            if "counts" in names:  # the view (or an older version's table)
+                query = f"SELECT day, kind, detail, count FROM counts {where}"
+            elif "events" in names:  # the oldest layout: one row per event
+                query = f"SELECT day, kind, detail, COUNT(*) FROM events {where} " \
+                        "GROUP BY day, kind, detail"
+            else:
+                return []
+            found = db.execute(f"{query} ORDER BY day, kind, detail", args).fetchall()
+        except sqlite3.Error as exc:
+            raise UnreadableError(self._message(exc)) from exc
+        finally:
+            db.close()
+        return [(str(day), str(kind), str(detail), int(count))
+                for day, kind, detail, count in found]
+
+    def _message(self, exc: BaseException) -> str:
+        if is_busy(exc):
+            return (f"{self.path}: the usage counts are locked by another program (a backup, "
+                    f"the sqlite3 shell?) and were still locked after {self.wait:g} s; nothing "
+                    "was changed, try again in a moment")
+        if is_corrupt(exc):
+            return (f"{self.path}: this file cannot be read as usage counts ({_why(exc)}); "
+                    "nothing was changed: the kiosk sets it aside and starts new counts when "
+                    "it next opens it")
+        return f"{self.path}: the usage counts cannot be read ({_why(exc)})"
+
+
 class UsageLog:
     """Day counts of screen events; every method is safe to call and never raises.
 
-    The file is written on a thread of its own (rebuilding it takes a few ms on a PC, more
-    on an SD card), so ``record`` never holds up a tap; reading waits for pending writes.
+    ``record`` only adds to counts in memory. A thread of its own writes them at most every
+    ``interval`` seconds (and on ``flush`` and ``close``), waiting up to ``wait`` seconds for
+    a lock another program holds; if the file stays locked the counts stay in memory and
+    the write is tried again an interval later.
     """
 
     def __init__(self, path: Path | None = None, retention_days: int = 365,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today, *,
+                 interval: float = INTERVAL, wait: float = WAIT) -> None:
         self.path = Path(path) if path else default_path()
         self.retention_days = retention_days
         self.today = today
-        self.db: sqlite3.Connection | None = None
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-counts")
-        self._open()
+        self.interval = interval
+        self.wait = wait
+        self.writes = 0  # write transactions committed (for tests and the curious)
+        self._db: sqlite3.Connection | None = None
+        self._wal = False  # an older file still in WAL mode (another program kept it open)
+        self._cond = threading.Condition()
+        self._pending: Counter[Key] = Counter()
+        self._due: float | None = None  # when the pending counts are to be written
+        self._prune = False  # on request and when a day closes (and at open, in _run)
+        self._asked = self._answered = 0  # flush requests
+        self._closing = False
+        self._written = True  # the last write attempt wrote everything it had
+        self._trouble = ""  # the last failure logged, so a lock held for an hour logs once
+        self._thread = threading.Thread(target=self._run, name="usage-counts", daemon=True)
+        self._thread.start()
 
-    # -- opening, and recovering from a bad file --------------------------------
+    # -- what the kiosk calls -------------------------------------------------------------
+    def record(self, kind: str, detail: str = "") -> None:
+        """Count one event on today's date (in memory; written within ``interval``)."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown usage event {kind!r}")
+        key = (self.today().isoformat(), kind, detail[:64])
+        with self._cond:
+            self._pending[key] += 1
+            if self._due is None:
+                self._due = time.monotonic() + self.interval
+                self._cond.notify_all()
+
+    def flush(self) -> bool:
+        """Write every count recorded so far now; True when they are all in the file (False:
+        the file was locked or unwritable, and they are kept in memory for a later try)."""
+        with self._cond:
+            if not self._thread.is_alive():
+                return not self._pending
+            self._asked += 1
+            mine = self._asked
+            self._cond.notify_all()
+            while self._answered < mine and self._thread.is_alive():
+                self._cond.wait(1.0)
+            return self._written
+
+    def prune(self) -> None:
+        """Forget counts older than the retention limit."""
+        with self._cond:
+            self._prune = True
+        self.flush()
+
+    def close(self) -> None:
+        """Write what is pending (waiting for a lock up to ``wait``), then close the file."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify_all()
+        self._thread.join()
+        with self._cond:
+            lost = sum(self._pending.values())
+        if lost:
+            log.error("usage counts: %d events could not be written to %s before closing",
+                      lost, self.path)
+
+    def rows(self, since_days: int | None = None) -> list[Row]:
+        """(day, kind, detail, count) rows, oldest first, with any not written yet."""
+        self.flush()
+        try:
+            found = UsageFile(self.path, self.today, self.wait).rows(since_days)
+        except UnreadableError as exc:
+            log.error("%s", exc)
+            found = []
+        with self._cond:
+            pending = Counter(self._pending)
+        if not pending:
+            return found
+        cutoff = ("" if since_days is None
+                  else (self.today() - dt.timedelta(days=since_days)).isoformat())
+        merged: Counter[Key] = Counter({(d, k, t): c for d, k, t, c in found})
+        merged.update({key: n for key, n in pending.items() if key[0] >= cutoff})
+        return [(*key, n) for key, n in sorted(merged.items())]
+
+    # -- the writing thread ---------------------------------------------------------------
+    def _run(self) -> None:
+        opened = self._write(Counter(), prune=True)  # open and check the file now, not on a tap
+        with self._cond:
+            self._prune |= not opened
+            while True:
+                while not (self._closing or self._asked > self._answered
+                           or (self._due is not None and time.monotonic() >= self._due)):
+                    self._cond.wait(None if self._due is None
+                                    else max(0.0, self._due - time.monotonic()))
+                asked, closing, prune = self._asked, self._closing, self._prune
+                batch, self._pending = self._pending, Counter()
+                self._due, self._prune = None, False
+                self._cond.release()
+                try:
+                    written = self._write(batch, prune)
+                finally:
+                    self._cond.acquire()
+                if not written:
+                    self._pending.update(batch)
+                    self._prune |= prune
+                    if self._pending and self._due is None and not closing:
+                        self._due = time.monotonic() + self.interval
+                self._written = written
+                self._answered = asked
+                self._cond.notify_all()
+                if closing:
+                    break
+        self._disconnect()
+
+    def _write(self, batch: Counter[Key], prune: bool) -> bool:
+        """Open the file if need be and commit ``batch``; False (logged) if it could not."""
+        for attempt in (1, 2):
+            try:
+                if self._db is None:
+                    self._db = self._connect()
+                if batch or prune:
+                    self._commit(self._db, batch, prune)
+            except (sqlite3.Error, OSError, CorruptError) as exc:
+                self._disconnect()
+                if attempt == 1 and is_corrupt(exc):
+                    self._set_aside(exc)
+                    continue
+                self._report(exc, batch)
+                return False
+            if self._trouble:
+                log.warning("usage counts: %s can be written again", self.path)
+                self._trouble = ""
+            return True
+        return False  # pragma: no cover - the loop returns
+
+    def _report(self, exc: BaseException, batch: Counter[Key]) -> None:
+        with self._cond:
+            kept = sum(batch.values()) + sum(self._pending.values())
+        trouble = _why(exc)
+        if trouble == self._trouble:
+            return
+        self._trouble = trouble
+        if is_busy(exc):
+            log.warning("usage counts: %s is locked by another program (still after %g s); "
+                        "%d counts kept in memory, trying again in %g s", self.path, self.wait,
+                        kept, self.interval)
+        else:
+            log.error("usage counts: %s cannot be written (%s); %d counts kept in memory, "
+                      "trying again in %g s", self.path, trouble, kept, self.interval)
+
+    # -- the file ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        db = sqlite3.connect(self.path, timeout=self.wait, isolation_level=None,
+                             check_same_thread=False)
+        try:
+            db.execute("PRAGMA secure_delete=ON")  # what a write replaces is zeroed
+            if str(db.execute("PRAGMA quick_check").fetchone()[0]) != "ok":
+                raise CorruptError("quick_check failed")
+            self._wal = False
+            try:
+                # A rollback journal, emptied after each write: a write goes once to the
+                # journal (the old pages) and once to the file; no WAL, no shared-memory file.
+                mode = str(db.execute("PRAGMA journal_mode=TRUNCATE").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                mode = "wal"  # an older file in WAL mode, another program has it open
+            if mode == "wal":
+                self._wal = True
+                log.info("usage counts: %s stays in WAL mode until no other program has it "
+                         "open", self.path)
+            db.execute(f"PRAGMA synchronous={'NORMAL' if self._wal else 'FULL'}")
+            self._migrate(db)
+        except BaseException:
             db.close()
-            raise sqlite3.DatabaseError("quick_check failed")
-        db.execute("PRAGMA secure_delete=ON")  # freed space is zeroed, not left readable
-        # WITHOUT ROWID: rows live in key order; a rowid would number them as they came.
-        db.execute("CREATE TABLE IF NOT EXISTS counts (day TEXT NOT NULL, kind TEXT NOT NULL, "
-                   "detail TEXT NOT NULL DEFAULT '', count INTEGER NOT NULL, "
-                   "PRIMARY KEY (day, kind, detail)) WITHOUT ROWID")
-        self._migrate(db)
+            raise
         return db
 
     def _migrate(self, db: sqlite3.Connection) -> None:
-        """An older database kept one row per event, in the order they happened: turn it into
-        day counts and drop it, leaving no trace of the order in the file."""
-        old = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'")
-        if old.fetchone() is None:
+        """Make the two tables and the view, turning older layouts into them: one row per
+        event (dropped once counted), or one ``counts`` table."""
+        names = {str(name): str(kind) for name, kind in
+                 db.execute("SELECT name, type FROM sqlite_master")}
+        if names.get("open_day") == "table" and names.get("counts") == "view":
             return
+        with self._transaction(db):
+            if names.get("counts") == "table":
+                db.execute("ALTER TABLE counts RENAME TO closed_days")
+            db.execute(f"CREATE TABLE IF NOT EXISTS closed_days {_TABLE}")
+            db.execute(f"CREATE TABLE IF NOT EXISTS open_day {_TABLE}")
+            if names.get("events") == "table":
+                db.execute("INSERT INTO closed_days (day, kind, detail, count) SELECT day, "
+                           "kind, detail, COUNT(*) FROM events GROUP BY day, kind, detail "
+                           "ORDER BY day, kind, detail ON CONFLICT (day, kind, detail) DO "
+                           "UPDATE SET count = count + excluded.count")
+                db.execute("DROP TABLE events")
+                log.info("usage counts: the per-event table in %s was turned into day counts",
+                         self.path)
+            db.execute("CREATE VIEW IF NOT EXISTS counts AS SELECT day, kind, detail, "
+                       "SUM(count) AS count FROM (SELECT * FROM closed_days UNION ALL "
+                       "SELECT * FROM open_day) GROUP BY day, kind, detail")
+
+    @contextlib.contextmanager
+    def _transaction(self, db: sqlite3.Connection) -> Iterator[None]:
         db.execute("BEGIN IMMEDIATE")
         try:
-            db.execute("INSERT INTO counts (day, kind, detail, count) SELECT day, kind, detail, "
-                       "COUNT(*) FROM events GROUP BY day, kind, detail ORDER BY day, kind, "
-                       "detail ON CONFLICT (day, kind, detail) DO UPDATE SET "
-                       "count = count + excluded.count")
-            db.execute("DROP TABLE events")
+            yield
             db.execute("COMMIT")
-        except sqlite3.Error:
-            db.execute("ROLLBACK")
+        except BaseException:
+            if db.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
             raise
-        log.info("usage counts: the per-event table in %s was turned into day counts", self.path)
-        self._settle(db)
+        self.writes += 1
+        if self._wal:  # leave no earlier version of a page behind in the WAL
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    @staticmethod
-    def _settle(db: sqlite3.Connection) -> None:
-        """Rebuild the file in key order and empty the WAL: what is on disk then depends only
-        on the counts, never on the order of the writes that made them."""
-        db.execute("VACUUM")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    def _commit(self, db: sqlite3.Connection, batch: Counter[Key], prune: bool) -> None:
+        """One transaction: the open day rewritten whole in key order with ``batch`` added,
+        any earlier day moved to ``closed_days``, and old days pruned."""
+        cutoff = (self.today() - dt.timedelta(days=self.retention_days)).isoformat()
+        if not batch and not db.execute("SELECT 1 FROM closed_days WHERE day < ? UNION ALL "
+                                        "SELECT 1 FROM open_day WHERE day < ?",
+                                        (cutoff, cutoff)).fetchone():
+            return  # nothing to prune: no transaction, nothing written
+        with self._transaction(db):
+            if batch:
+                counts: Counter[Key] = Counter(
+                    {(d, k, t): c for d, k, t, c in db.execute("SELECT * FROM open_day")})
+                counts.update(batch)
+                newest = max(day for day, _kind, _detail in counts)
+                closing = sorted(key for key in counts if key[0] < newest)
+                if closing:
+                    db.executemany("INSERT INTO closed_days VALUES (?, ?, ?, ?) ON CONFLICT "
+                                   "(day, kind, detail) DO UPDATE SET count = count + "
+                                   "excluded.count", [(*key, counts[key]) for key in closing])
+                    prune = True
+                db.execute("DELETE FROM open_day")  # emptied whole: its page zeroed
+                db.executemany("INSERT INTO open_day VALUES (?, ?, ?, ?)",
+                               [(*key, n) for key, n in sorted(counts.items())
+                                if key[0] == newest])
+            if prune:
+                db.execute("DELETE FROM closed_days WHERE day < ?", (cutoff,))
+                db.execute("DELETE FROM open_day WHERE day < ?", (cutoff,))
 
-    def _open(self) -> None:
-        try:
-            self.db = self._connect()
-        except (sqlite3.Error, OSError) as exc:
-            self._set_aside(exc)
-            try:
-                self.db = self._connect()
-            except (sqlite3.Error, OSError):
-                log.exception("usage counts are off: %s cannot be opened", self.path)
-                self.db = None
-                return
-        self._prune()
+    def _disconnect(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
 
     def _set_aside(self, exc: BaseException) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in _SIDE_FILES:
             old = self.path.with_name(self.path.name + suffix)
             if old.exists():
                 try:
                     old.rename(old.with_name(f"{old.name}.bad-{stamp}"))
                 except OSError:
                     log.exception("could not set aside %s", old)
-        log.error("the usage database %s could not be read (%s); it was set aside and a "
-                  "new one started", self.path, exc)
+        from kiosk.durable import sync_folder
 
-    # -- writing ----------------------------------------------------------------------
-    def record(self, kind: str, detail: str = "") -> None:
-        """Count one event on today's date (written in the background)."""
-        if kind not in KINDS:
-            raise ValueError(f"unknown usage event {kind!r}")
-        try:
-            self._writer.submit(self._write, self.today().isoformat(), kind, detail[:64])
-        except RuntimeError:  # closed
-            pass
-
-    def flush(self) -> None:
-        """Wait until every event recorded so far is in the file."""
-        try:
-            self._writer.submit(lambda: None).result()
-        except RuntimeError:  # closed: nothing is pending
-            pass
-
-    def _write(self, day: str, kind: str, detail: str) -> None:
-        if self.db is None:
-            return
-        try:
-            self.db.execute("INSERT INTO counts (day, kind, detail, count) VALUES (?, ?, ?, 1) "
-                            "ON CONFLICT (day, kind, detail) DO UPDATE SET count = count + 1",
-                            (day, kind, detail))
-            self._settle(self.db)
-        except sqlite3.DatabaseError as exc:
-            self._recover(exc)
-        except sqlite3.Error:
-            log.exception("could not record a usage count")
-
-    def _recover(self, exc: BaseException) -> None:
-        try:
-            if self.db is not None:
-                self.db.close()
-        except sqlite3.Error:
-            pass
-        self.db = None
-        self._set_aside(exc)
-        self._open()
-
-    def prune(self) -> None:
-        """Forget counts older than the retention limit."""
-        try:
-            self._writer.submit(self._prune).result()
-        except RuntimeError:  # closed
-            pass
-
-    def _prune(self) -> None:
-        if self.db is None:
-            return
-        cutoff = (self.today() - dt.timedelta(days=self.retention_days)).isoformat()
-        try:
-            if self.db.execute("DELETE FROM counts WHERE day < ?", (cutoff,)).rowcount:
-                self._settle(self.db)
-        except sqlite3.Error:
-            log.exception("could not prune old usage counts")
-
-    def close(self) -> None:
-        """Write what is pending, then close the file."""
-        self.flush()
-        self._writer.shutdown(wait=True)
-        if self.db is not None:
-            try:
-                self.db.close()
-            except sqlite3.Error:
-                pass
-            self.db = None
-
-    # -- reading ----------------------------------------------------------------------
-    def rows(self, since_days: int | None = None) -> list[tuple[str, str, str, int]]:
-        """(day, kind, detail, count) rows, oldest first."""
-        self.flush()
-        if self.db is None:
-            return []
-        where: str = ""
-        args: tuple[str, ...] = ()
-        if since_days is not None:
-            where = "WHERE day >= ?"
-            args = ((self.today() - dt.timedelta(days=since_days)).isoformat(),)
-        try:
-            found = self.db.execute(f"SELECT day, kind, detail, count FROM counts {where} "
-                                    "ORDER BY day, kind, detail", args).fetchall()
-        except sqlite3.Error:
-            log.exception("could not read the usage counts")
-            return []
-        return [(str(day), str(kind), str(detail), int(count))
-                for day, kind, detail, count in found]
+        with contextlib.suppress(OSError):
+            sync_folder(self.path.parent)  # the renames survive a power cut
+        log.error("the usage database %s is damaged (%s); it was set aside and a new one "
+                  "started", self.path, _why(exc))
 
 
 @dataclass
@@ -248,7 +469,7 @@ class Summary:
         return self.counts.get("call_view", 0) / sessions if sessions else None
 
 
-def summarise(usage: UsageLog, since_days: int | None = None) -> Summary:
+def summarise(usage: CountSource, since_days: int | None = None) -> Summary:
     summary = Summary(since_days)
     per: dict[str, dict[str, int]] = {}
     for _day, kind, detail, count in usage.rows(since_days):
@@ -298,7 +519,7 @@ def report(summary: Summary) -> str:
     return "\n".join(lines)
 
 
-def to_csv(usage: UsageLog, since_days: int | None = None) -> str:
+def to_csv(usage: CountSource, since_days: int | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["day", "event", "detail", "count"])
