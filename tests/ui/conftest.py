@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -51,6 +52,13 @@ def tap(qtbot: QtBot, root: QWidget, text: str) -> None:
     assert not area.isEmpty(), f"{text!r} is not on screen"
     qtbot.mouseClick(b, Qt.MouseButton.LeftButton, pos=area.center() if area.isValid()
                      else QPoint(b.width() // 2, b.height() // 2))
+
+
+def background_done(qtbot: QtBot, timeout: int = 120_000) -> None:
+    """Wait until no background work runs (the pages rendered after the first paint): no
+    other Python thread then holds the GIL while a test measures the GUI thread's sleep."""
+    qtbot.waitUntil(lambda: not any(t.name == "kiosk-background" for t in threading.enumerate()),
+                    timeout=timeout)
 
 
 @pytest.fixture

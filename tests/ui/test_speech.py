@@ -7,7 +7,6 @@ from __future__ import annotations
 import importlib.util
 import logging
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.ui.speech import Speaker, pick_voice
 from kiosk.ui.window import KioskWindow
 from tests.conftest import sleep_clock
-from tests.ui.conftest import configured, find_button, tap, visible_buttons
+from tests.ui.conftest import background_done, configured, find_button, tap, visible_buttons
 
 
 def _speech_missing() -> str:
@@ -201,19 +200,12 @@ class Ticker:
         return max(b - a for a, b in zip(self.stamps, self.stamps[1:], strict=False))
 
 
-def pages_rendered(qtbot: QtBot) -> None:
-    """The background rendering has finished: no other Python thread can hold the GIL
-    while the GUI thread's sleep is measured."""
-    qtbot.waitUntil(lambda: not any(t.name == "kiosk-background" for t in threading.enumerate()),
-                    timeout=PATIENT_MS)
-
-
 def test_an_engine_that_hangs_at_start_is_killed_and_listen_never_shows(
         qtbot: QtBot, open_window: Callable[..., KioskWindow],
         fake_server: Callable[[str], None], caplog: pytest.LogCaptureFixture) -> None:
     fake_server(HANG_AT_START)
     window = open_window(configured(speech=True))
-    pages_rendered(qtbot)
+    background_done(qtbot)
     ticker = Ticker()  # from now on: the child was started and does not answer
     speaker = window.speaker
     assert speaker is not None and speaker._process is not None
@@ -239,7 +231,7 @@ def test_an_engine_that_hangs_on_stop_never_freezes_the_screen(
     monkeypatch.setattr(Speaker, "REPLY_TIMEOUT_MS", PATIENT_MS)  # nor are its first replies
     window = open_window(configured(speech=True))
     speaker = ready(qtbot, window)
-    pages_rendered(qtbot)
+    background_done(qtbot)
     assert speaker.available and not speaker.failed
     tap(qtbot, window, "Español")
     tap(qtbot, window, "Su mandíbula y el dolor de cabeza")
