@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.pages import load_rendered
-from tests.conftest import topic_text
+from tests.conftest import children_cpu, topic_text
 from tests.test_yamlio import ALIAS_BOMB
 
 CAPPED = """
@@ -50,11 +50,11 @@ BAD = ("bomb.md", "brackets.md", "deep-list.md", "huge.md", "rlo.md", "svg.md", 
 def test_kiosk_check_names_every_hostile_file_under_a_memory_cap(
         make_content: Callable[..., Path], tmp_path: Path) -> None:
     root = hostile(make_content, tmp_path)
-    started = time.monotonic()
+    started = children_cpu()
     done = subprocess.run([sys.executable, "-c", CAPPED, "check", str(root), "--format", "json"],
-                          capture_output=True, text=True, timeout=120,
+                          capture_output=True, text=True, timeout=600,
                           cwd=Path(__file__).parent.parent)
-    took = time.monotonic() - started
+    took = children_cpu() - started  # CPU seconds: a busy machine cannot fail this
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1, done.stderr
     report = json.loads(done.stdout)
