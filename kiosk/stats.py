@@ -23,7 +23,8 @@ bench/disk_writes.py measures the bytes). What the file's bytes can tell, exactl
   writes it has had, never in what order anything happened (tests/test_stats.py compares the
   raw files). One limit: when a day's counts outgrow one 4 KiB page (about 80 different
   counts in a day), which page holds which of that day's rows can depend on how its events
-  fell into minutes; the rows inside the pages still come in key order.
+  fell into minutes (fewer with long topic ids); the rows inside the pages still come in
+  key order.
 - Blocks the file system freed (an old journal) are beyond the file and this guarantee.
 
 An older database (one row per event, or a single ``counts`` table) is migrated when opened.
@@ -235,6 +236,8 @@ class UsageLog:
 
     def close(self) -> None:
         """Write what is pending (waiting for a lock up to ``wait``), then close the file."""
+        if not self._thread.is_alive():
+            return
         with self._cond:
             self._closing = True
             self._cond.notify_all()
@@ -366,10 +369,15 @@ class UsageLog:
         if names.get("open_day") == "table" and names.get("counts") == "view":
             return
         with self._transaction(db):
+            db.execute(f"CREATE TABLE IF NOT EXISTS open_day {_TABLE}")
             if names.get("counts") == "table":
                 db.execute("ALTER TABLE counts RENAME TO closed_days")
+                # Its newest day may still be going on: it becomes the open day.
+                newest = db.execute("SELECT MAX(day) FROM closed_days").fetchone()[0]
+                db.execute("INSERT INTO open_day SELECT * FROM closed_days WHERE day = ?",
+                           (newest,))
+                db.execute("DELETE FROM closed_days WHERE day = ?", (newest,))
             db.execute(f"CREATE TABLE IF NOT EXISTS closed_days {_TABLE}")
-            db.execute(f"CREATE TABLE IF NOT EXISTS open_day {_TABLE}")
             if names.get("events") == "table":
                 db.execute("INSERT INTO closed_days (day, kind, detail, count) SELECT day, "
                            "kind, detail, COUNT(*) FROM events GROUP BY day, kind, detail "

@@ -380,3 +380,28 @@ def test_an_old_per_event_database_is_migrated_to_day_counts(tmp_path: Path) -> 
         if (tmp_path / "usage.sqlite3-wal").exists() else path.read_bytes()
     assert raw.count(b"SECRET-ORDER-MARK") == 1  # one count row; the old event rows are gone
     assert b"events_day" not in raw
+
+
+def test_a_counts_table_in_wal_mode_as_older_kiosks_kept_it_is_taken_over(
+        tmp_path: Path) -> None:
+    path = tmp_path / "usage.sqlite3"
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE counts (day TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT "
+                   "NOT NULL DEFAULT '', count INTEGER NOT NULL, PRIMARY KEY (day, kind, "
+                   "detail)) WITHOUT ROWID")
+        db.executemany("INSERT INTO counts VALUES (?, ?, ?, ?)",
+                       [("2026-11-25", "call_view", "", 3), ("2026-11-26", "call_view", "", 2),
+                        ("2026-11-26", "topic_view", "jaw-and-tmj", 1)])
+    assert main(["stats", "--database", str(path), "--csv"]) == 0  # read as it is
+    usage = UsageLog(path, today=lambda: dt.date(2026, 11, 26))
+    usage.record("call_view")
+    usage.close()
+    assert _file_rows(path) == [("2026-11-25", "call_view", "", 3),
+                                ("2026-11-26", "call_view", "", 3),
+                                ("2026-11-26", "topic_view", "jaw-and-tmj", 1)]
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] != "wal"
+        open_day = db.execute("SELECT day, count FROM open_day WHERE kind = 'call_view'")
+        assert open_day.fetchall() == [("2026-11-26", 3)]  # today's counts in one place
+    assert not path.with_name("usage.sqlite3-wal").exists()
