@@ -22,8 +22,8 @@ bench/disk_writes.py measures the bytes). What the file's bytes can tell, exactl
   SQLite's two header counters of writes made (offsets 24 and 92): the file says how many
   writes it has had, never in what order anything happened (tests/test_stats.py compares the
   raw files). One limit: when a day's counts outgrow one 4 KiB page (about 80 different
-  counts in a day), which page holds which of that day's rows can depend on how its events
-  fell into minutes (fewer with long topic ids); the rows inside the pages still come in
+  counts in a day, fewer with long topic ids), which page holds which of that day's rows
+  can depend on how its events fell into minutes; the rows inside the pages still come in
   key order.
 - Blocks the file system freed (an old journal) are beyond the file and this guarantee.
 
