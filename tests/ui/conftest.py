@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,11 +11,13 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QAbstractButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, load_config
 from kiosk.ui.app import build_window
+from kiosk.ui.widgets import BigButton
 from kiosk.ui.window import KioskWindow
 
 
@@ -52,6 +55,43 @@ def tap(qtbot: QtBot, root: QWidget, text: str) -> None:
     assert not area.isEmpty(), f"{text!r} is not on screen"
     qtbot.mouseClick(b, Qt.MouseButton.LeftButton, pos=area.center() if area.isValid()
                      else QPoint(b.width() // 2, b.height() // 2))
+
+
+_INK_ROWS: dict[tuple[object, ...], int] = {}
+_TWINS: list[BigButton] = []  # kept: a twin's picture asks for one more paint, later
+
+
+def ink_rows(button: BigButton, height: int) -> int:
+    """How many pixel rows of a big button, at its width and this height, have anything
+    painted in them besides its own background: its words and picture. Measured on a twin
+    painted without its frame (the twin's frame is drawn in the background's colour)."""
+    key = (button.text(), button.detail, button.image_path, button.width(), height,
+           button.theme, button.metrics)
+    if key in _INK_ROWS:
+        return _INK_ROWS[key]
+    twin = BigButton(button.text(), button.detail, button.image_path)
+    surface = button.theme.surface
+    twin.set_style(replace(button.theme, accent=surface), button.metrics)
+    twin.resize(button.width(), height)
+    twin.grab()  # the words first; a picture is drawn from the second paint on
+    image = twin.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    _TWINS.append(twin)
+    width, per_line = image.width(), image.bytesPerLine()
+    bits = bytes(image.constBits())
+    side = 3  # the frame's antialiased edge, left and right
+    blank = struct.pack("<I", QColor(surface).rgb() & 0xFFFFFFFF) * (width - 2 * side)
+    corner = max(8, button.metrics.button // 6) + 2  # rounded corners: never words there
+    rows = sum(1 for y in range(corner, image.height() - corner)
+               if bits[y * per_line + 4 * side:y * per_line + 4 * (width - side)] != blank)
+    _INK_ROWS[key] = rows
+    return rows
+
+
+def shows_all_words(button: BigButton) -> bool:
+    """Everything the button paints with room to spare (three times its height) it also
+    paints as it is laid out now: no line of its words, nor its picture, is cut off."""
+    roomy = ink_rows(button, button.height() * 3 + 100)
+    return roomy > 0 and ink_rows(button, button.height()) >= roomy - 1
 
 
 def background_done(qtbot: QtBot, timeout: int = 120_000) -> None:
