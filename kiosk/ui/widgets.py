@@ -210,10 +210,6 @@ class BigButton(QAbstractButton):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
         return QSize(self.metrics.button, self.metrics.button)
 
-    def fits(self) -> bool:
-        """True when all of the text shows inside the button as it is laid out now."""
-        return self.text_height(self.width()) + 2 * self._pad() <= self.height() + 1
-
     # -- painting -----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         t = self.theme
