@@ -36,14 +36,20 @@ def test_red_flag_overrides_any_score() -> None:
     assert urgent_answers(check) == [0, 0, 0]
 
 
-def test_answers_for_each_band() -> None:
+def test_answers_for_each_score() -> None:
     check, _ = load()
     assert check is not None
-    for band in check.bands:
-        picks = answers_for(check, band.low)
-        assert picks is not None
-        assert check.score(picks).title == band.title
-        assert check.score(picks).band == check.bands.index(band) + 1
+    # Read off SELF_CHECK by hand, in the order asked: the danger signs (0: a red flag,
+    # 1: "None of these", 0 points), back pain (0: "Yes", 2 points; 1: "No", 0) and headaches
+    # (0: "Yes", 1 point; 1: "No", 0). Each total has one way to it without a red flag.
+    assert answers_for(check, 0) == [1, 1, 1]
+    assert answers_for(check, 1) == [1, 1, 0]
+    assert answers_for(check, 2) == [1, 0, 1]
+    assert answers_for(check, 3) == [1, 0, 0]
+    assert answers_for(check, 4) is None  # more than all the points there are
+    outcomes = [check.score([1, 1, 1]), check.score([1, 0, 1])]
+    assert [(o.title, o.band, o.urgent) for o in outcomes] == [("Few signs", 1, False),
+                                                                ("Some signs", 2, False)]
 
 
 def test_uncovered_and_overlapping_scores_are_errors() -> None:
