@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import struct
-import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -25,9 +23,11 @@ from urllib.parse import unquote
 from yaml.nodes import SequenceNode
 
 from kiosk import readability, review, yamlio
+from kiosk.folder import is_inside  # the loader's own boundary: nothing outside is read
 from kiosk.model import _LANGUAGE_DIR as LANGUAGE_DIR  # the loader's own rule for folder names
-from kiosk.model import Content, Loaded, Topic, read_text
-from kiosk.pages import load_rendered
+from kiosk.model import PAGE_MAX_BYTES, YAML_MAX_BYTES, Content, Loaded, Topic, read_text
+from kiosk.pages import failed, load_rendered
+from kiosk.pictures import kind_of, raster_kind, raster_size
 from kiosk.problems import Problem, Severity
 from kiosk.render import (
     ALLOWED_ATTRIBUTES,
@@ -49,41 +49,40 @@ _UNUSED = "this picture is not used by any page or tile"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".bmp"}
 
 
-def image_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of a PNG, GIF or JPEG file, read from its header (no Qt)."""
+def _head(root: Path, path: Path, size: int) -> bytes | None:
+    """The first ``size`` bytes of a file inside ``root`` (None outside it, or unreadable):
+    a link to a file outside the content folder is never opened."""
+    if not is_inside(root, path) or not path.is_file():
+        return None
     try:
         with path.open("rb") as f:
-            head = f.read(32)
-            if head[:8] == b"\x89PNG\r\n\x1a\n":
-                w, h = struct.unpack(">II", head[16:24])
-                return int(w), int(h)
-            if head[:6] in (b"GIF87a", b"GIF89a"):
-                w, h = struct.unpack("<HH", head[6:10])
-                return int(w), int(h)
-            if head[:2] == b"\xff\xd8":
-                f.seek(2)
-                while True:
-                    marker = f.read(2)
-                    if len(marker) < 2 or marker[0] != 0xFF:
-                        return None
-                    length = struct.unpack(">H", f.read(2))[0]
-                    if marker[1] in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA,
-                                     0xCB, 0xCD, 0xCE, 0xCF):
-                        h, w = struct.unpack(">xHH", f.read(5))
-                        return int(w), int(h)
-                    f.seek(length - 2, 1)
-    except (OSError, struct.error):
+            return f.read(size)
+    except OSError:
         return None
-    return None
+
+
+def image_size(path: Path, root: Path | None = None) -> tuple[int, int] | None:
+    """Width and height of a PNG, GIF, JPEG, WebP or BMP file, read from its header (no Qt),
+    only inside ``root`` (default: the picture's own folder)."""
+    head = _head(root or path.parent, path, 65_536)
+    dims = raster_size(head, raster_kind(head)) if head else None
+    return (int(dims[0]), int(dims[1])) if dims else None
 
 
 Pages = dict[tuple[str, str], Page]  # (language, topic id) -> rendered page
 
 
 def render_all(content: Content) -> Pages:
-    """Every page rendered once, for all the checks that read pages."""
-    return {(code, topic.id): render_topic(topic, language, content.root)
-            for code, language in content.languages.items() for topic in language.topics}
+    """Every page rendered once, for all the checks that read pages. A page that cannot be
+    rendered is empty and says why (never a traceback)."""
+    pages: Pages = {}
+    for code, language in content.languages.items():
+        for topic in language.topics:
+            try:
+                pages[(code, topic.id)] = render_topic(topic, language, content.root)
+            except Exception as exc:
+                pages[(code, topic.id)] = Page("", [failed(topic, exc)])
+    return pages
 
 
 def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[Problem]:
@@ -135,13 +134,13 @@ _PICTURE_REF = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|^image:\s*[\"']?([^\s\"
                           re.MULTILINE)
 
 
-def _pictures_of_left_out(pages: set[Path]) -> set[Path]:
-    """Pictures a page that has an error would show: they are not "unused", the page is broken."""
+def _pictures_of_left_out(pages: set[Path], root: Path) -> set[Path]:
+    """Pictures a page that has an error would show: they are not "unused", the page is broken.
+    A page that is a link to a file outside the content folder is not read."""
     used = set()
     for page in pages:
-        try:
-            text = page.read_text("utf-8", "replace")
-        except OSError:
+        text, _problem = read_text(page, PAGE_MAX_BYTES, root)
+        if text is None:
             continue
         for match in _PICTURE_REF.finditer(text):
             ref = unquote(match.group(1) or match.group(2))
@@ -152,7 +151,7 @@ def _pictures_of_left_out(pages: set[Path]) -> set[Path]:
 def image_problems(content: Content, pages: Pages,
                    left_out: set[Path] | None = None) -> list[Problem]:
     problems = []
-    used: set[Path] = _pictures_of_left_out(left_out or set())
+    used: set[Path] = _pictures_of_left_out(left_out or set(), content.root)
     for language in content.languages.values():
         for topic in language.topics:
             if topic.image is not None:
@@ -165,11 +164,17 @@ def image_problems(content: Content, pages: Pages,
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
                 continue
+            if not is_inside(content.root, path):  # never read: named if a page uses it
+                if path.resolve() not in used:
+                    problems.append(Problem(path, 1, "this picture is a link to a file outside "
+                                            "the content folder; the kiosk does not show it",
+                                            "warning", "copy the picture into the folder"))
+                continue
             if path.resolve() not in used:
                 problems.append(Problem(path, 1, _UNUSED, "warning", "delete it, or use it with "
                                         f"![what it shows]({path.relative_to(folder).as_posix()})"))
             size = path.stat().st_size
-            dims = image_size(path)
+            dims = image_size(path, content.root)
             if size > MAX_IMAGE_BYTES or (dims and max(dims) > MAX_IMAGE_PIXELS):
                 said, most = sizes(size, MAX_IMAGE_BYTES)  # exact bytes if rounding hides it
                 what = said + (f", {dims[0]}x{dims[1]} px" if dims else "")
@@ -374,44 +379,17 @@ _KIND_OF_SUFFIX = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF"
                    ".webp": "WebP", ".bmp": "BMP", ".svg": "SVG"}
 
 
-def picture_kind(path: Path) -> str | None:
-    """The kind of picture a file really is, from its first bytes ("PNG", "JPEG"...), or
-    None when it is no picture the kiosk can show."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(512)
-    except OSError:
-        return None
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "PNG"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "JPEG"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "GIF"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "WebP"
-    if head[:2] == b"BM":
-        return "BMP"
-    if _is_svg(path):
-        return "SVG"
-    return None
+def picture_kind(path: Path, root: Path | None = None) -> str | None:
+    """The kind of picture a file really is, from its first bytes ("PNG", "JPEG", "SVG"...),
+    or None when it is no picture the kiosk can show. Read only inside ``root`` (default:
+    the picture's own folder)."""
+    head = _head(root or path.parent, path, 65_536)
+    return kind_of(head) if head is not None else None
 
 
-def _is_svg(path: Path) -> bool:
-    """An XML file whose first element is <svg>: read only up to that first element."""
-    try:
-        for _event, element in ET.iterparse(path, events=("start",)):
-            return element.tag in ("svg", "{http://www.w3.org/2000/svg}svg")
-    except (ET.ParseError, OSError, ValueError):
-        return False
-    return False
-
-
-def _what_it_is(path: Path) -> str:
-    try:
-        with path.open("rb") as f:
-            head = f.read(2048)
-    except OSError:
+def _what_it_is(path: Path, root: Path) -> str:
+    head = _head(root, path, 2048)
+    if head is None:
         return "it cannot be opened"
     if not head:
         return "it is empty"
@@ -435,14 +413,15 @@ def picture_problems(content: Content, pages: Pages) -> list[Problem]:
 
     def verdict(path: Path) -> tuple[str, str | None]:
         if path not in verdicts:
-            verdicts[path] = (_KIND_OF_SUFFIX.get(path.suffix.lower(), ""), picture_kind(path))
+            verdicts[path] = (_KIND_OF_SUFFIX.get(path.suffix.lower(), ""),
+                              picture_kind(path, content.root))
         return verdicts[path]
 
     for language in content.languages.values():
         for topic in language.topics:
             uses: list[tuple[Path, int, str, str]] = []
             if topic.image is not None:
-                uses.append((topic.image, _front_line(topic, "image"), "'image'",
+                uses.append((topic.image, _front_line(topic, "image", content.root), "'image'",
                              "the tile shows no picture"))
             for rel in _image_refs(pages[(language.code, topic.id)].html):
                 ref = _ref_in_body(topic, rel, content.root)
@@ -463,7 +442,8 @@ def picture_problems(content: Content, pages: Pages) -> list[Problem]:
                     article = "an" if named == "SVG" else "a"
                     problems.append(Problem(topic.path, line, f"{field}: '{name}' is not "
                                             f"{article} {named} picture "
-                                            f"({_what_it_is(path)}); {effect}", "warning",
+                                            f"({_what_it_is(path, content.root)}); {effect}",
+                                            "warning",
                                             "this file is not a picture: open the picture in "
                                             "an image program and save it as PNG or JPEG"))
                 elif named and real != named:
@@ -499,8 +479,9 @@ def true_spelling(root: Path, path: Path) -> str | None:
     return true if true != rel.as_posix() else None
 
 
-def _front_line(topic: Topic, key: str) -> int:
-    for number, line in enumerate(topic.path.read_text("utf-8", "replace").split("\n"), 1):
+def _front_line(topic: Topic, key: str, root: Path) -> int:
+    text, _problem = read_text(topic.path, PAGE_MAX_BYTES, root)
+    for number, line in enumerate((text or "").split("\n"), 1):
         if number >= topic.body_line:
             break
         if line.startswith(f"{key}:"):
@@ -550,6 +531,8 @@ def folder_name_problems(root: Path) -> list[Problem]:
     for folder in folders:
         name = folder.name
         if name.startswith((".", "_")) or LANGUAGE_DIR.match(name):
+            continue
+        if not is_inside(root, folder):  # a link to a folder outside: never listed
             continue
         if not (any(folder.glob("*.md")) or (folder / FILE_NAME).exists()):
             continue
@@ -601,8 +584,8 @@ class _FileCheck:
     bands: list[tuple[int, int, int]]  # (from, to, line)
 
 
-def _read_check(path: Path) -> _FileCheck | None:
-    text, problem = read_text(path)
+def _read_check(path: Path, root: Path) -> _FileCheck | None:
+    text, problem = read_text(path, YAML_MAX_BYTES, root)
     if text is None or problem is not None:
         return None
     try:
@@ -636,13 +619,13 @@ def selfcheck_problems(content: Content) -> list[Problem]:
     default = content.language()
     if default.selfcheck is None:
         return []
-    base = _read_check(default.selfcheck.path)
+    base = _read_check(default.selfcheck.path, content.root)
     if base is None:
         return []
     problems: list[Problem] = []
     for code, language in content.languages.items():
         if code != default.code and language.selfcheck is not None:
-            other = _read_check(language.selfcheck.path)
+            other = _read_check(language.selfcheck.path, content.root)
             if other is not None:
                 problems += _drift(base, other, language.selfcheck.path, default.code,
                                    language.name)

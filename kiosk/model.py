@@ -20,8 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import labels as labels_mod
-from kiosk import selfcheck, yamlio
+from kiosk import pictures, selfcheck, yamlio
+from kiosk.folder import is_inside as is_inside  # re-exported: the loader's own boundary
 from kiosk.names import nfc, on_disk
+from kiosk.pictures import Escape as Escape  # re-exported
+from kiosk.pictures import Picture
+from kiosk.pictures import Refusal as Refusal  # re-exported
 from kiosk.problems import Problem
 from kiosk.sizes import over_limit
 
@@ -39,8 +43,6 @@ _BUILTIN_NAMES = {"en": "English", "es": "Español"}
 PAGE_MAX_BYTES = 200_000  # a topic file, front matter included
 FRONT_MATTER_MAX_BYTES = 20_000
 YAML_MAX_BYTES = 64_000  # self-check.yaml, labels.yaml
-SVG_MAX_BYTES = 1_000_000
-SVG_MAX_NESTING = 3  # an SVG may show a picture that shows a picture, no deeper
 
 
 @dataclass(frozen=True)
@@ -111,26 +113,16 @@ class Loaded:
         return [p for p in self.problems if p.is_error]
 
 
-def is_inside(root: Path, path: Path) -> bool:
-    """Whether ``path``, with every symlink followed, is inside the folder ``root``."""
-    try:
-        return path.resolve().is_relative_to(root.resolve())
-    except (OSError, RuntimeError):  # a symlink loop
-        return False
+def find_picture(root: Path, base: Path, ref: str,
+                 data: bool = False) -> tuple[Picture | None, str]:
+    """The picture a page or tile names (``ref``, relative to ``base``), never outside ``root``.
 
-
-class Escape(str):
-    """A refusal reason meaning a file in the content folder reaches outside it (a symlink,
-    or an SVG that loads something outside): an error, where a mistyped name is a warning."""
-
-
-def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple[Path | None, str]:
-    """Resolve a relative file reference from ``base``; refuse anything outside ``root``.
-
-    Symlinks are followed before the check. An SVG picture is also refused when anything it
-    would load (``<image href>``, ``xlink:href``, ``<use>``, CSS ``url()``) is outside.
-    Returns the path, or None and the reason in plain words (an ``Escape`` when a file in the
-    folder reaches outside it).
+    Symlinks are followed before the check, and the file is read by what it is, not by its
+    name (``kiosk.pictures``): an SVG that loads anything outside the folder, or that cannot
+    be checked or is too complex to draw, is refused. ``data``: also the bytes Qt may draw.
+    Returns the picture (its kind None when the file is no picture at all), or None and the
+    reason in plain words: an ``Escape`` when a file in the folder reaches outside it, a
+    ``Refusal`` naming the picture file at fault, else a mistyped name.
     """
     ref = ref.strip()
     if not ref:
@@ -147,13 +139,16 @@ def resolve_inside(root: Path, base: Path, ref: str, _nesting: int = 0) -> tuple
         guess = _guess_file(base, ref)
         return None, f"the file '{ref}' does not exist" + (f" (did you mean '{guess}'?)"
                                                             if guess else "")
-    if path.suffix.lower() in (".svg", ".svgz"):
-        why = _svg_outside(root, path, _nesting)
-        if why:
-            said = f"the picture '{ref}' {why}"
-            return None, Escape(said) if isinstance(why, Escape) else said
-    return path, ""
+    found = pictures.check(root, path, data=data)
+    if isinstance(found, Refusal):
+        return None, found.saying(f"the picture '{ref}' {found}")
+    return found, ""
 
+
+def resolve_inside(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
+    """``find_picture``'s path alone: the picture file, or None and why not."""
+    picture, why = find_picture(root, base, ref)
+    return (picture.path if picture is not None else None), why
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
@@ -185,56 +180,6 @@ def _guess_file(base: Path, ref: str) -> str | None:
         return None
     same = [f for f in files if f.casefold() == wanted.as_posix().casefold()]
     return same[0] if same else None
-
-_SVG_REF = re.compile(r"""(?:[\w.\-]+:)?href\s*=\s*(?:"([^"]*)"|'([^']*)')"""
-                      r"""|url\(\s*(?:"([^"]*)"|'([^']*)'|([^)]*))\)"""
-                      r"""|@import\s+(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_DATA_PICTURE = re.compile(r"^data:image/(png|jpeg|jpg|gif|webp|bmp)[;,]", re.IGNORECASE)
-
-
-def svg_references(text: str) -> list[str]:
-    """Everything an SVG's text could make a renderer load, entity escapes decoded."""
-    refs = []
-    for match in _SVG_REF.finditer(text):
-        value = next((g for g in match.groups() if g is not None), "")
-        if "&" in value:  # an entity escape (rare): decode it before judging the address
-            import html
-
-            value = html.unescape(value)
-        refs.append(value.strip())
-    return refs
-
-
-def _svg_outside(root: Path, path: Path, nesting: int) -> str:
-    """Why an SVG file may not be shown ("" when it may): what it loads must be inside. The
-    reason is an ``Escape`` unless the SVG only names a file that is missing or unreadable."""
-    if nesting >= SVG_MAX_NESTING:
-        return Escape("shows pictures inside pictures too deeply")
-    try:
-        with path.open("rb") as f:
-            data = f.read(SVG_MAX_BYTES + 1)
-    except OSError as exc:
-        return f"cannot be opened: {exc.strerror or exc}"
-    if len(data) > SVG_MAX_BYTES or path.suffix.lower() == ".svgz":
-        return Escape(f"is larger than {SVG_MAX_BYTES // 1_000_000} MB or compressed, so "
-                      "what it loads cannot be checked; save it as a plain .svg file or a PNG")
-    text = data.decode("utf-8", "replace")
-    if "<!ENTITY" in text.upper():
-        return Escape("declares XML entities (<!ENTITY), which pictures never need; save it "
-                      "again from your drawing program or as a PNG")
-    for ref in svg_references(text):
-        if not ref or ref.startswith("#") or _DATA_PICTURE.match(ref):
-            continue
-        if "\\" in ref or "%" in ref:
-            return Escape(f"loads '{ref[:60]}', which cannot be checked; save it as a PNG")
-        inner, why = resolve_inside(root, path.parent, ref, nesting + 1)
-        if inner is None:
-            if not isinstance(why, Escape) and not _SCHEME.match(ref) and \
-                    not ref.startswith(("/", "\\")) and ".." not in re.split(r"[/\\]", ref):
-                return f"loads '{ref[:60]}', which cannot be shown ({why})"  # missing: a slip
-            return Escape(f"loads a file that is not allowed ({why})")
-    return ""
-
 
 def read_text(path: Path, max_bytes: int | None = None,
               root: Path | None = None) -> tuple[str | None, Problem | None]:
@@ -396,12 +341,14 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
     image = None
     if image_ref:
         image, why = resolve_inside(root, path.parent, image_ref)
+        own = why.problem() if isinstance(why, Refusal) else None  # at the picture's file
         if isinstance(why, Escape):
             return None, [Problem(path, fields.line_of("image"), f"'image': {why}; the page "
-                                  "is left out")]
+                                  "is left out"), *([own] if own else [])]
         if image is None:
             problems.append(Problem(path, fields.line_of("image"),
                                     f"'image': {why}; the tile shows no picture", "warning"))
+            problems += [own] if own else []
     if not body.strip():
         problems.append(Problem(path, body_line, "the page has no text after the front matter",
                                 "warning"))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from kiosk.model import Content, Language, Loaded, Topic, load_content
 from kiosk.problems import Problem
-from kiosk.render import Page, render_topic, too_complex
+from kiosk.render import Page, line_nesting, render_topic, too_complex
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,19 @@ def render_with_budget(topic: Topic, language: Language, root: Path,
     return box[0], elapsed
 
 
+def failed(topic: Topic, exc: BaseException) -> Problem:
+    """The problem to name for a page whose rendering raised ``exc`` (never a traceback):
+    too deep a nesting is named at the most deeply nested line."""
+    if isinstance(exc, RecursionError):
+        lines = topic.body.split("\n")
+        line = max(range(len(lines)), key=lambda n: line_nesting(lines[n]))
+        return _left_out(topic, "the page is nested too deeply to prepare (lists, quotes, "
+                         "callouts or links inside each other)", topic.body_line + line)
+    if isinstance(exc, MemoryError):
+        return _left_out(topic, "the page is too large to prepare")
+    return _left_out(topic, f"the page could not be prepared ({exc})")
+
+
 def _left_out(topic: Topic, why: str, line: int | None = None) -> Problem:
     return Problem(topic.path, topic.body_line if line is None else line,
                    f"{why}; the page is left out", "error",
@@ -123,8 +136,10 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
             try:
                 page, _seconds = render_with_budget(topic, language, content.root, budget)
             except Exception as exc:  # a bug must cost one page, never the whole content
-                log.exception("left out %s: it could not be prepared", topic.path)
-                problems.append(_left_out(topic, f"the page could not be prepared ({exc})"))
+                problem = failed(topic, exc)
+                log.error("left out %s", problem)
+                log.debug("the page %s could not be prepared", topic.path, exc_info=exc)
+                problems.append(problem)
                 slow.add((code, topic.id))
                 continue
             if page is None:
@@ -133,9 +148,13 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                                           f"{budget:g} s); something in it is nested or "
                                           "repeated too much"))
                 slow.add((code, topic.id))
-            elif any(p.is_error for p in page.refused):  # e.g. a picture reaching outside
+                continue
+            # A picture at fault is named at its own file too (kiosk check, the log).
+            problems += [p for p in page.refused if p.path != topic.path]
+            own = [p for p in page.refused if p.is_error and p.path == topic.path]
+            if own:  # e.g. a picture reaching outside the folder
                 problems += [replace(p, message=f"{p.message}; the page is left out")
-                             for p in page.refused if p.is_error]
+                             for p in own]
                 slow.add((code, topic.id))
             else:
                 pages[(code, topic.id)] = page
@@ -154,8 +173,8 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 language, topic = still, topic_left
                 try:
                     again, _seconds = render_with_budget(topic, language, content.root, budget)
-                except Exception:  # it rendered a moment ago; keep that page
-                    log.exception("could not render %s again", topic.path)
+                except Exception as exc:  # it rendered a moment ago; keep that page
+                    log.error("could not render %s again: %s", topic.path, exc)
                     again = None
                 if again is not None:
                     pages[key] = again

@@ -19,7 +19,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kiosk.model import Escape, Language, Topic, did_you_mean, resolve_inside
+from kiosk.model import Escape, Language, Refusal, Topic, did_you_mean, find_picture
 from kiosk.names import nfc
 from kiosk.page import IMAGE_SCHEME as IMAGE_SCHEME  # re-exported
 from kiosk.page import QR_SCHEME as QR_SCHEME  # re-exported
@@ -115,16 +115,22 @@ class _Policy(Treeprocessor):
 
     def image(self, parent: ET.Element, img: ET.Element) -> None:
         src = img.get("src", "")
-        path, why = resolve_inside(self.root, self.topic.path.parent, unquote(src))
-        if path is None:
+        picture, why = find_picture(self.root, self.topic.path.parent, unquote(src))
+        if picture is None:
             if isinstance(why, Escape):  # kiosk.pages leaves such a page out
                 self.refuse(src, f"image: {why}", error=True)
             else:
                 self.refuse(src, f"image: {why}; it is left out")
+            own = why.problem() if isinstance(why, Refusal) else None
+            if own is not None:  # named at the picture's own file too
+                self.page.refused.append(own)
             parent.remove(img)
             return
-        rel = path.relative_to(self.root.resolve()).as_posix()
+        rel = picture.path.relative_to(self.root.resolve()).as_posix()
         img.set("src", f"{IMAGE_SCHEME}:{rel}")
+        if picture.size is not None:  # its shape, so the page is laid out before it is drawn
+            img.set("width", str(max(1, round(picture.size[0]))))
+            img.set("height", str(max(1, round(picture.size[1]))))
 
     def callout(self, div: ET.Element) -> None:
         """Admonitions become one-cell tables: Qt draws borders and padding only on tables."""
@@ -189,12 +195,38 @@ def _clean(raw_html: str) -> str:
 
 
 # Bounds on nesting, far above any real page: Markdown's inline parser is quadratic in the
-# number of unclosed brackets or tags in a paragraph, and its list and quote parsers recurse.
+# number of unclosed brackets or tags in a paragraph, its list and quote parsers recurse (a
+# line of 500 list markers, or 250 levels of indentation, exhaust Python's recursion limit),
+# and the sanitizer's time grows with how deeply raw HTML is nested.
 MAX_BRACKET_DEPTH = 20  # [ ] and ( ) inside each other, in one paragraph
 MAX_OPEN_TAGS = 50  # '<' starting a tag that is never closed, in one paragraph
 MAX_INDENT = 40  # columns: ten levels of list or callout
 MAX_QUOTE_DEPTH = 10  # '>' quotes inside quotes
+MAX_NESTING = 16  # lists, quotes and indentation together, at the start of one line
+MAX_HTML_DEPTH = 20  # raw HTML tags open inside each other, in the whole page
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}
+
+
+def line_nesting(line: str) -> int:
+    """How deeply the start of a line nests lists and quotes: each list marker and each '>'
+    is a level, and so is every four columns of indentation among them. One pass."""
+    levels = columns = at = 0
+    while levels <= MAX_NESTING:  # enough to tell it is too deep: no need to count on
+        match = _CONTAINER.match(line, at)
+        if match is None or match.end() == at:
+            break
+        marker = match.group(0)
+        columns += len(marker.expandtabs(4)) - len(marker.lstrip(" \t"))
+        levels += 1
+        at = match.end()
+    rest = line[at:]
+    columns += len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip(" "))
+    return levels + columns // 4
 
 
 def too_complex(body: str) -> tuple[int, str] | None:
@@ -203,6 +235,7 @@ def too_complex(body: str) -> tuple[int, str] | None:
     depth = {"[": 0, "(": 0}
     closes = {"]": "[", ")": "("}
     open_tags = 0
+    html_depth = 0
     for number, line in enumerate(body.split("\n")):
         stripped = line.lstrip(" \t>")
         if not line.strip():
@@ -216,6 +249,10 @@ def too_complex(body: str) -> tuple[int, str] | None:
         quotes = line[: len(line) - len(stripped)].count(">")
         if quotes > MAX_QUOTE_DEPTH:
             return number, f"quotes ('>') are nested more than {MAX_QUOTE_DEPTH} deep"
+        if line_nesting(line) > MAX_NESTING:
+            return number, (f"lists and quotes are nested more than {MAX_NESTING} deep at the "
+                            "start of this line (list markers like '- ' or '1. ', '>' and "
+                            "indentation together); that deep cannot be shown")
         escaped = False
         for ch in line:
             if escaped:
@@ -235,6 +272,16 @@ def too_complex(body: str) -> tuple[int, str] | None:
         if open_tags > MAX_OPEN_TAGS:
             return number, (f"more than {MAX_OPEN_TAGS} '<' start a tag that is never closed "
                             "with '>' in one paragraph; write 'less than' instead of '<'")
+        for match in _HTML_TAG.finditer(_CODE_SPAN.sub("", line)):
+            closing, name, empty = match.groups()
+            if closing:
+                html_depth = max(0, html_depth - 1)
+            elif not empty and name.lower() not in _VOID:
+                html_depth += 1
+                if html_depth > MAX_HTML_DEPTH:
+                    return number, (f"more than {MAX_HTML_DEPTH} HTML tags are open inside "
+                                    "each other here; raw HTML is removed anyway, so write "
+                                    "the page in Markdown")
     return None
 
 
