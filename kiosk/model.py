@@ -113,17 +113,11 @@ class Loaded:
         return [p for p in self.problems if p.is_error]
 
 
-def find_picture(root: Path, base: Path, ref: str,
-                 data: bool = False) -> tuple[Picture | None, str]:
-    """The picture a page or tile names (``ref``, relative to ``base``), never outside ``root``.
-
-    Symlinks are followed before the check, and the file is read by what it is, not by its
-    name (``kiosk.pictures``): an SVG that loads anything outside the folder, or that cannot
-    be checked or is too complex to draw, is refused. ``data``: also the bytes Qt may draw.
-    Returns the picture (its kind None when the file is no picture at all), or None and the
-    reason in plain words: an ``Escape`` when a file in the folder reaches outside it, a
-    ``Refusal`` naming the picture file at fault, else a mistyped name.
-    """
+def locate_picture(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
+    """Where the picture file a page or tile names is (``ref``, relative to ``base``), every
+    symlink followed: never outside ``root``. Reads no file (``find_picture`` does). Returns
+    the path, or None and the reason in plain words (an ``Escape`` when a file in the folder
+    is a link to a file outside it)."""
     ref = ref.strip()
     if not ref:
         return None, "the file name is empty"
@@ -139,9 +133,26 @@ def find_picture(root: Path, base: Path, ref: str,
         guess = _guess_file(base, ref)
         return None, f"the file '{ref}' does not exist" + (f" (did you mean '{guess}'?)"
                                                             if guess else "")
+    return path, ""
+
+
+def find_picture(root: Path, base: Path, ref: str,
+                 data: bool = False) -> tuple[Picture | None, str]:
+    """The picture a page or tile names (``ref``, relative to ``base``), never outside ``root``.
+
+    Symlinks are followed before the check (``locate_picture``), and the file is read by
+    what it is, not by its name (``kiosk.pictures``): an SVG that loads anything outside the
+    folder, or that cannot be checked or is too complex to draw, is refused. ``data``: also
+    the bytes Qt may draw. Returns the picture (its kind None when the file is no picture at
+    all), or None and the reason in plain words: an ``Escape`` when a file in the folder
+    reaches outside it, a ``Refusal`` naming the picture file at fault, else a slip.
+    """
+    path, why = locate_picture(root, base, ref)
+    if path is None:
+        return None, why
     found = pictures.check(root, path, data=data)
     if isinstance(found, Refusal):
-        return None, found.saying(f"the picture '{ref}' {found}")
+        return None, found.saying(f"the picture '{ref.strip()}' {found}")
     return found, ""
 
 

@@ -25,6 +25,9 @@ class Page:
     refused: list[Problem] = field(default_factory=list)
     topic_links: set[str] = field(default_factory=set)
     web_links: list[str] = field(default_factory=list)  # kiosk-qr:N is web_links[N]
+    # kiosk-image path -> (kind, natural width, height): each picture's box is laid out
+    # before the picture is drawn (off the GUI thread), so the page never jumps
+    pictures: dict[str, tuple[str | None, float, float]] = field(default_factory=dict)
 
 
 _TAG = re.compile(r"<[^>]+>")

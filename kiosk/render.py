@@ -128,9 +128,8 @@ class _Policy(Treeprocessor):
             return
         rel = picture.path.relative_to(self.root.resolve()).as_posix()
         img.set("src", f"{IMAGE_SCHEME}:{rel}")
-        if picture.size is not None:  # its shape, so the page is laid out before it is drawn
-            img.set("width", str(max(1, round(picture.size[0]))))
-            img.set("height", str(max(1, round(picture.size[1]))))
+        if picture.size is not None:  # its box is laid out before it is drawn
+            self.page.pictures[rel] = (picture.kind, *picture.size)
 
     def callout(self, div: ET.Element) -> None:
         """Admonitions become one-cell tables: Qt draws borders and padding only on tables."""

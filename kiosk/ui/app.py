@@ -9,7 +9,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -18,8 +17,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
 from kiosk.logsetup import open_log_file
-from kiosk.model import Language, Loaded, Topic, load_content
-from kiosk.page import Page
+from kiosk.model import Loaded, load_content
+from kiosk.session import Screen
+from kiosk.ui.offthread import EarlyPages, weak
 from kiosk.ui.staff import pin_guard
 from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.window import KioskWindow
@@ -61,9 +61,11 @@ def build_window(config: Config, preview: bool = False,
         size = (screen.geometry().width(), screen.geometry().height())
     timing = Timing(options.idle_timeout, options.end_timeout,
                     options.idle_countdown)
+    early = EarlyPages()  # a page opened before the background rendering reached it
     visit = Visit(loaded, config.language, timing=timing, live=preview,
-                  review_months=options.review_months, render=_bounded_render)
+                  review_months=options.review_months, render=early)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
+    early.on_ready = weak(window, _page_ready)
     if options.record_usage and not preview:
         # Opened after the first paint: nobody can tap anything before it.
         window.after_first_paint.append(lambda: _open_usage(visit, config))
@@ -90,16 +92,12 @@ def _open_usage(visit: Visit, config: Config) -> None:
     visit.usage = UsageLog(retention_days=config.options.usage_retention_days)
 
 
-def _bounded_render(topic: Topic, language: Language, root: Path) -> Page:
-    """A page opened before the background rendering has reached it: rendered now, but
-    never for longer than the page budget (a page over it says so, calmly)."""
-    from kiosk.pages import render_with_budget
-
-    page, _seconds = render_with_budget(topic, language, root)
-    if page is None:
-        log.error("%s: the page took too long to prepare and is not shown", topic.path)
-        return Page("<p>This page cannot be shown right now. Please ask the front desk.</p>")
-    return page
+def _page_ready(window: KioskWindow, topic_id: str) -> None:
+    """A page that was not ready when it was opened is now: show it, if it is still open."""
+    session = window.visit.session
+    topic = session.topic() if session is not None else None
+    if window.visit.screen is Screen.TOPIC and topic is not None and topic.id == topic_id:
+        window.refresh()
 
 
 def _speaker_factory(config: Config) -> Callable[[QWidget], Speaker | None] | None:

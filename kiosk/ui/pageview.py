@@ -6,16 +6,21 @@ Its own module: only the topic screen needs it, so it is loaded with the first p
 from __future__ import annotations
 
 import math
+import weakref
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QImage,
     QResizeEvent,
     QTextBlockFormat,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
+    QTextImageFormat,
 )
 from PySide6.QtWidgets import (
     QSizePolicy,
@@ -23,29 +28,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.model import resolve_inside
+from kiosk.model import find_picture, locate_picture
 from kiosk.page import IMAGE_SCHEME, QR_SCHEME, TOPIC_SCHEME
+from kiosk.ui.offthread import weak, worker
 from kiosk.ui.style import font
-from kiosk.ui.widgets import draw_svg, is_svg
+from kiosk.ui.widgets import draw_picture, fit
 
-_BOX = "kiosk_picture_width"  # a document property: the width its SVG pictures were drawn at
+_BOX = "kiosk_picture_width"  # a document property: the width its pictures were drawn for
+IMAGE = QTextDocument.ResourceType.ImageResource
+Shape = tuple[str | None, float, float]  # a picture's kind, natural width and height
 
 
-def _picture_names(doc: QTextDocument) -> list[str]:
-    """The kiosk-image names of a document's SVG pictures."""
-    names = []
+def _pictures(doc: QTextDocument) -> list[tuple[int, int, QTextImageFormat]]:
+    """Each kiosk-image picture of a document: its position, length and format."""
+    found = []
     block = doc.begin()
     while block.isValid():
         it = block.begin()
         while not it.atEnd():
-            fmt = it.fragment().charFormat()
-            if fmt.isImageFormat():
-                name = fmt.toImageFormat().name()
-                if name.startswith(f"{IMAGE_SCHEME}:") and name.lower().endswith(".svg"):
-                    names.append(name)
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if fmt.isImageFormat() and fmt.toImageFormat().name().startswith(
+                    f"{IMAGE_SCHEME}:"):
+                found.append((fragment.position(), fragment.length(), fmt.toImageFormat()))
             it += 1
         block = block.next()
-    return names
+    return found
 
 
 def _tight_picture_lines(doc: QTextDocument) -> None:
@@ -66,7 +74,9 @@ def _tight_picture_lines(doc: QTextDocument) -> None:
 class PageView(QTextBrowser):
     """A rendered topic page, as tall as its text, that follows only links to other topics.
 
-    QTextBrowser's own link opening is off; images load only from inside the content folder.
+    QTextBrowser's own link opening is off; images load only from inside the content folder,
+    each checked and drawn on the picture worker (never on the GUI thread) into a box laid
+    out at once from its natural size, so the page neither waits nor jumps.
     """
 
     topic_clicked = Signal(str)
@@ -76,6 +86,7 @@ class PageView(QTextBrowser):
         super().__init__(parent)
         self.content_root: Path | None = None
         self.refused_resources: list[str] = []
+        self._shapes: dict[str, Shape] = {}  # the page's pictures, by kiosk-image path
         self._docs: OrderedDict[tuple[str, str, int, str], QTextDocument] = OrderedDict()
         self._blank: QTextDocument | None = None
         self.setOpenLinks(False)
@@ -96,9 +107,13 @@ class PageView(QTextBrowser):
 
     CACHED_PAGES = 12  # laid-out pages kept, so opening one again costs almost nothing
 
-    def show_page(self, html: str, css: str, root: Path, body_px: int) -> None:
+    def show_page(self, html: str, css: str, root: Path, body_px: int,
+                  pictures: Mapping[str, Shape] | None = None) -> None:
+        """Show a rendered page; ``pictures``: its pictures' kinds and natural sizes, by
+        kiosk-image path (``Page.pictures``), so their boxes are laid out at once."""
         self.content_root = root
         self.refused_resources = []
+        self._shapes = dict(pictures or {})
         key = (html, css, body_px, str(root))
         doc = self._docs.pop(key, None)
         if doc is None:
@@ -140,36 +155,96 @@ class PageView(QTextBrowser):
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:  # noqa: N802 - Qt API
         url = QUrl(url) if isinstance(url, str) else url
-        if kind == QTextDocument.ResourceType.ImageResource.value or kind == \
-                QTextDocument.ResourceType.ImageResource:
+        if kind == IMAGE.value or kind == IMAGE:
             image = self._image(url)
             if image is not None:
                 return image
             self.refused_resources.append(url.toString())
-            blank = QImage(1, 1, QImage.Format.Format_ARGB32)
-            blank.fill(Qt.GlobalColor.transparent)
-            return blank
+            return _blank(1, 1, 1.0)
         self.refused_resources.append(url.toString())
         return QByteArray()
 
     def _image(self, url: QUrl) -> QImage | None:
+        """A transparent stand-in the size of the picture's box (the picture itself is drawn
+        on the worker and put in its place); None when it is refused outright."""
         if url.scheme() != IMAGE_SCHEME or self.content_root is None:
             return None
-        path, _why = resolve_inside(self.content_root, self.content_root, url.path())
+        path, _why = locate_picture(self.content_root, self.content_root, url.path())
         if path is None:
             return None
-        if is_svg(path):
-            width = self.picture_width()
-            self.document().setProperty(_BOX, f"{width:g}")
-            image = draw_svg(path, width, 0, self.devicePixelRatioF())
-            return None if image.isNull() else image
-        image = QImage(str(path))
-        if image.isNull():
+        width = self.picture_width()
+        self.document().setProperty(_BOX, f"{width:g}")
+        self._draw(self.document(), url.path(), width)
+        box = self._box(url.path(), width)
+        ratio = self.devicePixelRatioF()
+        return _blank(*box, ratio) if box else _blank(1, 1, 1.0)
+
+    def _box(self, rel: str, width: float) -> tuple[float, float] | None:
+        """A picture's box on the page: an SVG as wide as the reading column, any other
+        picture at its own size, narrowed to the column; None when its size is unknown."""
+        shape = self._shapes.get(rel)
+        if shape is None:
             return None
-        widest = max(200, self.viewport().width())
-        if image.width() > widest:
-            image = image.scaledToWidth(widest, Qt.TransformationMode.SmoothTransformation)
-        return image
+        kind, w, h = shape
+        if kind == "SVG":
+            return fit((w, h), width)
+        return fit((w, h), max(200.0, self.viewport().width()), grow=False)
+
+    def _draw(self, doc: QTextDocument, rel: str, width: float) -> None:
+        """Draw one picture of ``doc`` on the worker, for the column ``width``."""
+        root = self.content_root
+        if root is None:
+            return
+        ratio = self.devicePixelRatioF()
+        widest = max(200.0, self.viewport().width())
+        doc_ref = weakref.ref(doc)
+
+        def work() -> tuple[weakref.ref[QTextDocument], str, float, QImage, str]:
+            picture, why = find_picture(root, root, rel, data=True)
+            if picture is None or picture.kind is None:
+                return doc_ref, rel, width, QImage(), why or "it is not a picture"
+            if picture.kind == "SVG":
+                image = draw_picture(picture, width, 0, ratio)
+            else:
+                image = draw_picture(picture, widest, 0, ratio, grow=False)
+            return doc_ref, rel, width, image, ""
+
+        worker("pictures").submit(("page", id(self), id(doc), rel), work,
+                                  weak(self, PageView._drawn))
+
+    def _drawn(self, result: tuple[weakref.ref[QTextDocument], str, float, QImage, str]
+               ) -> None:
+        """A picture drawn on the worker: put in its place, its box fitted to it."""
+        doc_ref, rel, width, image, why = result
+        doc = doc_ref()
+        if doc is None or not shiboken6.isValid(doc) or doc.property(_BOX) != f"{width:g}":
+            return  # that page is gone, or it was drawn for another width since
+        url = QUrl(f"{IMAGE_SCHEME}:{rel}")
+        if image.isNull():
+            self.refused_resources.append(url.toString())
+            image = _blank(1, 1, 1.0)
+        doc.addResource(IMAGE.value, url, image)
+        ratio = image.devicePixelRatio() or 1.0
+        self._set_boxes(doc, {rel: (image.width() / ratio, image.height() / ratio)})
+        doc.markContentsDirty(0, doc.characterCount())
+        self.viewport().update()
+
+    def _set_boxes(self, doc: QTextDocument, boxes: Mapping[str, tuple[float, float]]) -> bool:
+        """Give pictures of ``doc`` their boxes (by kiosk-image path); True if any changed."""
+        cursor = QTextCursor(doc)
+        changed = False
+        for position, length, fmt in _pictures(doc):
+            box = boxes.get(fmt.name().removeprefix(f"{IMAGE_SCHEME}:"))
+            if box is None or (round(fmt.width()), round(fmt.height())) == \
+                    (round(box[0]), round(box[1])):
+                continue
+            fmt.setWidth(box[0])
+            fmt.setHeight(box[1])
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(QTextCharFormat(fmt))
+            changed = True
+        return changed
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
@@ -181,23 +256,20 @@ class PageView(QTextBrowser):
         return max(200.0, self.viewport().width() - 2 * self.document().documentMargin() - 2)
 
     def _refresh_pictures(self) -> None:
-        """Draw the page's SVG pictures again when the room for them changed (another screen
-        size or text size): a picture drawn for the old width would leave a gap or overflow."""
+        """Lay the page's pictures out for the room there is now (another screen size or
+        text size), and draw them again for it: a picture drawn for the old width would
+        leave a gap or overflow."""
         doc = self.document()
-        drawn = doc.property(_BOX)
-        if not drawn or self.content_root is None:
-            return
         width = self.picture_width()
-        if drawn == f"{width:g}":
+        boxes = {rel: box for rel in self._shapes if (box := self._box(rel, width))}
+        self._set_boxes(doc, boxes)
+        drawn = doc.property(_BOX)
+        if not drawn or self.content_root is None or drawn == f"{width:g}":
             return
         doc.setProperty(_BOX, f"{width:g}")
-        kind = QTextDocument.ResourceType.ImageResource.value
-        for name in _picture_names(doc):
-            url = QUrl(name)
-            image = self._image(url)
-            if image is not None:
-                doc.addResource(kind, url, image)
-        doc.markContentsDirty(0, doc.characterCount())
+        for rel in {fmt.name().removeprefix(f"{IMAGE_SCHEME}:") for _p, _n, fmt in
+                    _pictures(doc)}:
+            self._draw(doc, rel, width)
 
     def _fit(self) -> None:
         doc = self.document()
@@ -208,3 +280,12 @@ class PageView(QTextBrowser):
         height = math.ceil(doc.size().height()) + 2 * self.frameWidth() + 2
         if height != self.height():
             self.setFixedHeight(height)
+
+
+def _blank(width: float, height: float, ratio: float) -> QImage:
+    """A transparent picture of that size in px: what stands in a picture's place."""
+    image = QImage(max(1, round(width * ratio)), max(1, round(height * ratio)),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    image.setDevicePixelRatio(ratio)
+    return image

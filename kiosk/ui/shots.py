@@ -17,6 +17,7 @@ from kiosk.pin import PinGuard, hash_pin
 from kiosk.selfcheck import answers_for, urgent_answers
 from kiosk.session import Session
 from kiosk.ui.app import build_window
+from kiosk.ui.offthread import wait_all
 from kiosk.ui.window import KioskWindow
 
 
@@ -32,6 +33,7 @@ def _settle() -> None:
         app.processEvents()
         # Old screens are deleted "later", which means by an event loop; there is none here.
         app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        wait_all()  # pictures are drawn on a worker thread: in the shot, not after it
 
 
 def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -> Iterator[str]:

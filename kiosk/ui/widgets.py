@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -23,43 +24,71 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.pictures import QT_FORMAT, Picture, Refusal, check
 from kiosk.theme import LIGHT, Metrics, Theme
+from kiosk.ui.offthread import weak, worker
 from kiosk.ui.style import font
+
+log = logging.getLogger(__name__)
 
 _WRAP = Qt.TextFlag.TextWordWrap
 
 
-def is_svg(path: Path) -> bool:
-    return path.suffix.lower() == ".svg"
+def fit(natural: tuple[float, float], width: float, height: float = 0,
+        grow: bool = True) -> tuple[float, float]:
+    """A picture's size in px, keeping its shape: ``width`` wide, smaller if it would be taller
+    than ``height`` (0: any height); never larger than ``natural`` unless ``grow``."""
+    nw, nh = natural
+    scale = max(1.0, width) / nw
+    if height > 0:
+        scale = min(scale, height / nh)
+    if not grow:
+        scale = min(scale, 1.0)
+    return max(1.0, nw * scale), max(1.0, nh * scale)
 
 
-def draw_svg(path: Path, width: float, max_height: float = 0, ratio: float = 1.0) -> QImage:
-    """An SVG drawn ``width`` px wide (keeping its shape; smaller if it would be taller than
-    ``max_height``), sharp at the screen's pixel ratio. A null image if it cannot be read.
+def draw_picture(picture: Picture, width: float, height: float = 0, ratio: float = 1.0,
+                 grow: bool = True) -> QImage:
+    """A checked picture (``kiosk.pictures``) drawn to ``fit`` ``width`` x ``height`` px,
+    sharp at the screen's pixel ratio; a null image if it cannot be drawn.
 
-    Drawn by Qt's own SVG image plugin at the final size (vector, so sharp): the PySide6
-    QtSvg module is not needed, and not loading it keeps the start near the floor."""
-    reader = QImageReader(str(path))
-    size = reader.size()
-    if not size.isValid() or size.width() <= 0 or size.height() <= 0:
+    Qt is given the picture's bytes and their kind, never a file and never a guess from the
+    content: an SVG is drawn at the final size (vector, so sharp) by Qt's SVG image plugin
+    (the PySide6 QtSvg module is not needed). Safe off the GUI thread."""
+    form = QT_FORMAT.get(picture.kind or "")
+    if form is None or not picture.data:
         return QImage()
-    w = max(1.0, width)
-    h = w * size.height() / size.width()
-    if max_height > 0 and h > max_height:
-        w, h = w * max_height / h, max_height
+    data = QByteArray(picture.data)
+    device = QBuffer(data)
+    device.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(device, form.encode())
+    reader.setAutoDetectImageFormat(False)
+    reader.setDecideFormatFromContent(False)
+    natural = picture.size
+    if natural is None:
+        size = reader.size()
+        if not size.isValid() or size.width() <= 0 or size.height() <= 0:
+            return QImage()
+        natural = (float(size.width()), float(size.height()))
+    w, h = fit(natural, width, height, grow)
     reader.setScaledSize(QSize(max(1, round(w * ratio)), max(1, round(h * ratio))))
     image = reader.read()
+    device.close()
     if image.isNull():
         return QImage()
     image.setDevicePixelRatio(ratio)
     return image
 
 
-def load_picture(path: Path, side: int = 256, ratio: float = 1.0) -> QPixmap:
-    """A picture file for a tile: an SVG drawn to fit a ``side`` px square, else the file."""
-    if is_svg(path):
-        return QPixmap.fromImage(draw_svg(path, side, side, ratio))
-    return QPixmap(str(path))
+def draw_file(root: Path, path: Path, width: float, height: float = 0, ratio: float = 1.0,
+              grow: bool = True) -> QImage:
+    """A picture file inside ``root``, checked and drawn (``draw_picture``); null if it is
+    refused or no picture. Reads the file: call it off the GUI thread."""
+    found = check(root, path, data=True)
+    if isinstance(found, Refusal):
+        log.warning("%s: not shown: it %s", path, found)
+        return QImage()
+    return draw_picture(found, width, height, ratio, grow)
 
 
 def button(text: str, primary: bool = False, parent: QWidget | None = None) -> QPushButton:
@@ -103,16 +132,21 @@ class BigButton(QAbstractButton):
     """
 
     def __init__(self, text: str, detail: str = "", image: Path | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, root: Path | None = None) -> None:
+        """``image``: a picture file inside the content folder ``root`` (default: the
+        picture's own folder, so an SVG may use only files beside it)."""
         super().__init__(parent)
         self.detail = detail
         self.image_path = image
-        # Known now, drawn later: the words are painted first and the picture on the next
-        # turn of the event loop, so a screen of tiles appears without waiting for them.
+        self.image_root = root if root is not None else image.parent if image else None
+        # Known now, drawn later: the words are painted first and the picture is drawn on a
+        # worker thread, so a screen of tiles appears without waiting for its pictures and
+        # a picture slow to draw never holds the screen up.
         self.has_picture = image is not None and image.is_file()
         self._picture: QPixmap | None = None
         self._picture_due = False
-        self._drawn: tuple[int, float, QPixmap] | None = None  # an SVG drawn at its tile size
+        self._drawn: tuple[int, float, QPixmap] | None = None  # drawn at its tile size
+        self._asked: tuple[int, float] | None = None  # the size being drawn now
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(800, 480)
         self.setText(text)
@@ -127,9 +161,16 @@ class BigButton(QAbstractButton):
 
     @property
     def picture(self) -> QPixmap:
-        """The picture file as it is (loaded on first use); null without one."""
+        """The picture file drawn now, on this thread, at its own size (an SVG 256 px wide);
+        null without one. For tools and tests: the tile draws its own off the GUI thread."""
         if self._picture is None:
-            self._picture = load_picture(self.image_path) if self.image_path else QPixmap()
+            self._picture = QPixmap()
+            if self.image_path is not None and self.image_root is not None:
+                found = check(self.image_root, self.image_path, data=True)
+                if isinstance(found, Picture) and found.kind is not None:
+                    side = 256.0 if found.kind == "SVG" or found.size is None else \
+                        found.size[0]
+                    self._picture = QPixmap.fromImage(draw_picture(found, side, 0, 1.0))
             if self._picture.isNull():
                 self.has_picture = False
         return self._picture
@@ -187,15 +228,30 @@ class BigButton(QAbstractButton):
         return h
 
     def _tile_picture(self, side: int) -> QPixmap:
-        """The picture at ``side`` px: an SVG is drawn afresh at that size, so it stays sharp."""
+        """The picture at ``side`` px, as drawn so far (null until it first arrives). It is
+        drawn on the picture worker, afresh for each size, so an SVG stays sharp."""
         ratio = self.devicePixelRatioF()
-        if self.image_path is None or not is_svg(self.image_path):
-            return self.picture.scaled(round(side * ratio), round(side * ratio),
-                                       Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation)
-        if self._drawn is None or self._drawn[:2] != (side, ratio):
-            self._drawn = (side, ratio, load_picture(self.image_path, side, ratio))
-        return self._drawn[2]
+        if self.image_path is None or self.image_root is None:
+            return QPixmap()
+        if (self._drawn is None or self._drawn[:2] != (side, ratio)) and \
+                self._asked != (side, ratio):
+            self._asked = (side, ratio)
+            root, path = self.image_root, self.image_path
+            worker("pictures").submit(
+                ("tile", id(self)), lambda: (side, ratio, draw_file(root, path, side, side, ratio)),
+                weak(self, BigButton._picture_drawn))
+        return self._drawn[2] if self._drawn is not None else QPixmap()
+
+    def _picture_drawn(self, result: tuple[int, float, QImage]) -> None:
+        side, ratio, image = result
+        if self._asked == (side, ratio):
+            self._asked = None
+        if image.isNull():
+            self.has_picture = False  # refused, or no picture: the tile keeps its words
+            self.updateGeometry()
+        else:
+            self._drawn = (side, ratio, QPixmap.fromImage(image))
+        self.update()
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
         return True

@@ -55,7 +55,7 @@ class HomeScreen(BaseScreen):
         tile_width = (m.width - 2 * m.margin - scrollbar - spacing * (columns - 1)) // columns
         self.tiles: list[BigButton] = []
         for i, topic in enumerate(topics):
-            tile = BigButton(topic.title, topic.summary, topic.image)
+            tile = BigButton(topic.title, topic.summary, topic.image, root=session.content.root)
             tile.setAccessibleDescription(topic.summary)
             tile.set_style(state.look.theme, m)
             tile.clicked.connect(lambda _=False, tid=topic.id: self.controller.open_topic(tid))

@@ -86,7 +86,7 @@ class TopicScreen(BaseScreen):
 
         self.web_links = page.web_links
         self.page.show_page(page.html, page_stylesheet(state.look.theme, m.body),
-                            session.content.root, m.body)
+                            session.content.root, m.body, page.pictures)
         self.page.setAccessibleName(topic.title)
         if topic.id != self.topic_id:
             stop_and_top(self.area)  # a new page opens at its top, with no leftover flick
