@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+KIOSK_SOURCE = ROOT  # the folder holding the kiosk package measured (--at: a commit's)
 BENCH = ROOT / "bench"
-BUNDLED = ROOT / "kiosk" / "content"
 PARTS = ("start", "instructions", "pages", "idle", "scale", "reload")
 BUDGETS = {
     "cold_start_ratio": 1.3,  # kiosk start / floor start, to the first paint (wall time)
@@ -56,9 +56,6 @@ BUDGETS = {
     "idle_cpu_percent": 0.1,  # of one core, home and attract, whole process tree
     "load_1000_s": 1.0,  # 1,000 topics read and every page rendered
 }
-# The floor, run as the kiosk is run: "python -m NAME" (its compiled bytecode is used; a
-# script named on the command line would be compiled from source at every start).
-FLOOR = [sys.executable, "-m", "bare_window"]
 PFN_MASK = (1 << 55) - 1  # bits 0-54 of a /proc/PID/pagemap entry: the page frame
 SETTLE_S = 5.0  # after the first paint, before memory is read: pages rendered, speech started
 # Settings of a deployed kiosk that the bench changes: a 1280x720 window (the floor's size),
@@ -207,9 +204,51 @@ def write_config(folder: Path, **values: Any) -> Path:
     return path
 
 
+def bundled() -> Path:
+    """The bundled content of the kiosk being measured (the working tree's, or --at's)."""
+    import kiosk
+
+    return Path(kiosk.__file__).parent / "content"
+
+
+def private_content(tmp: Path) -> Path:
+    """A copy of the bundled content for both programs: nothing else on the machine (a
+    checkout being worked in) can change the folder the kiosk watches while it is measured."""
+    shutil.copytree(bundled(), tmp / "content")
+    return tmp / "content"
+
+
+def export_commit(rev: str, tmp: Path, env: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The kiosk package as committed at ``rev``, unpacked in ``tmp`` and put first on the
+    path of this process and of every program measured; returns the full commit id."""
+    import io
+    import tarfile
+
+    commit = subprocess.run(["git", "rev-parse", "--verify", f"{rev}^{{commit}}"], cwd=ROOT,
+                            capture_output=True, text=True)
+    if commit.returncode:
+        raise MeasureError(f"--at {rev}: not a commit of {ROOT}")
+    archive = subprocess.run(["git", "archive", "--format=tar", commit.stdout.strip(),
+                              "kiosk"], cwd=ROOT, capture_output=True, check=True).stdout
+    source = tmp / "source"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(source, filter="data")
+    sys.path.insert(0, str(source))
+    global KIOSK_SOURCE
+    KIOSK_SOURCE = source
+    return commit.stdout.strip(), {**env, "PYTHONPATH": str(source)}
+
+
+def floor_command(tmp: Path) -> list[str]:
+    """The floor, run as the kiosk is run: "python -m NAME" from bench/ (its compiled
+    bytecode is used; a script named on the command line is compiled at every start)."""
+    return [sys.executable, "-m", "bare_window", str(tmp / "content" / "en")]
+
+
 def kiosk_command(tmp: Path, **values: Any) -> list[str]:
-    """The kiosk as deployed (every default), but for DEPLOYED and ``values``."""
-    config = write_config(tmp, **{**DEPLOYED, **values})
+    """The kiosk as deployed (every default), but for DEPLOYED, the private copy of the
+    bundled content, and ``values``."""
+    config = write_config(tmp, **{**DEPLOYED, "content": str(tmp / "content"), **values})
     return [sys.executable, "-m", "kiosk", "--config", str(config)]
 
 
@@ -248,7 +287,7 @@ def stop(proc: subprocess.Popen[str]) -> None:
 def compile_bytecode() -> None:
     """Both programs start from compiled bytecode, as after 'pip install .' (an editable
     install under PYTHONDONTWRITEBYTECODE would compile every module at every start)."""
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "kiosk"),
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(KIOSK_SOURCE / "kiosk"),
                     str(BENCH)], check=True, stdout=subprocess.DEVNULL)
 
 
@@ -270,7 +309,7 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
     child_pss: list[float] = []
     unique: dict[str, list[float]] = {"bare": [], "kiosk": []}
     for _ in range(runs):
-        for name, cmd in (("bare", FLOOR), ("kiosk", kiosk)):
+        for name, cmd in (("bare", floor_command(tmp)), ("kiosk", kiosk)):
             compile_bytecode()  # someone may have edited a file since: never time a compile
             proc, ms = started(cmd, env)
             time.sleep(settle)
@@ -324,7 +363,7 @@ def instructions(env: dict[str, str], tmp: Path) -> dict[str, Any]:
     Each program quits at its first paint (KIOSK_REPORT_READY=quit)."""
     compile_bytecode()
     out: dict[str, Any] = {
-        "bare_instructions": callgrind(FLOOR, env, tmp, "bare"),
+        "bare_instructions": callgrind(floor_command(tmp), env, tmp, "bare"),
         "kiosk_instructions": callgrind(kiosk_command(tmp), env, tmp, "kiosk"),
     }
     out["ratio"] = out["kiosk_instructions"] / out["bare_instructions"]
@@ -405,7 +444,7 @@ def child(navigations: int, repeats: int) -> None:
     app = QApplication([sys.argv[0]])
     tmp = Path(tempfile.mkdtemp())
     content = tmp / "content"
-    shutil.copytree(BUNDLED, content)
+    shutil.copytree(bundled(), content)
     long_page(content)
     config = load_config(write_config(tmp, fullscreen=False, watch_content=False,
                                       record_usage=False, speech=False,
@@ -428,8 +467,8 @@ def child(navigations: int, repeats: int) -> None:
         settle()
     session = window.session
     assert session is not None
-    bundled = [t.id for t in session.language.topics if t.id != "long-page"]
-    first = {tid: timed(lambda t=tid: window.open_topic(t)) for tid in bundled}
+    topic_ids = [t.id for t in session.language.topics if t.id != "long-page"]
+    first = {tid: timed(lambda t=tid: window.open_topic(t)) for tid in topic_ids}
     window.go_home()
     settle()
     warm: list[float] = []
@@ -437,7 +476,7 @@ def child(navigations: int, repeats: int) -> None:
     check: list[float] = []
     lang: list[float] = []
     for _ in range(repeats):
-        for tid in bundled:
+        for tid in topic_ids:
             warm.append(timed(lambda t=tid: window.open_topic(t)))
             window.go_home()
         long.append(timed(lambda: window.open_topic("long-page")))
@@ -542,7 +581,7 @@ def child_reload(repeats: int) -> None:
 
     app = QApplication([sys.argv[0]])
     tmp = Path(tempfile.mkdtemp())
-    shutil.copytree(BUNDLED, tmp / "content")
+    shutil.copytree(bundled(), tmp / "content")
     watcher = ContentWatcher(tmp / "content", "en")
     times = []
     for i in range(repeats):
@@ -599,7 +638,7 @@ def exit_status(budgets: dict[str, dict[str, Any]]) -> int:
     return 1 if any(v["met"] is False for v in budgets.values()) else 0
 
 
-def run_info(platform: str) -> dict[str, Any]:
+def run_info(platform: str, at: str | None) -> dict[str, Any]:
     """What was measured: versions, the commit, files changed since it, the machine's load."""
     import platform as py_platform
 
@@ -614,8 +653,10 @@ def run_info(platform: str) -> dict[str, Any]:
             return "unknown"
 
     return {"platform": platform, "python": py_platform.python_version(),
-            "pyside6": PySide6.__version__, "qt": qVersion(), "commit": git("rev-parse", "HEAD"),
-            "changed_since_commit": git("status", "--porcelain", "--", "kiosk", "bench")
+            "pyside6": PySide6.__version__, "qt": qVersion(),
+            "kiosk": f"commit {at} (--at)" if at else "the working tree",
+            "commit": at or git("rev-parse", "HEAD"),
+            "changed_since_commit": [] if at else git("status", "--porcelain", "--", "kiosk")
             .splitlines(), "cpus": os.cpu_count(), "load_at_start": os.getloadavg()[0]}
 
 
@@ -724,6 +765,8 @@ def main() -> int:
     parser.add_argument("--offscreen", action="store_true",
                         help="Qt's offscreen platform instead of Xvfb; said loudly")
     parser.add_argument("--write", type=Path, metavar="JSON", help="also write the results")
+    parser.add_argument("--at", metavar="REV", help="measure the kiosk as committed at REV "
+                        "(git archive), not the working tree (which others may be editing)")
     parser.add_argument("--child", nargs=2, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-reload", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -753,10 +796,14 @@ def main() -> int:
     server = None
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
     try:
-        compile_bytecode()
         server, env = start_display(args.offscreen)
         env = isolated_env(env, tmp)
-        results: dict[str, Any] = {"run": run_info(env["QT_QPA_PLATFORM"]), "runs": runs,
+        at = None
+        if args.at:
+            at, env = export_commit(args.at, tmp, env)
+        compile_bytecode()
+        private_content(tmp)
+        results: dict[str, Any] = {"run": run_info(env["QT_QPA_PLATFORM"], at), "runs": runs,
                                    "parts": parts, "skipped": skipped}
         if "start" in parts:
             results["start"] = cold_starts(env, tmp, runs, SETTLE_S)
