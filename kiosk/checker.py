@@ -164,11 +164,10 @@ def image_problems(content: Content, pages: Pages,
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
                 continue
-            if not is_inside(content.root, path):  # never read: named if a page uses it
-                if path.resolve() not in used:
-                    problems.append(Problem(path, 1, "this picture is a link to a file outside "
-                                            "the content folder; the kiosk does not show it",
-                                            "warning", "copy the picture into the folder"))
+            if not is_inside(content.root, path):  # never read
+                problems.append(Problem(path, 1, "this picture is a link to a file outside "
+                                        "the content folder; the kiosk does not show it",
+                                        "warning", "copy the picture into the folder"))
                 continue
             if path.resolve() not in used:
                 problems.append(Problem(path, 1, _UNUSED, "warning", "delete it, or use it with "
@@ -708,6 +707,10 @@ def check_folder(root: Path, default_language: str = "en",
         if review_months is not None:  # None: not for the preview's banner (see below)
             problems += review_problems(content, review_months)
         problems = _without_unused_meant(problems)
+        named = {p.path for p in problems if p.path.suffix.lower() in IMAGE_SUFFIXES and
+                 not p.message.startswith(_UNUSED)}  # refused when used: not "unused"
+        problems = [p for p in problems if not (p.message.startswith(_UNUSED) and
+                                                p.path in named)]
     return loaded, sorted(set(problems), key=lambda p: (str(p.path), p.line, p.message))
 
 

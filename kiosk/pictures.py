@@ -61,22 +61,25 @@ class Refusal(str):
     line: int
     severity: Severity
     hint: str
+    own: str  # what is wrong, said of the picture file itself
 
     def __new__(cls, text: str, at: Path | None = None, line: int = 1,
                 severity: Severity = "error", hint: str = "") -> Refusal:
         self = super().__new__(cls, text)
-        self.at, self.line, self.severity, self.hint = at, line, severity, hint
+        self.at, self.line, self.severity, self.hint, self.own = at, line, severity, hint, text
         return self
 
     def saying(self, text: str) -> Refusal:
-        """The same refusal (kind, file, line) in other words."""
-        return type(self)(text, self.at, self.line, self.severity, self.hint)
+        """The same refusal (kind, file, line) in other words, for the page that uses it."""
+        other = type(self)(text, self.at, self.line, self.severity, self.hint)
+        other.own = self.own
+        return other
 
     def problem(self) -> Problem | None:
         """The problem to name at the picture file itself (None: no file is at fault)."""
         if self.at is None:
             return None
-        return Problem(self.at, self.line, f"this picture is not shown: it {self}",
+        return Problem(self.at, self.line, f"this picture is not shown: it {self.own}",
                        self.severity, self.hint or _SAVE_AGAIN)
 
 
@@ -556,7 +559,7 @@ class _Svg:
     def file(self, ref: str) -> Picture:
         """A file an SVG names, checked: outside the folder or not checkable is an escape;
         missing is a slip (a warning)."""
-        shown = ref[:60]
+        shown = ref[:200]
         if "\\" in ref:
             raise self.refuse(f"loads '{shown}', which cannot be checked (a backslash)",
                               escape=True)

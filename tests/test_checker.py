@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
+import os
 import socket
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kiosk.__main__ import main
-from kiosk.checker import check_folder, image_size, true_spelling
+from kiosk.checker import check_folder, checked_load, image_size, picture_kind, true_spelling
 from kiosk.readability import analyse, fh_to_grade
 from tests.conftest import topic_text
 from tests.test_render import _png
@@ -175,3 +179,75 @@ def test_a_picture_name_in_other_capitals_is_found_as_a_case_blind_disk_would(
         "en/images/jaw.png"
     assert true_spelling(tmp_path, tmp_path / "en" / "images" / "jaw.png") is None
     assert true_spelling(tmp_path, tmp_path / "en" / "images" / "neck.png") is None
+
+
+# -- nothing outside the folder is read, and every file read is closed (issue 17) -------------
+
+def _audit(event: str, args: tuple[object, ...]) -> None:
+    opened = getattr(sys, "_kiosk_opened", None)  # on sys: one list, however tests import
+    if event == "open" and opened is not None and args and \
+            isinstance(args[0], (str, bytes, os.PathLike)):
+        opened.append(Path(os.fsdecode(args[0])))
+
+
+@contextlib.contextmanager
+def files_opened() -> Iterator[list[Path]]:
+    """Every file Python opens meanwhile (by its audit events: open(), os.open(), io)."""
+    if not getattr(sys, "_kiosk_audit", False):  # an audit hook cannot be removed: add once
+        sys.addaudithook(_audit)
+        sys._kiosk_audit = True  # type: ignore[attr-defined]
+    opened: list[Path] = []
+    sys._kiosk_opened = opened  # type: ignore[attr-defined]
+    try:
+        yield opened
+    finally:
+        sys._kiosk_opened = None  # type: ignore[attr-defined]
+
+
+def linked_outside(make_content: Callable[..., Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A content folder with links to files outside it: a page (refused, so left out), a
+    picture a page uses, a picture nothing uses, and a folder of drafts. The content folder
+    and the folder outside."""
+    outside = tmp_path / "outside"
+    (outside / "drafts").mkdir(parents=True)
+    (outside / "secret.md").write_text(topic_text("Secret", "s", 9, "![x](images/used.png)"))
+    (outside / "secret.png").write_bytes(_png(8, 8))
+    (outside / "drafts" / "draft.md").write_text(topic_text("Draft", "s", 9))
+    root = make_content(**{"en/jaw.md": "---\ntitle: Your jaw\nsummary: s\norder: 2\n"
+                                        "image: images/used.png\n---\nThe jaw.\n"})
+    (root / "en" / "images").mkdir()
+    (root / "en" / "leak.md").symlink_to(outside / "secret.md")
+    (root / "en" / "images" / "used.png").symlink_to(outside / "secret.png")
+    (root / "en" / "images" / "unused.png").symlink_to(outside / "secret.png")
+    (root / "drafts").symlink_to(outside / "drafts")
+    return root, outside
+
+
+def test_kiosk_check_reads_nothing_outside_the_folder_through_links(
+        make_content: Callable[..., Path], tmp_path: Path) -> None:
+    root, outside = linked_outside(make_content, tmp_path)
+    with files_opened() as opened:
+        _loaded, problems = check_folder(root)
+        checked_load(root, "en")  # what the preview shows
+    assert root / "en" / "back-pain.md" in opened  # what is inside is read (and seen)
+    assert [p for p in opened if p.resolve().is_relative_to(outside)] == []
+    named = {(p.path.name, p.severity) for p in problems}
+    assert {("leak.md", "error"), ("jaw.md", "error"), ("unused.png", "warning")} <= named
+
+
+def test_knowing_what_a_picture_is_leaves_no_file_open(
+        make_content: Callable[..., Path]) -> None:
+    """The SVG test read only up to the first element and left the file open until the
+    garbage collector came by (a ResourceWarning that failed the suite at random)."""
+    root = make_content()
+    svg = root / "en" / "images" / "icon.svg"
+    svg.parent.mkdir()
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg">' + "<rect/>" * 5000 + "</svg>")
+    gc.disable()
+    try:
+        assert picture_kind(svg) == "SVG"
+        still_open = [fd for fd in os.listdir("/proc/self/fd")
+                      if os.path.realpath(f"/proc/self/fd/{fd}") == str(svg)]
+    finally:
+        gc.enable()
+    assert still_open == []

@@ -36,15 +36,31 @@ def hostile(make_content: Callable[..., Path], tmp_path: Path) -> Path:
         "en/huge.md": topic_text("Huge", "s", 5, "Plain words. " * 400_000),
         "en/rlo.md": topic_text("Back \u202epain", "s", 6),
         "en/svg.md": topic_text("Svg", "s", 7, "![x](images/p.svg)"),
+        # Issue 17: an SVG saved as UTF-16, 2 KB of <use> inside <use>, one line of 10,000
+        # list markers (Python-Markdown's parser recurses once per marker).
+        "en/utf16.md": topic_text("Utf16", "s", 8, "![x](images/wide.svg)"),
+        "en/dashes.md": topic_text("Dashes", "s", 10, "- " * 10_000 + "x"),
     })
     (root / "en" / "leak.md").symlink_to(outside / "secret.md")
     (root / "en" / "images").mkdir()
     (root / "en" / "images" / "p.svg").write_text(
         f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{outside / "secret.png"}"/></svg>')
+    (root / "en" / "images" / "wide.svg").write_bytes(
+        f'<svg xmlns="http://www.w3.org/2000/svg"><image href="{outside / "secret.png"}"/></svg>'
+        .encode("utf-16"))
+    levels = "".join(f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10 + "</g>"
+                     for n in range(1, 11))
+    (root / "en" / "images" / "use.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><defs><rect id="l0" width="1" height="1"/>'
+        f'{levels}</defs><use href="#l10"/></svg>')
+    # The nested <use> is the tile picture of a good page: the page stays, without it.
+    (root / "en" / "jaw.md").write_text("---\ntitle: Your jaw\nsummary: s\norder: 2\n"
+                                        "image: images/use.svg\n---\n\nThe jaw.\n")
     return root
 
 
-BAD = ("bomb.md", "brackets.md", "deep-list.md", "huge.md", "rlo.md", "svg.md", "leak.md")
+BAD = ("bomb.md", "brackets.md", "deep-list.md", "huge.md", "rlo.md", "svg.md", "leak.md",
+       "utf16.md", "dashes.md", "use.svg")
 
 
 def test_kiosk_check_names_every_hostile_file_under_a_memory_cap(
@@ -60,6 +76,8 @@ def test_kiosk_check_names_every_hostile_file_under_a_memory_cap(
     report = json.loads(done.stdout)
     errors = {Path(p["path"]).name for p in report["problems"] if p["severity"] == "error"}
     assert set(BAD) <= errors, errors
+    dashes = [p for p in report["problems"] if p["path"].endswith("dashes.md")]
+    assert [p["line"] for p in dashes] == [7], dashes  # the line of the markers
     assert report["topics"] == 2  # back-pain and jaw
     assert took < 20, took  # the child's imports are most of it
 

@@ -105,6 +105,31 @@ def test_an_svg_that_loads_anything_outside_is_refused(
                    for p in jaw), [str(p) for p in jaw]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_an_svg_saved_as_utf16_or_utf32_that_loads_a_file_outside_is_refused(
+        make_content: Callable[..., Path], tmp_path: Path, encoding: str) -> None:
+    """Issue 17: decoded as XML says (byte-order mark or declaration), not as UTF-8."""
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(PNG)
+    root = make_content(**{
+        "en/jaw.md": topic_text("Your jaw", "s", 2, "![a picture](images/p.svg)"),
+        "en/spine.md": "---\ntitle: Spine\nsummary: s\norder: 3\nimage: images/p.svg\n---\nB\n"})
+    svg = root / "en" / "images" / "p.svg"
+    svg.parent.mkdir()
+    declared = '<?xml version="1.0" encoding="UTF-16"?>\n' if encoding == "utf-16-le" else ""
+    svg.write_bytes((declared + '<svg xmlns="http://www.w3.org/2000/svg" '
+                     'xmlns:xlink="http://www.w3.org/1999/xlink" width="400" height="400">\n'
+                     f'<image xlink:href="{outside}" width="400" height="400"/>\n</svg>\n'
+                     ).encode(encoding))
+    path, why = resolve_inside(root, root / "en", "images/p.svg")
+    assert path is None and "p.svg" in why and str(outside) in why
+    for loaded, problems in ((load_rendered(root), None), check_folder(root)):
+        assert loaded.content is not None
+        assert [t.id for t in loaded.content.language().topics] == ["back-pain"]
+        named = {(p.path.name, p.line) for p in (problems or loaded.problems) if p.is_error}
+        assert {("jaw.md", 7), ("spine.md", 5), ("p.svg", 3 if declared else 2)} <= named
+
+
 def test_an_svg_using_only_its_own_folder_is_shown(make_content: Callable[..., Path]) -> None:
     root = make_content()
     images = root / "en" / "images"
@@ -229,3 +254,50 @@ def test_a_pipe_named_like_a_staff_file_is_refused_not_waited_on(
     loaded = load_content(root)  # would block forever reading a pipe
     named = {p.path.name for p in loaded.errors if "not an ordinary file" in p.message}
     assert named == {"self-check.yaml", "labels.yaml"}
+
+
+# -- Markdown that would recurse too deep (issue 17) ------------------------------------------
+
+@pytest.mark.parametrize(("body", "line"), [
+    ("Fine.\n\n" + "- " * 10_000 + "x", 9),  # one line of 10,000 list markers
+    ("- " * 600 + "x", 7),
+    ("1. " * 600 + "x", 7),
+    ("* " * 600 + "x", 7),
+    ("+ " * 600 + "x", 7),
+    ("> - 1. " * 200 + "x", 7),
+    # Lists indented inside a quote: a quote, a list, and a level each four columns; the
+    # 15th line down is 17 levels deep (the bound is 16).
+    ("- x\n" + "".join("> " + "    " * n + "- x\n" for n in range(1, 300)), 7 + 15),
+    ("<div>" * 2_000 + "x", 7),
+])
+def test_markdown_nested_past_its_bounds_is_left_out_at_its_line(
+        make_content: Callable[..., Path], body: str, line: int) -> None:
+    root = make_content(**{"en/deep.md": topic_text("Deep", "s", 3, body)})
+    loaded = load_rendered(root)
+    assert loaded.content is not None
+    assert [t.id for t in loaded.content.language().topics] == ["back-pain", "jaw"]
+    found = [p for p in loaded.problems if p.path.name == "deep.md"]
+    assert len(found) == 1 and found[0].is_error and found[0].line == line, found
+    assert "left out" in found[0].message
+
+
+def test_a_parse_that_still_recurses_too_deep_is_named_never_a_traceback(
+        make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The last line of defence: RecursionError (or any error) in one page's rendering costs
+    that page, named at its most deeply nested line; staff never see a traceback."""
+    import kiosk.checker
+    import kiosk.pages
+    from kiosk.__main__ import main
+
+    def recurse(*_args: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(kiosk.pages, "render_topic", recurse)
+    monkeypatch.setattr(kiosk.checker, "render_topic", recurse)
+    root = make_content(**{"en/jaw.md": topic_text("Your jaw", "s", 2,
+                                                   "Words.\n\n- a\n    - b\n        - c\n")})
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
+    assert f"{root / 'en' / 'jaw.md'}:11: the page is nested too deeply to prepare" in out.out

@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QAbstractButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, load_config
 from kiosk.ui.app import build_window
+from kiosk.ui.offthread import wait_all
 from kiosk.ui.widgets import BigButton
 from kiosk.ui.window import KioskWindow
 
@@ -73,7 +74,10 @@ def ink_rows(button: BigButton, height: int) -> int:
     surface = button.theme.surface
     twin.set_style(replace(button.theme, accent=surface), button.metrics)
     twin.resize(button.width(), height)
-    twin.grab()  # the words first; a picture is drawn from the second paint on
+    twin.grab()  # the words first; a picture is asked for from the second paint on
+    twin.grab()
+    wait_all()  # ...and drawn on the picture worker, then put in place by the event loop
+    QApplication.processEvents()
     image = twin.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     _TWINS.append(twin)
     width, per_line = image.width(), image.bytesPerLine()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import bundled_content, load_config
 from kiosk.ui.app import build_window
+from kiosk.ui.offthread import wait_all
 from tests.conftest import topic_text
 from tests.ui.conftest import tap
 
@@ -62,3 +64,27 @@ def test_preview_has_no_lockdown(qtbot: QtBot) -> None:
     qtbot.keyClicks(typed, "ok")
     assert typed.text() == "ok"
     assert window.close()  # the kiosk refuses a close request; a preview does not
+
+
+def test_preview_reads_nothing_outside_the_folder_through_links(
+        qtbot: QtBot, tmp_path: Path, make_content: Callable[..., Path]) -> None:
+    """Issue 17: a page or picture that is a link to a file outside the content folder is
+    named in the banner, and never read: not while loading, checking or showing."""
+    from tests.test_checker import files_opened, linked_outside
+
+    root, outside = linked_outside(make_content, tmp_path)
+    config = replace(load_config(), content_dir=root, fullscreen=False)
+    with files_opened() as opened:
+        window = build_window(config, preview=True)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        tap(qtbot, window, "Back pain")
+        wait_all()
+        qtbot.wait(10)
+    assert root / "en" / "back-pain.md" in opened  # what is inside is read (and seen)
+    assert [p for p in opened if p.resolve().is_relative_to(outside)] == []
+    banner = window.banner.text()
+    assert f"{root / 'en' / 'leak.md'}:1:" in banner
+    assert f"{root / 'en' / 'jaw.md'}:5:" in banner
+    assert window.close()
