@@ -213,19 +213,26 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 def line_nesting(line: str) -> int:
     """How deeply the start of a line nests lists and quotes: each list marker and each '>'
-    is a level, and so is every four columns of indentation among them. One pass."""
+    is a level, and so is every four columns of indentation among them (the one space that
+    follows a marker is part of the marker). One pass."""
     levels = columns = at = 0
     while levels <= MAX_NESTING:  # enough to tell it is too deep: no need to count on
         match = _CONTAINER.match(line, at)
         if match is None or match.end() == at:
             break
         marker = match.group(0)
-        columns += len(marker.expandtabs(4)) - len(marker.lstrip(" \t"))
+        columns += _indent_after(marker[: len(marker) - len(marker.lstrip(" \t"))], at > 0)
         levels += 1
         at = match.end()
     rest = line[at:]
-    columns += len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip(" "))
+    columns += _indent_after(rest[: len(rest) - len(rest.lstrip(" \t"))], at > 0)
     return levels + columns // 4
+
+
+def _indent_after(space: str, after_marker: bool) -> int:
+    """Columns of indentation in ``space``, less the one space a marker before it takes."""
+    width = len(space.expandtabs(4))
+    return max(0, width - 1) if after_marker else width
 
 
 def too_complex(body: str) -> tuple[int, str] | None:

@@ -301,3 +301,15 @@ def test_a_parse_that_still_recurses_too_deep_is_named_never_a_traceback(
     out = capsys.readouterr()
     assert "Traceback" not in out.out + out.err
     assert f"{root / 'en' / 'jaw.md'}:11: the page is nested too deeply to prepare" in out.out
+
+
+def test_sixteen_levels_of_lists_and_quotes_on_a_line_are_fine_seventeen_are_not() -> None:
+    from kiosk.render import too_complex
+
+    for fine in ("- " * 16 + "x", "> " * 8 + "- " * 8 + "x", "    " * 10 + "- " * 6 + "x",
+                 "1. " * 16 + "x"):
+        assert too_complex(fine) is None, fine
+    for deep in ("- " * 17 + "x", "> " * 9 + "- " * 8 + "x", "    " * 10 + "- " * 7 + "x",
+                 "1. " * 17 + "x"):
+        found = too_complex("Fine.\n\n" + deep)
+        assert found is not None and found[0] == 2, deep
