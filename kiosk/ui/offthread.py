@@ -95,13 +95,17 @@ class Worker(QObject):
                 self._lock.wait(left)
         return True
 
-    def close(self) -> None:
-        """No more results are delivered; the thread ends after its current job."""
+    def close(self, wait: float = 0.0) -> None:
+        """No more results are delivered; the thread ends after its current job (waited for
+        up to ``wait`` seconds: at exit, so Qt is not torn down under a picture being drawn).
+        """
         with self._lock:
             self._closed = True
             self._live.clear()
             self._lock.notify_all()
         self._jobs.put(None)
+        if wait and self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(wait)
 
     def _run(self) -> None:
         while True:
@@ -160,7 +164,7 @@ def wait_all(timeout: float = 30.0) -> bool:
 @atexit.register
 def _close_all() -> None:
     for w in list(_workers.values()):
-        w.close()
+        w.close(wait=5.0)
 
 
 def weak(owner: T, method: Callable[[T, Any], None]) -> Callable[[Any], None]:

@@ -87,6 +87,7 @@ class PageView(QTextBrowser):
         self.content_root: Path | None = None
         self.refused_resources: list[str] = []
         self._shapes: dict[str, Shape] = {}  # the page's pictures, by kiosk-image path
+        self._asked: set[tuple[str, int, int, str]] = set()  # pictures being drawn
         self._docs: OrderedDict[tuple[str, str, int, str], QTextDocument] = OrderedDict()
         self._blank: QTextDocument | None = None
         self.setOpenLinks(False)
@@ -140,6 +141,9 @@ class PageView(QTextBrowser):
         for doc in self._docs.values():
             doc.deleteLater()
         self._docs.clear()
+        for key in self._asked:  # nobody will see them: the worker is free for others
+            worker("pictures").cancel(key)
+        self._asked.clear()
 
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == TOPIC_SCHEME:
@@ -209,14 +213,16 @@ class PageView(QTextBrowser):
                 image = draw_picture(picture, widest, 0, ratio, grow=False)
             return doc_ref, rel, width, image, ""
 
-        worker("pictures").submit(("page", id(self), id(doc), rel), work,
-                                  weak(self, PageView._drawn))
+        key = ("page", id(self), id(doc), rel)
+        self._asked.add(key)
+        worker("pictures").submit(key, work, weak(self, PageView._drawn))
 
     def _drawn(self, result: tuple[weakref.ref[QTextDocument], str, float, QImage, str]
                ) -> None:
         """A picture drawn on the worker: put in its place, its box fitted to it."""
         doc_ref, rel, width, image, why = result
         doc = doc_ref()
+        self._asked.discard(("page", id(self), id(doc), rel))
         if doc is None or not shiboken6.isValid(doc) or doc.property(_BOX) != f"{width:g}":
             return  # that page is gone, or it was drawn for another width since
         url = QUrl(f"{IMAGE_SCHEME}:{rel}")
