@@ -215,6 +215,12 @@ def page_with(front_matter: str, body: str = "Some words.") -> str:
     return f"---\n{front_matter}---\n\n{body}\n"
 
 
+# Ten levels of ten <use> each, one level a line: a few KB that would draw 10^10 shapes.
+NESTED_USE = "\n".join(
+    ['<svg xmlns="http://www.w3.org/2000/svg">', "<defs>", '<rect id="l0" width="1" height="1"/>']
+    + [f'<g id="l{n}">' + f'<use href="#l{n - 1}"/>' * 10 + "</g>" for n in range(1, 11)]
+    + ["</defs>", '<use href="#l10"/>', "</svg>"]) + "\n"
+
 SCENARIOS: dict[str, list[Callable[[Path], None]]] = {
     "clean": [],
     "topic removed": [remove("en/muscle-spasms.md")],
@@ -239,6 +245,13 @@ SCENARIOS: dict[str, list[Callable[[Path], None]]] = {
     "picture name in other capitals": [add("en/images/jaw.png", png(8, 8)),
                                        jaw_line_9("![The jaw joint](images/Jaw.png)")],
     "missing page picture": [jaw_line_9("![The spine](images/spine.png)")],
+    "svg drawing too much": [add("en/images/spine.svg", NESTED_USE),
+                             jaw_line_9("![The spine](images/spine.svg)")],
+    "utf-16 svg loading a file outside": [
+        add("en/images/spine.svg", '<svg xmlns="http://www.w3.org/2000/svg">\n<image '
+            'href="../../outside.png"/>\n</svg>\n'.encode("utf-16")),
+        jaw_line_9("![The spine](images/spine.svg)")],
+    "lists too deep": [jaw_line_9("- " * 20 + "x")],
     "curly quotes": [jaw_line_9("!!! urgent “Get help right away”\n    Call 911.")],
     "box text by 2 spaces": [jaw_line_9('!!! urgent "Get help right away"\n  Call 911.')],
     "box text not indented": [jaw_line_9('!!! urgent "Get help right away"\nCall 911.')],
