@@ -137,8 +137,7 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 page, _seconds = render_with_budget(topic, language, content.root, budget)
             except Exception as exc:  # a bug must cost one page, never the whole content
                 problem = failed(topic, exc)
-                log.error("left out %s", problem)
-                log.debug("the page %s could not be prepared", topic.path, exc_info=exc)
+                log.error("left out %s (%s)", problem, type(exc).__name__)  # no traceback
                 problems.append(problem)
                 slow.add((code, topic.id))
                 continue

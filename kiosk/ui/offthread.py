@@ -119,8 +119,8 @@ class Worker(QObject):
             if wanted:
                 try:
                     result = work()
-                except Exception:  # a job must never take the worker down
-                    log.exception("%s: a job failed", self.name)
+                except Exception as exc:  # a job must never take the worker down
+                    log.error("%s: a job failed: %s: %s", self.name, type(exc).__name__, exc)
             with self._lock:
                 self._pending -= 1
                 if wanted and job in self._live and not self._closed:
@@ -141,8 +141,9 @@ class Worker(QObject):
             done(result)
         except RuntimeError:  # its widget was deleted meanwhile: nobody is waiting
             log.debug("%s: a result arrived for a widget that is gone", self.name)
-        except Exception:
-            log.exception("%s: handling a result failed", self.name)
+        except Exception as exc:
+            log.error("%s: handling a result failed: %s: %s", self.name, type(exc).__name__,
+                      exc)
 
 
 _workers: dict[str, Worker] = {}
