@@ -286,6 +286,8 @@ def test_a_parse_that_still_recurses_too_deep_is_named_never_a_traceback(
         capsys: pytest.CaptureFixture[str]) -> None:
     """The last line of defence: RecursionError (or any error) in one page's rendering costs
     that page, named at its most deeply nested line; staff never see a traceback."""
+    import logging
+
     import kiosk.checker
     import kiosk.pages
     from kiosk.__main__ import main
@@ -295,6 +297,9 @@ def test_a_parse_that_still_recurses_too_deep_is_named_never_a_traceback(
 
     monkeypatch.setattr(kiosk.pages, "render_topic", recurse)
     monkeypatch.setattr(kiosk.checker, "render_topic", recurse)
+    # As in a fresh process: main() sets logging up to print to this stderr (an earlier
+    # test's main() may have left a handler writing to a stream that is closed now).
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
     root = make_content(**{"en/jaw.md": topic_text("Your jaw", "s", 2,
                                                    "Words.\n\n- a\n    - b\n        - c\n")})
     assert main(["check", str(root)]) == 1
