@@ -36,10 +36,10 @@ def test_the_result_reaches_a_live_owner_on_the_gui_thread(qtbot: QtBot) -> None
                            lambda worker: got.append((worker, threading.current_thread().name)))
     thread.join(60)
     assert got == []  # only the GUI thread's event loop delivers it
-    qtbot.waitUntil(lambda: got != [])
+    qtbot.waitUntil(lambda: got != [], timeout=60000)
     assert got == [("kiosk-background", threading.main_thread().name)]
     assert owner.children() == []  # the receiving end went with its one result
-    qtbot.waitUntil(lambda: carriers() == before)  # and the carrier was deleted
+    qtbot.waitUntil(lambda: carriers() == before, timeout=60000)  # and the carrier went
 
 
 def test_a_result_for_an_owner_deleted_meanwhile_is_dropped(qtbot: QtBot) -> None:
@@ -76,7 +76,7 @@ def test_work_that_fails_is_logged_and_delivers_nothing(
         raise ValueError("bad folder")
 
     in_background(owner, fail, got.append).join(60)
-    qtbot.waitUntil(lambda: owner.children() == [])  # the receiving end went all the same
+    qtbot.waitUntil(lambda: owner.children() == [], timeout=60000)  # its end went all the same
     assert got == []
     assert "background work failed" in caplog.text and "bad folder" in caplog.text
 
