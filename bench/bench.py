@@ -512,6 +512,7 @@ def child(navigations: int, repeats: int) -> None:
         "pss_after_mb": pss1, "growth_mb": rss1 - rss0, "navigations": navigations,
     }))
     window.allow_close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def topics_folder(root: Path, n: int) -> Path:
@@ -597,6 +598,7 @@ def child_reload(repeats: int) -> None:
     print(json.dumps({"p50_ms": statistics.median(times), "max_ms": max(times),
                       "debounce_ms": DEBOUNCE_MS}))
     del app
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 # -- verdict -----------------------------------------------------------------------------
