@@ -8,7 +8,7 @@ bytecode, on the same display, and stopped at their first paint.
 Run by hand; the test suite does not run it as a gate (``tests/test_bench.py`` checks only
 that the floor is what it says, that missing tools stop it, and that a missed budget fails it):
 
-    .venv/bin/python bench/bench.py                        # full run, about 12 minutes
+    .venv/bin/python bench/bench.py                        # full run, about 10 minutes
     .venv/bin/python bench/bench.py --quick                # fewer repeats, 10 s idle windows
     .venv/bin/python bench/bench.py --only instructions    # some parts: start, instructions,
                                                            # pages, idle, scale, reload
