@@ -189,9 +189,10 @@ class Ticker:
     sleeps; an idle loop sleeps only until the next turn). Time spent waiting for a CPU on
     a busy machine is not sleep, so a busy machine does not fail this."""
 
-    def __init__(self) -> None:
+    def __init__(self, window: KioskWindow) -> None:
         self.stamps: list[float] = []
-        self.timer = QTimer()
+        self.timer = QTimer(window)  # goes with the window (a parentless one, kept alive by
+        # its own connection, would tick on through every later test)
         self.timer.setInterval(20)
         self.timer.timeout.connect(lambda: self.stamps.append(sleep_clock()))
         self.timer.start()
@@ -206,7 +207,7 @@ def test_an_engine_that_hangs_at_start_is_killed_and_listen_never_shows(
     fake_server(HANG_AT_START)
     window = open_window(configured(speech=True))
     background_done(qtbot)
-    ticker = Ticker()  # from now on: the child was started and does not answer
+    ticker = Ticker(window)  # from now on: the child was started and does not answer
     speaker = window.speaker
     assert speaker is not None and speaker._process is not None
     tap(qtbot, window, JAW)
@@ -238,7 +239,7 @@ def test_an_engine_that_hangs_on_stop_never_freezes_the_screen(
     tap(qtbot, window, "Escuchar")
     qtbot.waitUntil(lambda: speaker.last_voice == ("es_MX", "Juan"), timeout=PATIENT_MS)
     monkeypatch.setattr(Speaker, "REPLY_TIMEOUT_MS", 1000)  # the reply that never comes
-    ticker = Ticker()
+    ticker = Ticker(window)
     slept = sleep_clock()
     tap(qtbot, window, "Parar")  # the child now hangs in stop()
     assert sleep_clock() - slept < 0.3  # the tap did not wait for the child
