@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, QTimer
-from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.config import Config
@@ -125,6 +125,11 @@ class KioskWindow(QWidget):
             self, lambda: self.metrics.button, self.staff.gesture)
         self._events = KioskEvents(self, self.idle, not self.preview, self._corner)
         app.installEventFilter(self._events)
+        # A tap and then a quick flick: Qt makes the flick's press the second half of a
+        # double click, and QScroller starts a flick on a press only, so the page stayed
+        # put. Nothing in the kiosk uses a double click (a double tap is guarded by the
+        # visit's own clock), so Qt makes none.
+        QGuiApplication.styleHints().setMouseDoubleClickInterval(0)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
