@@ -64,7 +64,11 @@ def parser() -> argparse.ArgumentParser:
                     "data folder)")
     st.add_argument("--wait", type=float, default=5.0, metavar="SECONDS",
                     help="how long to wait for a lock another program holds (default 5)")
-    sub.add_parser("config", help="print an example config file with every option")
+    cf = sub.add_parser("config", help="print an example config file with every option, "
+                        "or check one (--check FILE)")
+    cf.add_argument("--check", dest="check_config", type=Path, metavar="FILE",
+                    help="check a config file as the kiosk reads it: every problem as "
+                    "file:line: message, exit 2 if there is one (Ansible's validate uses it)")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
                     help="config file to write (default: the platform's config folder)")
@@ -223,6 +227,15 @@ def main(argv: list[str] | None = None) -> int:
             print(exc, file=sys.stderr)
             return 1
         print(text, end="")
+        return 0
+    if args.command == "config" and args.check_config is not None:
+        try:
+            load_config(args.check_config)
+        except ConfigError as exc:
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            return 2
+        print(f"{args.check_config}: no problems")
         return 0
     if args.command == "config":
         from kiosk.config import example_config

@@ -59,6 +59,23 @@ def test_bad_config_is_a_message_not_a_traceback(config_file: Callable[[str], Pa
     assert "Traceback" not in err
 
 
+def test_config_check_names_each_problem_and_exits_2(config_file: Callable[[str], Path],
+                                                     tmp_path: Path) -> None:
+    """What Ansible's validate step runs (deploy/ansible/roles/kiosk/tasks/main.yml)."""
+    bad = config_file('idle_timeout = 90\nfullscreen = 1\n[clinic]\nphone = "310-828-PAIN"\n')
+    result = subprocess.run([sys.executable, "-m", "kiosk", "config", "--check", str(bad)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"{bad}:2: 'fullscreen' must be true or false" in result.stderr
+    assert f"{bad}:4: " in result.stderr and "letters" in result.stderr
+    assert "Traceback" not in result.stderr
+    good = tmp_path / "good.toml"
+    good.write_text('idle_timeout = 90\n[clinic]\nphone = "310-828-7757"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "kiosk", "config", "--check", str(good)],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout) == (0, f"{good}: no problems\n")
+
+
 def test_shots_cover_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
     written = take_shots(load_config(), tmp_path, (800, 480))
     names = {p.stem for p in written}
