@@ -100,8 +100,9 @@ class Options:
                            "staff panel.", 1, 120)
     clinic_name = Option("clinic.name", str, "The Spine Institute", "Clinic name, on the home "
                          "screen and the call panel.")
-    clinic_doctor = Option("clinic.doctor", str, "Dr. Hyun Bae", "Doctor named on the call "
-                           "panel. Empty: none.")
+    clinic_doctor = Option("clinic.doctor", str, "Hyun Bae", "Doctor named on the call "
+                           "panel, without a title: each language's labels put theirs before "
+                           "it (call.doctor_title: Dr., Dra.). Empty: none.")
     clinic_phone = Option("clinic.phone", str, "310-828-7757", "Phone number patients call to "
                           "schedule, shown as written: a US number with its area code, or + "
                           "and the country code; an extension as 'ext. 12'. Digits only, no "

@@ -1,13 +1,16 @@
 """The words of the user interface: one declared table of every label, in English.
 
 A language folder may hold ``labels.yaml`` with its own words for any of these keys.
-A key it leaves out falls back to the default language, then to this table.
-Placeholders such as ``{number}`` must be kept in every translation.
+A key it leaves out gets this table's English words, never another language's (whichever
+language the kiosk starts in); for a language that is not English, ``kiosk check`` names
+the keys it leaves out. Placeholders such as ``{number}`` must be kept in every translation.
 """
 
 from __future__ import annotations
 
+import re
 import string
+from collections.abc import Mapping
 
 DEFAULTS: dict[str, str] = {
     "language.name": "English",
@@ -38,7 +41,8 @@ DEFAULTS: dict[str, str] = {
     "result.desk": "I will tell the front desk now",
     "home.call": "Call {phone}",
     "call.heading": "Call to schedule",
-    "call.with": "With {doctor}",
+    "call.doctor_title": "Dr.",
+    "call.with": "With {title} {doctor}",
     "call.hours_default": "Call during office hours.",
     "call.ask_desk": "Or ask the front desk. We are glad to help.",
     "call.done": "Back to start",
@@ -67,3 +71,40 @@ def fill(template: str, **values: object) -> str:
         return template.format(**values)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+# A language's own name, for a language whose labels.yaml does not give 'language.name'.
+NAMES = {"en": "English", "es": "Español"}
+
+
+def is_english(code: str) -> bool:
+    """Whether a language code is English (``en``, ``en-GB``...): the built-in words'."""
+    return code.split("-")[0].lower() == "en"
+
+
+def words_for(code: str, own: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Every label of one language: its own words (from its ``labels.yaml``), and for a key it
+    leaves out the built-in English words, never another language's. Also the keys a language
+    other than English leaves out, in table order, for ``kiosk check`` to name."""
+    words = dict(DEFAULTS)
+    words["language.name"] = NAMES.get(code, code)
+    words.update((key, value) for key, value in own.items() if key in DEFAULTS)
+    if is_english(code):
+        return words, []
+    missing = [key for key in DEFAULTS if key not in own
+               and not (key == "language.name" and code in NAMES)]
+    return words, missing
+
+
+# A title written before the name in the config ("Dr. Hyun Bae"): the label gives it instead.
+_TITLE = re.compile(r"^(?:dr|dra|doctor|doctora)\.?\s+", re.IGNORECASE)
+
+
+def doctor_line(words: Mapping[str, str], name: str) -> str:
+    """The call panel's line naming the doctor ("With Dr. Hyun Bae"), the title in the
+    language's own words (label ``call.doctor_title``: "Dr.", or "Dra." for a woman doctor in
+    Spanish). A title already written before the name in the config is left out, so it is
+    neither said twice nor in the wrong language."""
+    bare = _TITLE.sub("", name.strip(), count=1)
+    return " ".join(fill(words["call.with"], title=words["call.doctor_title"],
+                         doctor=bare).split())

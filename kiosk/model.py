@@ -38,7 +38,6 @@ LABELS_FILE = "labels.yaml"
 TITLE_MAX, SUMMARY_MAX = 50, 80
 _LANGUAGE_DIR = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_BUILTIN_NAMES = {"en": "English", "es": "Español"}
 # Size limits: far above any real page, far below what could slow or fill the kiosk.
 PAGE_MAX_BYTES = 200_000  # a topic file, front matter included
 FRONT_MATTER_MAX_BYTES = 20_000
@@ -390,7 +389,8 @@ def parse_labels(path: Path, root: Path | None = None) -> tuple[dict[str, str], 
         if labels_mod.placeholders(value) != want:
             names = ", ".join("{" + n + "}" for n in sorted(want)) or "no {...} placeholders"
             problems.append(Problem(path, fields.line_of(key),
-                                    f"'{key}' must contain {names}; the default words are used",
+                                    f"'{key}' must contain {names}; the built-in English "
+                                    "words are used",
                                     "warning"))
             continue
         out[key] = value
@@ -417,8 +417,7 @@ def _topic_files(folder: Path) -> list[Path]:
     )
 
 
-def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, str],
-                  is_default: bool = True) -> tuple[Language, list[Problem]]:
+def load_language(code: str, folder: Path, root: Path) -> tuple[Language, list[Problem]]:
     problems: list[Problem] = []
     topics: list[Topic] = []
     for path in _topic_files(folder):
@@ -459,22 +458,18 @@ def load_language(code: str, folder: Path, root: Path, fallback: Mapping[str, st
         problems.append(Problem(check_path, 1, "there is no self-check file; the 'Take the "
                                 "self-check' button is hidden", "warning"))
 
-    words = dict(fallback)
-    words["language.name"] = _BUILTIN_NAMES.get(code, code)
     labels_path = folder / LABELS_FILE
     own: dict[str, str] = {}
     unreadable = False  # its error says every label falls back; no second message for it
     if labels_path.exists():
         own, found = parse_labels(labels_path, root)
         problems += found
-        words.update(own)
         unreadable = not own and any(p.is_error for p in found)
-    if not is_default and not unreadable:
-        missing = [key for key in labels_mod.DEFAULTS if key not in own]
-        if missing:
-            problems.append(Problem(labels_path, 1, f"{len(missing)} interface label(s) are not "
-                                    f"in '{code}', so patients see the default language's words"
-                                    f" for them: {', '.join(missing)}", "warning"))
+    words, missing = labels_mod.words_for(code, own)  # never another language's words
+    if missing and not unreadable:
+        problems.append(Problem(labels_path, 1, f"{len(missing)} interface label(s) are not "
+                                f"in '{code}', so patients see the built-in English words "
+                                f"for them: {', '.join(missing)}", "warning"))
     return Language(code, folder, tuple(topics), check, words), problems
 
 
@@ -503,16 +498,9 @@ def load_content(root: Path, default_language: str = "en") -> Loaded:
                                 f"default language; '{first}' is used instead", "warning"))
         default_language = first
 
-    base_labels = dict(labels_mod.DEFAULTS)
     languages: dict[str, Language] = {}
-    default, found = load_language(default_language, folders[default_language], root,
-                                   base_labels)
-    problems += found
-    languages[default_language] = default
-    for code, folder in folders.items():
-        if code == default_language:
-            continue
-        lang, found = load_language(code, folder, root, default.labels, is_default=False)
+    for code in [default_language, *(c for c in folders if c != default_language)]:
+        lang, found = load_language(code, folders[code], root)
         problems += found
         languages[code] = lang
     usable = {code: lang for code, lang in languages.items() if lang.topics}

@@ -49,7 +49,7 @@ def test_errors_name_line_and_key(config_file: Callable[[str], Path], text: str,
 def test_example_config_is_valid_and_complete(config_file: Callable[[str], Path]) -> None:
     text = example_config()
     config = load_config(config_file(text))
-    assert config.clinic.doctor == "Dr. Hyun Bae"
+    assert config.clinic.doctor == "Hyun Bae"
     assert "[clinic]" in text and "phone" in text
 
 

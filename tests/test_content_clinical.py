@@ -129,7 +129,9 @@ def test_migraine_page_says_new_or_unlike_your_usual_migraine() -> None:
 
 def test_spanish_wording_fixes() -> None:
     es = CONTENT.language("es")
-    assert es.labels["call.with"] == "Cita con el {doctor}"
+    # No article before the doctor's name: "el" is wrong for a woman doctor ("Dra.").
+    assert es.labels["call.with"] == "{title} {doctor}"
+    assert es.labels["call.doctor_title"] == "Dr."
     jaw = prose(page_html("es", "jaw-and-tmj"))
     assert "articulación de la mandíbula" in jaw
     assert "pila de huesos" in prose(page_html("es", "muscle-spasms"))

@@ -134,11 +134,11 @@ def test_labels_fall_back_and_placeholders_are_checked(make_content: Callable[..
     assert loaded.content is not None
     es = loaded.content.language("es")
     assert es.labels["nav.back"] == "Atrás"
-    assert es.labels["nav.home"] == "Home"  # falls back to the default language
+    assert es.labels["nav.home"] == "Home"  # the built-in English words
     assert es.labels["check.progress"] == "Question {number} of {total}"
     found = [str(p) for p in loaded.problems]
     assert f"{root}/es/labels.yaml:3: warning: 'check.progress' must contain {{number}}, " \
-           "{total}; the default words are used" in found
+           "{total}; the built-in English words are used" in found
     assert any(m.startswith(f"{root}/es/labels.yaml:4: warning: unknown field 'nav.hom'")
                for m in found)
 

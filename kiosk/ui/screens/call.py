@@ -23,7 +23,7 @@ class CallScreen(BaseScreen):
         name = label(clinic.name, "Title")
         col.addWidget(name)
         if clinic.doctor:
-            col.addWidget(label(labels.fill(session.label("call.with"), doctor=clinic.doctor),
+            col.addWidget(label(labels.doctor_line(session.language.labels, clinic.doctor),
                                 "Heading"))
         self.phone = label(clinic.phone, "Phone", wrap=False)
         self.phone.setAccessibleName(clinic.phone)
