@@ -3,10 +3,17 @@
 Red-flag answers override any score: the patient is told to speak to the front desk now.
 Questions with a red-flag answer (the danger signs) are always asked first, whatever their
 place in the file, so a patient who stops early has still seen them.
+
+A self-check that would mislead a patient is an error, so it is never shown (and ``kiosk
+check`` fails): any field the kiosk does not know (a typo such as ``red-flag`` for
+``red_flag`` silently turns a danger sign into an ordinary answer), a question whose every
+answer is a red flag, and a red flag on an answer that says "no" or "none".
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +115,13 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     def error(line: int, message: str) -> None:
         problems.append(Problem(path, line, message))
 
-    def warn_unknown(fields: yamlio.Fields) -> None:
-        problems.extend(Problem(path, p.line, p.message, "warning") for p in fields.unknown())
+    def unknown(fields: yamlio.Fields) -> bool:
+        """Fields the kiosk does not know, or written twice: errors (whether a patient with a
+        danger sign is sent to the desk can hang on one). True if there were any."""
+        found = fields.unknown()
+        for p in found:
+            error(p.line, p.message.replace("; the last one is used", "; write it once"))
+        return bool(found)
 
     try:
         top = yamlio.Fields.of(yamlio.parse(text), 1, "the self-check")
@@ -122,7 +134,7 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
         urgent = yamlio.Fields.of(top.mapping("urgent"), 1, "'urgent'", "urgent: ")
         urgent_title = urgent.text("title", max_len=60) or ""
         urgent_message = urgent.text("message", max_len=400) or ""
-        warn_unknown(urgent)
+        unknown(urgent)
     except yamlio.FieldError as exc:
         return None, [Problem(path, exc.line, exc.message)]
 
@@ -143,20 +155,35 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
                 a = yamlio.Fields.of(
                     a_node, 1, "an answer", f"question {number}, answer {a_number}: "
                 )
+                where = f"question {number}, answer {a_number}: "
                 a_text = a.text("text", max_len=80) or ""
                 red_flag = a.boolean("red_flag")
-                points = a.integer("points", required=not red_flag) or 0
+                has_points = a.has("points")
+                points = a.integer("points", required=False) or 0
+                # A misspelt field is named first: it is the mistake, not the missing points.
+                if not unknown(a) and not red_flag and not has_points:
+                    raise yamlio.FieldError(a.line, f"{where}the field 'points' is missing")
                 if points < 0:
-                    error(a.line_of("points"), f"question {number}, answer {a_number}: "
-                          "'points' cannot be below 0")
+                    error(a.line_of("points"), f"{where}'points' cannot be below 0")
                     points = 0
+                if red_flag and says_no(a_text):
+                    problems.append(Problem(
+                        path, a.line_of("red_flag"), f"{where}'{a_text}' is marked 'red_flag: "
+                        "true', so a patient who has none of the signs is sent to the front "
+                        "desk", "error", "put 'red_flag: true' on the answer that means yes, "
+                        "and give this one 'points: 0'"))
                 any_red_flag = any_red_flag or red_flag
                 answers.append(Answer(a_text, points, red_flag))
-                warn_unknown(a)
             if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
                 error(q.line, f"question {number}: has {len(answers)} answers; "
                       f"give it {MIN_ANSWERS} to {MAX_ANSWERS} so the buttons stay large")
-            warn_unknown(q)
+            if answers and all(a.red_flag for a in answers):
+                problems.append(Problem(
+                    path, q.line, f"question {number}: every answer is marked 'red_flag: true', "
+                    "so every patient is sent to the front desk whatever they answer", "error",
+                    "keep 'red_flag: true' only on the answer that means a danger sign (such "
+                    "as 'Yes, one or more'), and give the others 'points'"))
+            unknown(q)
             if answers:
                 questions.append(Question(q_text, tuple(answers), tuple(signs), q.line))
         except yamlio.FieldError as exc:
@@ -180,10 +207,10 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
             bands.append(Band(low, high, b.text("title", max_len=60) or "",
                               b.text("message", max_len=400) or ""))
             band_lines.append(b.line)
-            warn_unknown(b)
+            unknown(b)
         except yamlio.FieldError as exc:
             error(exc.line, exc.message)
-    warn_unknown(top)
+    unknown(top)
     if not bands and not any(p.is_error for p in problems):
         error(top.line_of("results"), "the self-check needs at least one entry under 'results'")
 
@@ -205,6 +232,24 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, _hidden(problems, path)
     return check, problems
+
+
+# The first word of an answer that means "no" or "none" (accents and case aside), in the
+# bundled languages and a few more; and words after "no" that mean "I am not sure" instead.
+_NO_WORDS = frozenset({"no", "none", "nope", "nothing", "never", "neither", "ninguna",
+                       "ninguno", "ningun", "nada", "nunca", "tampoco", "nao", "nenhum",
+                       "nenhuma", "non", "aucun", "aucune", "rien", "jamais"})
+_UNSURE_WORDS = frozenset({"sure", "know", "idea", "remember", "certain", "se", "sabe",
+                           "seguro", "segura", "recuerdo", "sei", "sais"})
+
+
+def says_no(text: str) -> bool:
+    """Whether an answer says "no" or "none" ("No, none of these", "Ninguna de estas"), and
+    not "I am not sure" ("No sé", "No estoy seguro")."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.casefold())
+                    if not unicodedata.combining(c))
+    words = re.findall(r"[^\W\d_]+", plain)
+    return bool(words) and words[0] in _NO_WORDS and not _UNSURE_WORDS & set(words)
 
 
 def _sign(node: Node, where: str) -> str:

@@ -300,6 +300,10 @@ SCENARIOS: dict[str, list[Callable[[Path], None]]] = {
     "self-check: points as a word": [check_edit("points: 2", "points: two")],
     "self-check: points below 0": [check_edit("points: 2", "points: -1")],
     "self-check: red_flag maybe": [check_edit("red_flag: true", "red_flag: maybe")],
+    "self-check: red-flag misspelt": [check_edit("red_flag: true", "red-flag: true")],
+    "self-check: red flag on none": [check_edit("      - text: None of these\n        points: 0",
+                                                "      - text: None of these\n"
+                                                "        red_flag: true")],
     "self-check: overlap": [check_edit("  - from: 2\n    to: 3", "  - from: 1\n    to: 3")],
     "self-check: back to front": [check_edit("  - from: 2\n    to: 3", "  - from: 3\n    to: 2")],
     "self-check: no urgent": [check_edit("urgent:\n", "urgnt:\n")],

@@ -251,3 +251,37 @@ def test_knowing_what_a_picture_is_leaves_no_file_open(
     finally:
         gc.enable()
     assert still_open == []
+
+
+# -- a self-check that would mislead a patient: kiosk check fails, naming file and line -----
+
+@pytest.mark.parametrize(("old", "new", "line", "said"), [
+    ("red_flag: true", "red-flag: true", 19,
+     "question 3, answer 1: unknown field 'red-flag' (did you mean 'red_flag'?)"),
+    ("  - text: Do you have any of these now?\n",
+     "  - text: Do you have any of these now?\n    sign:\n      - Pérdida de control de la orina\n",
+     17, "question 3: unknown field 'sign' (did you mean 'signs'?)"),
+    ("      - text: None of these\n        points: 0\n",
+     "      - text: Ninguna de estas\n        red_flag: true\n", 21,
+     "question 3, answer 2: 'Ninguna de estas' is marked 'red_flag: true', so a patient who "
+     "has none of the signs is sent to the front desk"),
+    ("      - text: None of these\n        points: 0\n",
+     "      - text: Ninguna de estas\n        red_flag: true\n", 16,
+     "question 3: every answer is marked 'red_flag: true', so every patient is sent to the "
+     "front desk whatever they answer"),
+])
+def test_kiosk_check_fails_on_a_self_check_that_would_mislead(
+        make_content: Callable[..., Path], capsys: pytest.CaptureFixture[str], old: str,
+        new: str, line: int, said: str) -> None:
+    """In any language: here the Spanish one, the English one being right."""
+    from tests.conftest import SELF_CHECK
+
+    assert old in SELF_CHECK
+    root = make_content(**{"es/back-pain.md": topic_text("Dolor de espalda", "s", 1),
+                           "es/self-check.yaml": SELF_CHECK.replace(old, new, 1)})
+    assert main(["check", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert f"{root}/es/self-check.yaml:{line}: {said}" in out
+    assert f"{root}/es/self-check.yaml:1: warning: because of the error(s) in this file the " \
+           "self-check is left out" in out
+    assert "/en/self-check.yaml" not in out

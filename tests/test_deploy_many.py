@@ -268,6 +268,35 @@ def test_sync_publishes_good_commits_and_rejects_a_broken_one(tmp_path: Path) ->
     assert _tree(live) == _tree(repo.path("content"))
 
 
+def test_sync_refuses_a_self_check_with_a_misspelt_field(tmp_path: Path) -> None:
+    """`sign:` for `signs:` would hide the danger signs a "No, none of these" answers for
+    (once only a warning, so the commit went live): the commit is rejected, named at its line
+    with what was meant, and the last good content stays."""
+    sh = _tools_or_skip()
+    env = _environment(tmp_path)
+    repo = ContentRepo(tmp_path / "server", env, subdir="content")
+    first = repo.commit("Bundled content")
+    live = tmp_path / "srv" / "kiosk-content"
+    env_file = _env_file(tmp_path, repo, live, "content")
+    status, output = _run_sync(sh, env_file, env)
+    assert status == 0, output
+    good = _tree(live)
+
+    check = repo.path("content/es/self-check.yaml")
+    lines = check.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines, 1) if line.strip() == "signs:")
+    lines[number - 1] = lines[number - 1].replace("signs:", "sign:")
+    check.write_text("\n".join(lines), encoding="utf-8")
+    bad = repo.commit("Spanish self-check: signs misspelt")
+    status, output = _run_sync(sh, env_file, env)
+    assert status == 1, output
+    assert f"REJECTED commit {bad}" in output
+    assert (f"content/es/self-check.yaml:{number}: question 1: unknown field 'sign' (did you "
+            "mean 'signs'?)") in output
+    assert f"still has commit {first}" in output
+    assert _tree(live) == good
+
+
 def test_sync_without_subdir_publishes_the_repository_top_folder(tmp_path: Path) -> None:
     sh = _tools_or_skip()
     env = _environment(tmp_path)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-from kiosk.selfcheck import answers_for, parse, urgent_answers
+import pytest
+
+from kiosk.config import bundled_content
+from kiosk.model import load_content
+from kiosk.selfcheck import answers_for, parse, says_no, urgent_answers
+from kiosk.visit import Change, Visit
 from tests.conftest import SELF_CHECK
 
 PATH = Path("content/en/self-check.yaml")
@@ -87,10 +93,10 @@ def test_yaml_syntax_error_has_a_line() -> None:
     assert problems[0].startswith(f"{PATH}:3: the file cannot be read here")
 
 
-def test_unknown_field_is_a_warning_and_the_check_still_loads() -> None:
-    check, problems = load(SELF_CHECK.replace("intro:", "intro_text: x\nintro:"), False)
-    assert check is not None
-    assert problems == [f"{PATH}:2: warning: unknown field 'intro_text' (did you mean 'intro'?)"]
+def test_an_unknown_field_is_an_error_with_did_you_mean() -> None:
+    check, problems = load(SELF_CHECK.replace("intro:", "intro_text: x\nintro:"))
+    assert check is None
+    assert problems == [f"{PATH}:2: unknown field 'intro_text' (did you mean 'intro'?)"]
 
 
 def test_an_error_says_the_self_check_is_hidden() -> None:
@@ -129,3 +135,120 @@ def test_a_self_check_without_danger_signs_is_warned() -> None:
     check, problems = load(text, errors_only=False)
     assert check is not None
     assert any("no question asks about danger signs" in p for p in problems)
+
+
+# -- a self-check that would mislead a patient is an error, at its line --------------------
+# SELF_CHECK's lines: 16 "- text: Do you have any of these now?", 18 "- text: A sudden, very
+# bad headache", 19 "red_flag: true", 20 "- text: None of these", 21 "points: 0", 24 "to: 1"
+# (of result 1), 31 "urgent:".
+FLAGGED = "      - text: A sudden, very bad headache\n        red_flag: true\n"
+NONE = "      - text: None of these\n        points: 0\n"
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    # A typo in the flag alone: named as the typo, not as missing points.
+    ("red_flag: true", "red-flag: true",
+     "19: question 3, answer 1: unknown field 'red-flag' (did you mean 'red_flag'?)"),
+    # With points beside it the answer would load as an ordinary one: an error all the same.
+    ("        red_flag: true\n", "        points: 0\n        red-flag: true\n",
+     "20: question 3, answer 1: unknown field 'red-flag' (did you mean 'red_flag'?)"),
+    ("        red_flag: true\n", "        red_flag: true\n        redflag: false\n",
+     "20: question 3, answer 1: unknown field 'redflag' (did you mean 'red_flag'?)"),
+    ("  - text: Do you have any of these now?\n",
+     "  - text: Do you have any of these now?\n    sign:\n      - Loss of bladder control\n",
+     "17: question 3: unknown field 'sign' (did you mean 'signs'?)"),
+    ("        red_flag: true\n", "        red_flag: true\n        red_flag: false\n",
+     "20: question 3, answer 1: 'red_flag' is written twice; write it once"),
+    ("urgent:\n  title:", "urgent:\n  titel: x\n  title:",
+     "32: urgent: unknown field 'titel' (did you mean 'title'?)"),
+    ("    to: 1\n", "    to: 1\n    too: 2\n",
+     "25: result 1: unknown field 'too' (did you mean 'to'?)"),
+])
+def test_a_misspelt_or_repeated_field_is_an_error_at_its_line(old: str, new: str,
+                                                              said: str) -> None:
+    assert old in SELF_CHECK
+    check, problems = load(SELF_CHECK.replace(old, new, 1))
+    assert check is None
+    assert problems == [f"{PATH}:{said}"]
+
+
+def test_a_question_whose_every_answer_is_a_red_flag_is_an_error() -> None:
+    text = SELF_CHECK.replace(NONE, "      - text: None of these\n        red_flag: true\n")
+    check, problems = load(text)
+    assert check is None
+    assert problems == [
+        f"{PATH}:21: question 3, answer 2: 'None of these' is marked 'red_flag: true', so a "
+        "patient who has none of the signs is sent to the front desk (fix: put 'red_flag: "
+        "true' on the answer that means yes, and give this one 'points: 0')",
+        f"{PATH}:16: question 3: every answer is marked 'red_flag: true', so every patient is "
+        "sent to the front desk whatever they answer (fix: keep 'red_flag: true' only on the "
+        "answer that means a danger sign (such as 'Yes, one or more'), and give the others "
+        "'points')"]
+    # Worded otherwise, it is the same mistake.
+    text = SELF_CHECK.replace(NONE, "      - text: Maybe\n        red_flag: true\n")
+    _, problems = load(text)
+    assert problems == [p for p in problems if p.startswith(f"{PATH}:16: question 3: every")]
+    assert len(problems) == 1
+
+
+@pytest.mark.parametrize("answer", ["No, none of these", "None of these", "No", "no.",
+                                    "No, ninguna de estas", "Ninguna de estas", "Ninguno",
+                                    "NINGÚN síntoma", "Nada de esto", "No tengo ninguna",
+                                    "Never", "Não, nenhum destes"])
+def test_a_red_flag_on_an_answer_that_says_no_is_an_error(answer: str) -> None:
+    assert says_no(answer)
+    text = SELF_CHECK.replace(FLAGGED, f"      - text: \"{answer}\"\n        red_flag: true\n"
+                              "      - text: Yes, one or more\n        points: 0\n")
+    check, problems = load(text)
+    assert check is None
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{PATH}:19: question 3, answer 1: '{answer}' is marked "
+                                  "'red_flag: true', so a patient who has none of the signs")
+
+
+@pytest.mark.parametrize("answer", ["Yes, one or more", "Sí, una o más", "Not sure",
+                                    "No sé", "No lo sé", "No estoy seguro", "No estoy segura",
+                                    "I don't know", "A sudden, very bad headache",
+                                    "Nausea or throwing up", "Now",
+                                    "Numbness in the groin", "Noche sin dormir"])
+def test_a_red_flag_on_other_answers_is_fine(answer: str) -> None:
+    assert not says_no(answer)
+    text = SELF_CHECK.replace(FLAGGED, f"      - text: \"{answer}\"\n        red_flag: true\n")
+    check, problems = load(text)
+    assert problems == [] and check is not None
+
+
+def _bundled_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(bundled_content(), root)
+    return root
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("red_flag: true", "red-flag: true"),
+    ("        points: 0\n  - text: Do you have pain in your lower back",
+     "        red_flag: true\n  - text: Do you have pain in your lower back"),
+    ("    signs:", "    sign:"),
+])
+def test_the_kiosk_never_shows_a_misleading_self_check(tmp_path: Path, old: str,
+                                                       new: str) -> None:
+    """At start the self-check is left out (its button hidden); on a reload the last good
+    content, with its own self-check, keeps showing."""
+    root = _bundled_copy(tmp_path)
+    good = load_content(root)
+    assert good.content is not None and not good.errors
+    visit = Visit(good, "en")
+    shown = visit.content
+    assert shown is not None
+    path = root / "en" / "self-check.yaml"
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    bad = load_content(root)
+    assert bad.content is not None and bad.content.language("en").selfcheck is None
+    assert {p.path for p in bad.errors} == {path}
+    assert visit.content_loaded(bad) == Change.NONE
+    assert visit.content is shown
+    check = shown.language("en").selfcheck
+    assert check is not None and check.questions[0].asks_danger_signs
+    assert check.score([0, 1, 1, 1, 1, 1]).urgent
