@@ -277,10 +277,11 @@ def spanish_points_changed(root: Path) -> set[str]:
 
 def spanish_red_flag_added(root: Path) -> set[str]:
     es, en = root / "es" / "self-check.yaml", root / "en" / "self-check.yaml"
-    # The last answer worth 0 points becomes a danger answer as well.
-    k, (n, _text) = [(k, a) for k, a in enumerate(answers(es)) if a[1] == "points: 0"][-1]
+    # The last answer worth 1 point (a "Sí") becomes a danger answer as well. (A "No" made
+    # one is an error of its own, in any language: tests/test_selfcheck.py.)
+    k, (n, _text) = [(k, a) for k, a in enumerate(answers(es)) if a[1] == "points: 1"][-1]
     lines = es.read_text("utf-8").split("\n")
-    lines[n - 1] += "\n" + lines[n - 1].replace("points: 0", "red_flag: true")
+    lines[n - 1] += "\n" + lines[n - 1].replace("points: 1", "red_flag: true")
     es.write_text("\n".join(lines), encoding="utf-8")
     question, answer = where_in_check(es, n)
     en_answer_line = answer_line(en, answers(en)[k][0])
