@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import Config, load_config
 from kiosk.ui.app import build_window
-from kiosk.ui.offthread import wait_all
+from kiosk.ui.offthread import EarlyPages, wait_all
 from kiosk.ui.widgets import BigButton
 from kiosk.ui.window import KioskWindow
 
@@ -114,6 +114,12 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
         if content is not None:
             config = replace(config, content_dir=content)
         window = build_window(config)
+        if isinstance(window.visit.render, EarlyPages):
+            # A page opened before the background rendering reached it: a patient's kiosk
+            # shows its summary and "…" after 0.25 s and the page when it is ready (its own
+            # tests: tests/ui/test_offthread.py). Scripted taps read the page at once, so here
+            # it is waited for: a loaded machine must not change what a test reads.
+            window.visit.render.WAIT_S = 120.0
         # Scripted taps come faster than any finger; the double-tap guard has its own tests.
         window.visit.answer_guard = answer_guard
         qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())

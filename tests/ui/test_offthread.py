@@ -70,6 +70,9 @@ def test_the_window_shows_a_page_opened_early_when_it_is_ready(
         open_window: Callable[..., KioskWindow]) -> None:
     release = held_back(monkeypatch)  # the background rendering too: the page is not ready
     window = open_window(configured(), content=make_content())
+    assert isinstance(window.visit.render, EarlyPages)
+    window.visit.render.WAIT_S = EarlyPages.WAIT_S  # as a patient's kiosk waits (open_window
+    # waits longer, so that other tests read the whole page on a loaded machine)
     tap(qtbot, window, "Your jaw")
     page = window.topic_screen.page
     assert "About the jaw." in page.toPlainText()
