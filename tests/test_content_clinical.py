@@ -1,5 +1,5 @@
-"""The bundled pages as a clinician would check them: danger signs, urgent boxes, pictures,
-reading level, and honest review dates (issue 14)."""
+"""The bundled pages as a clinician would check them: danger signs and what to do about them,
+honest claims, pictures, reading level, and honest review dates (issues 14 and 18)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,72 @@ from kiosk.model import Content, Language, Topic, load_content
 from kiosk.render import plain_text, render_topic
 from kiosk.review import add_months, due_for_review, is_due, reviewed_line
 
-# The danger signs a spine clinic most needs a patient to report at once, in each language.
-SPINE_RED_FLAGS = {
+# The self-check's danger question, as it is until its own slice of issue 18 redesigns it.
+SELF_CHECK_RED_FLAGS = {
     "en": ["sudden, very bad headache", "weakness or numbness", "bladder", "bowels",
            "groin", "inner thighs", "fever with a stiff neck or back pain", "spinal tap"],
     "es": ["dolor de cabeza repentino", "debilidad o entumecimiento", "orina", "heces",
            "ingle", "muslos", "fiebre con el cuello rígido o con dolor de espalda",
            "punción lumbar"],
 }
-TELL_DESK = {"en": "tell the front desk now", "es": "avise en la recepción ahora"}
+# The signs a spine clinic needs a patient in its waiting room to report at once, worded so
+# that nobody has to judge what "very bad" or "numbness" means (issue 18).
+EMERGENCY_SIGNS = {
+    "en": ["in the last few days", "worst headache of your life",
+           "at full strength within a minute", "in your face, an arm, or a leg",
+           "new trouble walking", "new trouble seeing or speaking", "unlike your usual migraine",
+           "confusion", "fainted", "bladder or bowels", "you cannot pee",
+           "groin, buttocks, or inner thighs", '"saddle" area',
+           "fever with a stiff neck or back pain", "worse when you sit or stand",
+           "spinal tap, an epidural, or spine surgery in the last 2 weeks"],
+    "es": ["en los últimos días", "el peor dolor de cabeza de su vida",
+           "a toda su fuerza en menos de un minuto", "en la cara, un brazo o una pierna",
+           "problemas nuevos para caminar", "problemas nuevos para ver o hablar",
+           "distintos a los de su migraña de siempre", "confusión", "se desmayó",
+           "la orina o el excremento", "no puede orinar",
+           "la ingle, las nalgas o la parte de adentro de los muslos", '"silla de montar"',
+           "fiebre con el cuello rígido o con dolor de espalda",
+           "empeora al sentarse o ponerse de pie",
+           "punción lumbar, una epidural o una cirugía de la columna en las últimas 2 semanas"],
+}
+# Signs that need a doctor the same day, not 911.
+TODAY_SIGNS = {
+    "en": ["recent fall, car crash, or blow to your head, neck, or back", "cancer",
+           "weight loss without trying", "over 50, and this is a new kind of headache",
+           "over 50, with a new headache and jaw pain when you chew",
+           "fever after spine surgery, a spine injection, or an epidural", "inject drugs",
+           "weak immune system"],
+    "es": ["una caída, un choque de carro o un golpe reciente en la cabeza, el cuello o la "
+           "espalda", "cáncer", "bajó de peso sin querer",
+           "más de 50 años, y es un tipo de dolor de cabeza nuevo",
+           "más de 50 años, con un dolor de cabeza nuevo y dolor de mandíbula al masticar",
+           "fiebre después de una cirugía de la columna, una inyección en la columna o una "
+           "epidural", "se inyecta drogas", "defensas bajas"],
+}
+# What to do, in the order of action, for a patient already in the waiting room.
+STEPS = {
+    "en": ["tell the front desk now.", "if no one is there, ask someone near you for help.",
+           "if you feel very ill, or no one can help, call 911."],
+    "es": ["avise en la recepción ahora mismo.",
+           "si no hay nadie, pida ayuda a alguien cerca de usted.",
+           "si se siente muy mal, o nadie le puede ayudar, llame al 911."],
+}
+TODAY = {"en": "tell a doctor or nurse today", "es": "avísele hoy a un médico o a una enfermera"}
+DESK = {"en": "front desk", "es": "recepción"}
+# Words in a page's own text that name an emergency sign, or a same-day sign.
+NAMES_EMERGENCY = {
+    "en": ["trouble seeing or speaking", "weakness or numbness", "cannot pee", "last 2 weeks",
+           "stiff neck", "confusion", "worst headache", "groin", "bladder"],
+    "es": ["para ver o hablar", "debilidad o entumecimiento", "no puede orinar",
+           "últimas 2 semanas", "cuello rígido", "confusión", "peor dolor de cabeza", "ingle",
+           "orina o"],
+}
+NAMES_TODAY = {
+    "en": ["over 50", "last few weeks", "recent", "fever after", "a fever after", "cancer",
+           "weight loss", "inject", "immune", "a headache like this"],
+    "es": ["más de 50", "últimas semanas", "reciente", "fiebre después", "cáncer",
+           "bajó de peso", "inyecta drogas", "defensas", "un dolor de cabeza así"],
+}
 MIGRAINE = {"en": "migraine", "es": "migraña"}
 
 
@@ -58,7 +115,7 @@ def test_the_danger_question_lists_the_spine_red_flags(code: str) -> None:
     assert len(danger) == 1
     question = danger[0]
     signs = " ".join(question.signs).lower()
-    missing = [flag for flag in SPINE_RED_FLAGS[code] if flag.lower() not in signs]
+    missing = [flag for flag in SELF_CHECK_RED_FLAGS[code] if flag.lower() not in signs]
     assert missing == []
     assert all(len(sign) <= 80 for sign in question.signs)
     # Two answers: "yes, one or more" is the red flag; "no, none of these" scores nothing.
@@ -77,35 +134,106 @@ def test_spanish_self_check_matches_english_by_position() -> None:
         assert "911" in check.urgent_message and "911" not in check.urgent_title
 
 
-# -- the urgent box ---------------------------------------------------------------------------
+# -- the danger boxes at the end of every page --------------------------------------------
 
-_URGENT = re.compile(r'<table [^>]*class="callout urgent"[^>]*>.*?</table>', re.DOTALL)
+_BOX = re.compile(r'<table [^>]*class="callout (urgent|note)"[^>]*>.*?</table>', re.DOTALL)
+
+
+def end_boxes(html: str) -> tuple[str, str]:
+    """The page's last two boxes, as words: "get help now", then "tell a doctor today"."""
+    boxes = list(_BOX.finditer(html))
+    assert len(boxes) >= 2, "no danger boxes"
+    urgent, today = boxes[-2], boxes[-1]
+    assert (urgent.group(1), today.group(1)) == ("urgent", "note")
+    assert html[urgent.end():today.start()].strip() == ""
+    assert html[today.end():].strip() == ""  # nothing after them (no reviewer yet)
+    return plain_text(urgent.group(0)).lower(), plain_text(today.group(0)).lower()
+
+
+def in_order(words: str, steps: list[str]) -> bool:
+    """Whether every step is in ``words``, each after the one before."""
+    at = -1
+    for step in steps:
+        at = words.find(step, at + 1)
+        if at < 0:
+            return False
+    return True
 
 
 @pytest.mark.parametrize(("code", "topic_id"), PAGES)
-def test_every_page_ends_with_the_urgent_box(code: str, topic_id: str) -> None:
-    html = page_html(code, topic_id)
-    boxes = list(_URGENT.finditer(html))
-    assert boxes, "no urgent box"
-    assert html[boxes[-1].end():].strip() == ""  # nothing after it (no reviewer yet)
-    words = plain_text(boxes[-1].group(0)).lower()
-    assert TELL_DESK[code] in words and "911" in words
-    missing = [flag for flag in SPINE_RED_FLAGS[code] if flag.lower() not in words]
-    assert missing == []
+def test_every_page_ends_with_what_to_do_now_and_today(code: str, topic_id: str) -> None:
+    urgent, today = end_boxes(page_html(code, topic_id))
+    assert [sign for sign in EMERGENCY_SIGNS[code] if sign.lower() not in urgent] == []
+    # The steps come after the signs, front desk first, 911 last.
+    last_sign = max(urgent.index(sign.lower()) for sign in EMERGENCY_SIGNS[code])
+    assert in_order(urgent[last_sign:], STEPS[code])
+    assert urgent.count("911") == 1  # only as the last step, never as the first thing to do
+    assert [sign for sign in TODAY_SIGNS[code] if sign.lower() not in today] == []
+    assert TODAY[code] in today and DESK[code] in today and "911" not in today
 
 
 @pytest.mark.parametrize("code", ["en", "es"])
-def test_the_urgent_box_is_the_same_on_every_page(code: str) -> None:
-    boxes = {_URGENT.findall(page_html(code, topic.id))[-1]
-             for topic in CONTENT.language(code).topics}
+def test_the_danger_boxes_are_the_same_on_every_page(code: str) -> None:
+    boxes = {end_boxes(page_html(code, topic.id)) for topic in CONTENT.language(code).topics}
     assert len(boxes) == 1
+
+
+# -- what to do, where a sign is described --------------------------------------------------
+
+def sections(html: str) -> list[list[str]]:
+    """A page's own text (without its end boxes) as sections under each heading, each a list
+    of blocks (paragraphs, lists, boxes) in lowercase words."""
+    boxes = list(_BOX.finditer(html))
+    body = html[:boxes[-2].start()]
+    out: list[list[str]] = []
+    for part in re.split(r"<h[1-6][^>]*>.*?</h[1-6]>", body, flags=re.DOTALL):
+        blocks = re.findall(r"<table .*?</table>|<p[ >].*?</p>|<ul>.*?</ul>|<ol>.*?</ol>",
+                            part, flags=re.DOTALL)
+        out.append([plain_text(block).lower() for block in blocks])
+    return out
+
+
+def named(words: str, names: list[str]) -> list[str]:
+    return [name for name in names if name in words]
+
+
+@pytest.mark.parametrize(("code", "topic_id"), PAGES)
+def test_where_a_page_names_a_danger_sign_it_says_what_to_do_in_order(
+        code: str, topic_id: str) -> None:
+    """Not "see the red box at the end": the front desk, someone near you, then 911, in the
+    section that names the sign; "a doctor or nurse today" for a sign that can wait a day."""
+    for blocks in sections(page_html(code, topic_id)):
+        for n, block in enumerate(blocks):
+            here = " ".join(blocks[n:n + 2])  # the sign's own paragraph and the next one
+            if named(block, NAMES_EMERGENCY[code]):
+                assert in_order(here, STEPS[code]), block
+            if named(block, NAMES_TODAY[code]):
+                assert TODAY[code] in here and DESK[code] in here, block
+
+
+@pytest.mark.parametrize(("code", "topic_id"), PAGES)
+def test_pages_send_no_one_to_a_box_at_the_end(code: str, topic_id: str) -> None:
+    words = plain_text(page_html(code, topic_id)).lower()
+    for phrase in ("red box", "box at the end", "cuadro rojo", "al final de esta página",
+                   "in an emergency", "si es una emergencia"):
+        assert phrase not in words
+
+
+@pytest.mark.parametrize(("code", "topic_id"), PAGES)
+def test_every_911_comes_after_the_front_desk_and_someone_near_you(
+        code: str, topic_id: str) -> None:
+    words = plain_text(page_html(code, topic_id)).lower()
+    for match in re.finditer("911", words):
+        before = words[:match.start()]
+        assert in_order(before[-400:], STEPS[code][:2]), before[-200:]
 
 
 # -- what the pages say -----------------------------------------------------------------------
 
 def prose(html: str) -> str:
-    """A page's own words: without its urgent box and without link texts (other pages)."""
-    return plain_text(re.sub(r"<a [^>]*>.*?</a>", "", _URGENT.sub("", html))).lower()
+    """A page's own words: without its boxes at the end and without link texts (other pages)."""
+    boxes = list(_BOX.finditer(html))
+    return plain_text(re.sub(r"<a [^>]*>.*?</a>", "", html[:boxes[-2].start()])).lower()
 
 
 @pytest.mark.parametrize("code", ["en", "es"])
@@ -117,8 +245,11 @@ def test_leak_and_injury_headaches_are_not_called_migraines(code: str, topic_id:
 @pytest.mark.parametrize("code", ["en", "es"])
 def test_the_specialist_page_does_not_offer_surgery_for_headaches(code: str) -> None:
     words = prose(page_html(code, "see-a-specialist"))
-    for word in ("surgery", "fusion", "mobi-c", "artificial", "cirugía", "fusión"):
+    for word in ("fusion", "mobi-c", "artificial", "fusión", "disco"):
         assert word not in words
+    # Surgery is named only as something a patient may have had (a fever after it).
+    past = {"en": "after spine surgery", "es": "después de una cirugía de la columna"}[code]
+    assert words.count("surgery") + words.count("cirugía") == words.count(past) == 1
 
 
 def test_migraine_page_says_new_or_unlike_your_usual_migraine() -> None:
@@ -137,6 +268,112 @@ def test_spanish_wording_fixes() -> None:
     assert "pila de huesos" in prose(page_html("es", "muscle-spasms"))
     everything = " ".join(page_html("es", t.id) for t in es.topics)
     assert "tras punción" not in everything
+
+
+def words_of(code: str, topic_id: str) -> str:
+    """A page's own text, its front matter's title and summary included."""
+    topic = CONTENT.language(code).topic(topic_id)
+    assert topic is not None
+    words = " ".join([topic.title, topic.summary, prose(page_html(code, topic_id))]).lower()
+    return " ".join(re.sub(r" ([.,:?])", r"\1", " ".join(words.split())).split())
+
+
+ALL_WORDS = {code: " ".join(words_of(code, t.id) for t in CONTENT.language(code).topics)
+             for code in ("en", "es")}
+
+
+@pytest.mark.parametrize(("code", "claim"), [
+    # the source article's overclaims (issue 18)
+    ("en", "one thing in common"), ("es", "algo en común"),
+    ("en", "can't do"), ("en", "cannot do"), ("es", "no pueden hacer"),
+    ("en", "the cause of your headaches"), ("en", "treat that cause"), ("en", "find the cause"),
+    ("en", "look for the cause"), ("en", "actual cause"), ("es", "tratar esa causa"),
+    ("es", "encontrar la causa"), ("es", "buscar la causa"), ("es", "busca qué causa"),
+    ("en", "your spine may play a part in your headaches"),
+    ("es", "su columna podría tener algo que ver con sus dolores de cabeza"),
+    ("en", "spine-related"), ("en", "tmj syndrome"), ("es", "síndrome de la atm"),
+    # Spanish that reads wrong to a Los Angeles reader
+    ("es", "pasa rápido"), ("es", "un problema más grande"), ("es", "heces"),
+    ("es", "si le duele la columna"), ("es", " indica "),
+])
+def test_no_page_makes_a_claim_the_evidence_does_not_support(code: str, claim: str) -> None:
+    assert claim not in ALL_WORDS[code]
+
+
+def test_the_link_is_only_a_possible_one() -> None:
+    en, es = (CONTENT.language(c).topic("migraines-and-back-pain") for c in ("en", "es"))
+    assert en is not None and es is not None
+    assert "may be linked" in en.title
+    assert es.title.startswith("¿") and es.title.endswith("?")  # a question, not a claim
+    assert "have trouble doing their usual tasks" in words_of("en", "migraines-and-back-pain")
+    assert "tienen dificultad para hacer sus tareas" in words_of("es", "migraines-and-back-pain")
+    assert "it only suggests" in words_of("en", "migraines-and-back-pain")
+    assert "solo sugiere" in words_of("es", "migraines-and-back-pain")
+
+
+@pytest.mark.parametrize(("code", "topic_id", "fact"), [
+    ("en", "migraines-and-back-pain", "migraine is a brain disorder"),
+    ("es", "migraines-and-back-pain", "la migraña es un trastorno del cerebro"),
+    ("en", "migraines-and-back-pain", "women get them more often than men"),
+    ("es", "migraines-and-back-pain", "las mujeres las tienen más seguido que los hombres"),
+    ("en", "migraines-and-back-pain", "neck pain is often part of the migraine itself"),
+    ("es", "migraines-and-back-pain", "el dolor de cuello muchas veces es parte de la migraña"),
+    ("en", "muscle-spasms", "neck pain is often part of a migraine itself"),
+    ("es", "muscle-spasms", "el dolor de cuello muchas veces es parte de la migraña"),
+    ("en", "spinal-fluid-leaks", "gets worse when you sit up or stand"),
+    ("en", "spinal-fluid-leaks", "better when you lie down"),
+    ("es", "spinal-fluid-leaks", "empeora al sentarse o ponerse de pie"),
+    ("es", "spinal-fluid-leaks", "mejora al acostarse"),
+    ("en", "spinal-fluid-leaks", "after an epidural or spine surgery"),
+    ("es", "spinal-fluid-leaks", "después de una epidural o de una cirugía de la columna"),
+    ("en", "jaw-and-tmj", "does your jaw hurt when you chew"),
+    ("en", "jaw-and-tmj", "giant cell arteritis"),
+    ("es", "jaw-and-tmj", "le duele la mandíbula al masticar"),
+    ("es", "jaw-and-tmj", "arteritis de células gigantes"),
+    ("en", "spine-injuries", "a car crash"), ("es", "spine-injuries", "un choque de carro"),
+    ("es", "spine-injuries", "agudo quiere decir que ocurre de repente"),
+    ("en", "jaw-and-tmj", "is called tmd"),
+    ("en", "jaw-and-tmj", "tmj disorder"),
+    ("es", "jaw-and-tmj", "trastorno de la atm"),
+])
+def test_pages_say_what_a_clinician_would_add(code: str, topic_id: str, fact: str) -> None:
+    assert fact in words_of(code, topic_id)
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+@pytest.mark.parametrize("topic_id", ["migraines-and-back-pain", "see-a-specialist"])
+def test_migraine_without_back_pain_is_for_primary_care_or_a_neurologist(
+        code: str, topic_id: str) -> None:
+    words = words_of(code, topic_id)
+    doctors = {"en": ["primary care doctor", "neurologist"],
+               "es": ["médico de cabecera", "neurólogo"]}[code]
+    assert all(doctor in words for doctor in doctors)
+    no_back_pain = {"en": "migraines, but have no back or neck pain",
+                    "es": "migrañas, pero no le duele la espalda ni el cuello"}[code]
+    assert no_back_pain in words
+
+
+def test_tmj_is_the_joint_and_tmd_the_problem() -> None:
+    """"TMJ" names the joint; the problem is "TMD" or "TMJ disorder", in every page."""
+    joint_only = re.compile(r"(?:the tmj|\(tmj\)|tmj stands for|tmj disorder|say \"tmj\.\"|"
+                            r"se llama tmj|le dice \"tmj\" al problema|pero tmj es el nombre de "
+                            r"la articulación)")
+    for code in ("en", "es"):
+        rest = joint_only.sub("", ALL_WORDS[code])
+        assert "tmj" not in rest, rest[max(0, rest.find("tmj") - 80):rest.find("tmj") + 80]
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_a_patient_in_the_waiting_room_is_sent_to_the_desk_before_the_phone(code: str) -> None:
+    words = words_of(code, "see-a-specialist")
+    desk = {"en": "ask at the front desk today", "es": "puede preguntar hoy en la recepción"}
+    assert words.index(desk[code]) < words.index("310-828-7757")
+
+
+def test_spanish_pages_speak_to_usted() -> None:
+    words = set(re.findall(r"\w+", ALL_WORDS["es"]))
+    assert words & {"tú", "tu", "tus", "tienes", "puedes", "eres", "estás", "quieres",
+                    "haz", "dile", "avísale", "pregúntale", "llámanos"} == set()
 
 
 @pytest.mark.parametrize(("code", "topic_id"), PAGES)
