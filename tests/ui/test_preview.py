@@ -29,7 +29,7 @@ def test_preview_shows_problems_and_picks_up_a_saved_edit(qtbot: QtBot, tmp_path
     shown = window.banner.text().splitlines()
     assert shown == ["No problems found. Save a file and this preview updates."] or all(
         ": warning: " in line or line.startswith("…") for line in shown), shown
-    tap(qtbot, window, "Your jaw, TMJ, and headaches")
+    tap(qtbot, window, "Your jaw joint (TMJ) and headaches")
 
     jaw = root / "en" / "jaw-and-tmj.md"
     jaw.write_text(topic_text("Your jaw, edited", "s", 2, "A new first line.\n\n"

@@ -37,7 +37,7 @@ def _speech_missing() -> str:
 
 needs_addons = pytest.mark.skipif(bool(_speech_missing()), reason=_speech_missing() or "-")
 
-JAW = "Your jaw, TMJ, and headaches"
+JAW = "Your jaw joint (TMJ) and headaches"
 PATIENT_MS = 120_000  # how long a test waits for a child that should answer: a busy
 # machine may take many seconds to start Python and Qt, and waiting costs nothing when not
 
