@@ -252,7 +252,7 @@ def test_sync_publishes_good_commits_and_rejects_a_broken_one(tmp_path: Path) ->
     assert _tree(live) == good
 
     # 3. The fix goes live; a removed file is removed (only warnings: still published).
-    topic.write_text(text.replace("title: Your jaw, TMJ, and headaches",
+    topic.write_text(text.replace("title: Your jaw joint (TMJ) and headaches",
                                   "title: Your jaw and headaches"), encoding="utf-8")
     repo.git("-C", str(repo.work), "rm", "--quiet", "content/es/muscle-spasms.md")
     fixed = repo.commit("Jaw page: fixed; Spanish muscle spasms page withdrawn")
