@@ -213,7 +213,12 @@ def test_deleted_content_folder_keeps_the_last_good_content(
     root = tmp_path / "content"
     shutil.copytree(bundled_content(), root)
     window = open_window(configured(watch_content=True), content=root)
-    shutil.rmtree(root)
+    # Gone at once, as a folder moved away or unmounted is: a reload already under way (the
+    # first reads of the copied files change their access times, which the watcher sees)
+    # could otherwise read a half-deleted folder on a loaded machine, and that half would
+    # rightly become the last good content.
+    root.rename(tmp_path / "gone")
+    shutil.rmtree(tmp_path / "gone")
     qtbot.waitUntil(lambda: any("does not exist" in p for p in window.visit.problems),
                     timeout=LONG_MS)
     assert len(window.screens[Screen.HOME].tiles) == 6
