@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.__main__ import main
 from kiosk.config import Config, load_config
 from kiosk.ui.shots import take_shots
+from kiosk.ui.widgets import IMAGE_IO
 from tests.conftest import SELF_CHECK, topic_text
 
 
@@ -83,7 +84,8 @@ def test_shots_cover_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
                  "resting", "es-home", "es-call"):
         assert name in names
     assert sum(n.startswith("result-") and n != "result-urgent" for n in names) == 3
-    image = QImage(str(tmp_path / "home.png"))
+    with IMAGE_IO:
+        image = QImage(str(tmp_path / "home.png"))
     assert (image.width(), image.height()) == (800, 480)
 
 

@@ -18,6 +18,7 @@ from kiosk.selfcheck import answers_for, urgent_answers
 from kiosk.session import Session
 from kiosk.ui.app import build_window
 from kiosk.ui.offthread import wait_all
+from kiosk.ui.widgets import IMAGE_IO
 from kiosk.ui.window import KioskWindow
 
 
@@ -134,7 +135,9 @@ def take_shots(config: Config, outdir: Path, size: tuple[int, int], text_step: i
         for name in walk(window, text_step, high_contrast):
             _settle()
             path = outdir / f"{name}.png"
-            if not window.grab().save(str(path)):
+            with IMAGE_IO:  # the picture worker may be reading an image (widgets.IMAGE_IO)
+                saved = window.grab().save(str(path))
+            if not saved:
                 raise OSError(f"could not write {path}")
             written.append(path)
         window.close()

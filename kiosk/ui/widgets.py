@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt, QTimer
@@ -34,6 +35,15 @@ log = logging.getLogger(__name__)
 _WRAP = Qt.TextFlag.TextWordWrap
 
 
+IMAGE_IO = threading.Lock()
+"""Held by Python code that reads or writes an image (QImageReader, QImageWriter, QImage or
+QPixmap load and save), on any thread. Qt makes image handlers under a lock of its own, and a
+handler reading a buffer made in Python calls back into Python (PySide looks for a Python
+override), which needs the GIL: the GUI thread holding the GIL in ``QPixmap.save`` while the
+picture worker held Qt's lock waiting for the GIL froze both for good (seen in a test run).
+Whoever takes this lock first does its image I/O; the other waits holding neither."""
+
+
 def fit(natural: tuple[float, float], width: float, height: float = 0,
         grow: bool = True) -> tuple[float, float]:
     """A picture's size in px, keeping its shape: ``width`` wide, smaller if it would be taller
@@ -58,6 +68,12 @@ def draw_picture(picture: Picture, width: float, height: float = 0, ratio: float
     form = QT_FORMAT.get(picture.kind or "")
     if form is None or not picture.data:
         return QImage()
+    with IMAGE_IO:
+        return _read(picture, form, width, height, ratio, grow)
+
+
+def _read(picture: Picture, form: str, width: float, height: float, ratio: float,
+          grow: bool) -> QImage:
     data = QByteArray(picture.data)
     device = QBuffer(data)
     device.open(QIODevice.OpenModeFlag.ReadOnly)

@@ -22,7 +22,7 @@ from kiosk.theme import HIGH_CONTRAST, LIGHT
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.screens import BaseScreen
 from kiosk.ui.shots import walk
-from kiosk.ui.widgets import BigButton
+from kiosk.ui.widgets import IMAGE_IO, BigButton
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import configured, shows_all_words, tap
 
@@ -326,7 +326,8 @@ def test_call_panel_qr_code_scans_to_the_phone_number(
     tap(qtbot, window, "Call 310-828-7757")
     assert "Scan to call from your phone" in visible_words(window)
     shot = tmp_path / "call.png"
-    window.grab().save(str(shot))
+    with IMAGE_IO:  # the picture worker may be reading an image meanwhile
+        window.grab().save(str(shot))
     assert _decode(shot) == "tel:+13108287757"  # the bundled 310-828-7757, as phones dial it
 
 
@@ -345,7 +346,8 @@ def test_more_info_and_web_links_become_qr_codes(
     screen.page.anchorClicked.emit(__import__("PySide6.QtCore").QtCore.QUrl("kiosk-qr:0"))
     assert window.qr_panel.isVisible()
     shot = tmp_path / "qr.png"
-    window.grab().save(str(shot))
+    with IMAGE_IO:  # the picture worker may be reading an image meanwhile
+        window.grab().save(str(shot))
     assert _decode(shot) == "https://example.org/guide"
     tap(qtbot, window, "Close")
     assert not window.qr_panel.isVisible()

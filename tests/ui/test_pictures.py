@@ -15,7 +15,7 @@ from kiosk.pictures import Picture, check
 from kiosk.render import stylesheet
 from kiosk.theme import LIGHT, Metrics
 from kiosk.ui.pageview import PageView
-from kiosk.ui.widgets import BigButton, draw_picture
+from kiosk.ui.widgets import IMAGE_IO, BigButton, draw_picture
 from tests.ui.conftest import shows_all_words
 
 SVG = bundled_content() / "en" / "images" / "jaw.svg"  # 800 x 500
@@ -103,9 +103,10 @@ def test_every_bundled_svg_draws_exactly_as_qt_draws_the_file(qapp: object, path
     from PySide6.QtGui import QImageReader
 
     checked = draw_picture(_picture(path), 300, 0, 1.0)
-    reader = QImageReader(str(path))
-    reader.setScaledSize(QSize(checked.width(), checked.height()))
-    original = reader.read()
+    with IMAGE_IO:  # the picture worker may still be drawing an earlier test's picture
+        reader = QImageReader(str(path))
+        reader.setScaledSize(QSize(checked.width(), checked.height()))
+        original = reader.read()
     assert not original.isNull() and checked.size() == original.size()
     fmt = QImage.Format.Format_ARGB32_Premultiplied
     assert checked.convertToFormat(fmt) == original.convertToFormat(fmt)
@@ -123,7 +124,8 @@ def _red_and_green(root: Path, tmp_path: Path, encoding: str) -> tuple[Path, Pat
     for name, colour, folder in (("red.png", "red", tmp_path), ("green.png", "lime", images)):
         square = QImage(20, 20, QImage.Format.Format_ARGB32)
         square.fill(QColor(colour))
-        assert square.save(str(folder / name))
+        with IMAGE_IO:
+            assert square.save(str(folder / name))
     svgs = []
     for name, href in (("outside.svg", tmp_path / "red.png"), ("inside.svg", "green.png")):
         text = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
