@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QAbstractButton, QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.session import Screen
+from kiosk.ui.scrolling import stop_and_top
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import find_button, shows_all_words, tap, visible_buttons
 
@@ -187,11 +190,23 @@ def test_dragging_a_page_scrolls_it_and_presses_nothing(
                             Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(target, event)
 
-    send(QMouseEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
-    for step in range(1, 21):
-        qtbot.wait(10)
-        send(QMouseEvent.Type.MouseMove, start - QPoint(0, step * 12), Qt.MouseButton.LeftButton)
-    send(QMouseEvent.Type.MouseButtonRelease, start - QPoint(0, 240), Qt.MouseButton.NoButton)
+    # Qt's scroller times the events as they come: a try the machine could not send at a
+    # finger's pace (it once did not scroll on a machine running two suites at once) is tried
+    # again from the top, as the flick in test_touch.py is; the drag itself is not helped.
+    for _ in range(10):
+        stop_and_top(area)
+        qtbot.wait(50)
+        began = time.monotonic()
+        send(QMouseEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+        for step in range(1, 21):
+            qtbot.wait(10)
+            send(QMouseEvent.Type.MouseMove, start - QPoint(0, step * 12),
+                 Qt.MouseButton.LeftButton)
+        send(QMouseEvent.Type.MouseButtonRelease, start - QPoint(0, 240), Qt.MouseButton.NoButton)
+        if time.monotonic() - began <= 20 * 0.04:  # each move within 40 ms of the last
+            break
+    else:
+        pytest.skip("the machine was too busy to send a drag at a finger's pace in 10 tries")
     qtbot.waitUntil(lambda: bar.value() > 100)
     assert window.current_screen is window.topic_screen
     assert window.session.view.topic_id == "migraines-and-back-pain"
