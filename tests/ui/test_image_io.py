@@ -25,13 +25,15 @@ CHILD = textwrap.dedent("""
         while not stop.is_set():
             for picture in pictures:
                 draw_picture(picture, 200)
-    threading.Thread(target=draw, daemon=True).start()
+    drawer = threading.Thread(target=draw, daemon=True)
+    drawer.start()
     pixmap = QPixmap(50, 50)
     pixmap.fill(QColor("red"))
     for i in range(400):  # as kiosk shots and the tests save a screen
         with IMAGE_IO:
             assert pixmap.save(str(out / f"shot-{i % 5}.png"))
     stop.set()
+    drawer.join(60)  # not inside Qt when the interpreter takes Qt down (that aborts)
     print("saved 400")
 """)
 
