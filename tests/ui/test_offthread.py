@@ -35,15 +35,21 @@ def held_back(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     return release
 
 
-def test_a_page_not_ready_shows_its_summary_then_the_page(
-        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
-        make_content: Callable[..., Path]) -> None:
-    root = make_content()
+def _jaw(root: Path) -> tuple[Topic, Language]:
+    """The small content folder's jaw topic and its language."""
     content = load_content(root).content
     assert content is not None
     language = content.language()
     topic = language.topic("jaw")
     assert topic is not None
+    return topic, language
+
+
+def test_a_page_not_ready_shows_its_summary_then_the_page(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch,
+        make_content: Callable[..., Path]) -> None:
+    root = make_content()
+    topic, language = _jaw(root)
     release = held_back(monkeypatch)
     early = EarlyPages()
     ready: list[str] = []
@@ -57,11 +63,7 @@ def test_a_page_not_ready_shows_its_summary_then_the_page(
 
 def test_a_page_ready_at_once_is_shown_at_once(make_content: Callable[..., Path]) -> None:
     root = make_content()
-    content = load_content(root).content
-    assert content is not None
-    language = content.language()
-    topic = language.topic("jaw")
-    assert topic is not None
+    topic, language = _jaw(root)
     assert "<strong>you</strong>" in EarlyPages()(topic, language, root).html
 
 
