@@ -39,7 +39,7 @@ from kiosk.render import (
     plain_text,
     render_topic,
 )
-from kiosk.selfcheck import FILE_NAME
+from kiosk.selfcheck import FILE_NAME, answer_tier
 from kiosk.sizes import sizes
 
 DEFAULT_MAX_GRADE = 8.0
@@ -557,7 +557,7 @@ def folder_name_problems(root: Path) -> list[Problem]:
 @dataclass
 class _FileAnswer:
     points: int
-    red_flag: bool
+    tier: str  # "" for an ordinary answer, else the red flag's tier
     points_line: int  # the 'points' line (else the answer's first line)
     flag_line: int  # the 'red_flag' line (else the answer's first line)
 
@@ -596,7 +596,7 @@ def _read_check(path: Path, root: Path) -> _FileCheck | None:
             for _m, a_node in q.sequence("answers"):
                 a = yamlio.Fields.of(a_node, 1, "an answer")
                 answers.append(_FileAnswer(a.integer("points", required=False) or 0,
-                                           a.boolean("red_flag"), a.line_of("points"),
+                                           answer_tier(a), a.line_of("points"),
                                            a.line_of("red_flag")))
             signs = q.mapping("signs")
             questions.append(_FileQuestion(
@@ -631,6 +631,10 @@ def selfcheck_problems(content: Content) -> list[Problem]:
     return problems
 
 
+def _flag(tier: str) -> str:
+    return f"is a 'red_flag: {tier}' answer" if tier else "is not a red-flag answer"
+
+
 def _points(n: int) -> str:
     return f"{n} point" if n == 1 else f"{n} points"
 
@@ -659,10 +663,9 @@ def _drift(base: _FileCheck, other: _FileCheck, path: Path, base_code: str,
                 continue
             for k, (a, ba) in enumerate(zip(q.answers, bq.answers, strict=True), 1):
                 label = f"question {number}, answer {k}"
-                if a.red_flag != ba.red_flag:
-                    add(a.flag_line, f"{label} {'is' if a.red_flag else 'is not'} a red-flag "
-                        f"answer, but in {there(ba.flag_line)} it "
-                        f"{'is not' if a.red_flag else 'is'}")
+                if a.tier != ba.tier:
+                    add(a.flag_line, f"{label} {_flag(a.tier)}, but in "
+                        f"{there(ba.flag_line)} it {_flag(ba.tier)}")
                 if a.points != ba.points:
                     add(a.points_line, f"{label} gives {_points(a.points)}, in "
                         f"{there(ba.points_line)} it gives {_points(ba.points)}")

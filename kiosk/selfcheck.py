@@ -1,8 +1,15 @@
 """The self-check: its model, how it is read from ``self-check.yaml``, and how it is scored.
 
-Red-flag answers override any score: the patient is told to speak to the front desk now.
-Questions with a red-flag answer (the danger signs) are always asked first, whatever their
-place in the file, so a patient who stops early has still seen them.
+A red-flag answer overrides any score. It has a tier: ``now`` (an emergency sign: "tell the
+front desk now") or ``today`` (a sign a doctor must hear about today: "tell a doctor or nurse
+today"); ``red_flag: true`` is the older way to write ``now``. Each tier has its own result
+(the ``now:`` and ``today:`` sections), and ``now`` wins over ``today``. Questions with a
+red-flag answer (the danger signs) are always asked first, ``now`` before ``today``, whatever
+their place in the file, so a patient who stops early has still seen them.
+
+A danger question lists at most ``MAX_SIGNS`` signs, so they fit one screen at ordinary text
+sizes; the screen still lets "no" count only once every sign has been on it (see
+``Question.needs_reading``), because at the largest text they may not all fit.
 
 A self-check that would mislead a patient is an error, so it is never shown (and ``kiosk
 check`` fails): any field the kiosk does not know (a typo such as ``red-flag`` for
@@ -14,7 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,16 +31,26 @@ from kiosk import yamlio
 from kiosk.problems import Problem
 
 FILE_NAME = "self-check.yaml"
-MIN_QUESTIONS, MAX_QUESTIONS = 3, 6
 MIN_ANSWERS, MAX_ANSWERS = 2, 4
-MAX_SIGNS, MAX_SIGN = 8, 80
+MIN_QUESTIONS, MAX_QUESTIONS = 3, 10
+MAX_SIGNS, MAX_SIGN = 4, 160
+
+NOW, TODAY = "now", "today"
+TIERS = {NOW: "tell the front desk now: an emergency sign",
+         TODAY: "tell a doctor or nurse today: a sign a doctor must hear about the same day"}
+_TIER_WORDS = {"true": NOW, "yes": NOW, "on": NOW, NOW: NOW, TODAY: TODAY,
+               "false": "", "no": "", "off": ""}
 
 
 @dataclass(frozen=True)
 class Answer:
     text: str
     points: int = 0
-    red_flag: bool = False
+    tier: str = ""  # "" for an ordinary answer, else NOW or TODAY
+
+    @property
+    def red_flag(self) -> bool:
+        return bool(self.tier)
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,17 @@ class Question:
     def asks_danger_signs(self) -> bool:
         """A question with a red-flag answer: it is always asked first."""
         return any(a.red_flag for a in self.answers)
+
+    @property
+    def tier(self) -> str:
+        """The most urgent tier among its answers ("" if none)."""
+        tiers = {a.tier for a in self.answers}
+        return NOW if NOW in tiers else TODAY if TODAY in tiers else ""
+
+    def needs_reading(self, choice: int) -> bool:
+        """Whether answer ``choice`` may count only once every sign has been on screen: any
+        answer that is not a red flag, on a question that lists signs."""
+        return bool(self.signs) and not self.answers[choice].red_flag
 
 
 @dataclass(frozen=True)
@@ -63,14 +91,31 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What the patient is shown at the end: a band, or the urgent message."""
+class Message:
+    """What a danger tier tells the patient."""
 
-    urgent: bool
+    title: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the patient is shown at the end: a band, or a danger tier's message."""
+
+    tier: str  # "" for a band, else NOW or TODAY
     score: int
     title: str
     message: str
-    band: int = 0  # 1-based number of the result band reached; 0 for the urgent message
+    band: int = 0  # 1-based number of the result band reached; 0 for a danger tier
+
+    @property
+    def urgent(self) -> bool:
+        """The emergency tier: "tell the front desk now"."""
+        return self.tier == NOW
+
+    @property
+    def danger(self) -> bool:
+        return bool(self.tier)
 
 
 @dataclass(frozen=True)
@@ -79,10 +124,17 @@ class SelfCheck:
     intro: str
     questions: tuple[Question, ...]
     bands: tuple[Band, ...]
-    urgent_title: str
-    urgent_message: str
+    tiers: dict[str, Message]  # what each danger tier tells the patient
     not_diagnosis: str
     path: Path
+
+    @property
+    def urgent_title(self) -> str:
+        return self.tiers[NOW].title
+
+    @property
+    def urgent_message(self) -> str:
+        return self.tiers[NOW].message
 
     @property
     def max_score(self) -> int:
@@ -91,21 +143,23 @@ class SelfCheck:
     def score(self, choices: Sequence[int | None]) -> Outcome:
         """Score the chosen answer index of each question; unanswered ones count as 0."""
         total = 0
-        urgent = False
+        tiers: set[str] = set()
         for question, choice in zip(self.questions, choices, strict=False):
             if choice is None:
                 continue
             answer = question.answers[choice]
             total += answer.points
-            urgent = urgent or answer.red_flag
-        if urgent:
-            return Outcome(True, total, self.urgent_title, self.urgent_message)
+            tiers.add(answer.tier)
+        for tier in (NOW, TODAY):  # the most urgent tier wins over any score
+            if tier in tiers:
+                said = self.tiers[tier]
+                return Outcome(tier, total, said.title, said.message)
         for number, band in enumerate(self.bands, start=1):
             if total in band:
-                return Outcome(False, total, band.title, band.message, number)
+                return Outcome("", total, band.title, band.message, number)
         # Loading guarantees the bands cover every score; this is a last resort.
         last = self.bands[-1]
-        return Outcome(False, total, last.title, last.message, len(self.bands))
+        return Outcome("", total, last.title, last.message, len(self.bands))
 
 
 def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
@@ -128,18 +182,25 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
         title = top.text("title", max_len=60) or ""
         intro = top.text("intro", required=False, max_len=300) or ""
         not_diagnosis = top.text("not_diagnosis", max_len=300) or ""
-        if not top.has("urgent"):
-            raise yamlio.FieldError(top.line, "the 'urgent' section is missing; it holds the "
-                                    "message shown after a red-flag answer")
-        urgent = yamlio.Fields.of(top.mapping("urgent"), 1, "'urgent'", "urgent: ")
-        urgent_title = urgent.text("title", max_len=60) or ""
-        urgent_message = urgent.text("message", max_len=400) or ""
-        unknown(urgent)
+        # 'urgent' is the older name of the 'now' section.
+        now_key = "urgent" if top.has("urgent") and not top.has(NOW) else NOW
+        if not top.has(now_key):
+            raise yamlio.FieldError(top.line, "the 'now' section is missing; it holds what a "
+                                    "patient is told after an emergency sign ('red_flag: now'): "
+                                    "to tell the front desk now")
+        tiers = {NOW: _message(top, now_key, unknown)}
+        if top.has("urgent") and top.has(NOW):
+            top.mapping("urgent")  # named below as written twice, not as unknown
+            error(top.line_of("urgent"), "'urgent' is the older name of the 'now' section, "
+                  "and this file has both; keep only 'now'")
+        if top.has(TODAY):
+            tiers[TODAY] = _message(top, TODAY, unknown)
     except yamlio.FieldError as exc:
         return None, [Problem(path, exc.line, exc.message)]
 
     questions: list[Question] = []
     any_red_flag = False
+    used_tiers: set[str] = set()
     for number, node in top.sequence("questions"):
         try:
             q = yamlio.Fields.of(node, 1, "a question", f"question {number}: ")
@@ -148,8 +209,11 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
             for s_number, s_node in q.sequence("signs", required=False):
                 signs.append(_sign(s_node, f"question {number}, sign {s_number}"))
             if len(signs) > MAX_SIGNS:
-                error(q.line_of("signs"), f"question {number}: has {len(signs)} signs; keep "
-                      f"it to {MAX_SIGNS} so the list stays short")
+                problems.append(Problem(
+                    path, q.line_of("signs"), f"question {number}: lists {len(signs)} signs; "
+                    f"one screen shows at most {MAX_SIGNS}, so that a patient sees every sign "
+                    "before answering", "error", "split the signs over two questions with the "
+                    "same answers (for example 'Do you have any of these?' twice)"))
             answers: list[Answer] = []
             for a_number, a_node in q.sequence("answers"):
                 a = yamlio.Fields.of(
@@ -157,7 +221,8 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
                 )
                 where = f"question {number}, answer {a_number}: "
                 a_text = a.text("text", max_len=80) or ""
-                red_flag = a.boolean("red_flag")
+                tier = answer_tier(a, where)
+                red_flag = bool(tier)
                 has_points = a.has("points")
                 points = a.integer("points", required=False) or 0
                 # A misspelt field is named first: it is the mistake, not the missing points.
@@ -166,14 +231,23 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
                 if points < 0:
                     error(a.line_of("points"), f"{where}'points' cannot be below 0")
                     points = 0
+                if tier and tier not in tiers:
+                    problems.append(Problem(
+                        path, a.line_of("red_flag"), f"{where}'red_flag: {tier}' needs a "
+                        f"'{tier}:' section saying what the patient is told ({TIERS[tier]}); "
+                        "there is none", "error", f"add a '{tier}:' section with a 'title' and "
+                        "a 'message', as the 'now:' section has"))
+                used_tiers.add(tier)
                 if red_flag and says_no(a_text):
                     problems.append(Problem(
                         path, a.line_of("red_flag"), f"{where}'{a_text}' is marked 'red_flag: "
-                        "true', so a patient who has none of the signs is sent to the front "
-                        "desk", "error", "put 'red_flag: true' on the answer that means yes, "
-                        "and give this one 'points: 0'"))
-                any_red_flag = any_red_flag or red_flag
-                answers.append(Answer(a_text, points, red_flag))
+                        f"{a.text('red_flag')}', so a patient who has none of the signs "
+                        + ("is sent to the front desk" if tier == NOW else
+                           "is told to see a doctor or nurse today"), "error",
+                        "put the red flag on the answer that means yes, and give this one "
+                        "'points: 0'"))
+                any_red_flag = any_red_flag or tier == NOW
+                answers.append(Answer(a_text, points, tier))
             if not MIN_ANSWERS <= len(answers) <= MAX_ANSWERS:
                 error(q.line, f"question {number}: has {len(answers)} answers; "
                       f"give it {MIN_ANSWERS} to {MAX_ANSWERS} so the buttons stay large")
@@ -217,17 +291,22 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     if any(p.is_error for p in problems):
         return None, _hidden(problems, path)
 
-    # Danger signs first (a stable sort keeps staff's order otherwise).
-    questions.sort(key=lambda question: not question.asks_danger_signs)
-    check = SelfCheck(title, intro, tuple(questions), tuple(bands), urgent_title,
-                      urgent_message, not_diagnosis, path)
+    # Danger signs first, emergency signs before same-day ones (a stable sort keeps staff's
+    # order otherwise).
+    questions.sort(key=lambda question: (NOW, TODAY, "").index(question.tier))
+    check = SelfCheck(title, intro, tuple(questions), tuple(bands), tiers, not_diagnosis, path)
+    if TODAY in tiers and TODAY not in used_tiers:
+        problems.append(Problem(path, top.line_of(TODAY), "the 'today' section is never "
+                                "shown: no answer is marked 'red_flag: today'", "warning",
+                                "mark the 'yes' answer of a question about same-day signs "
+                                "'red_flag: today', or remove the section"))
     problems += _band_problems(check, band_lines, top.line_of("results"))
     if not any_red_flag:
         problems.append(Problem(path, top.line_of("questions"),
                                 "no question asks about danger signs: no answer is marked "
-                                "'red_flag: true', so the urgent message will never show",
+                                "'red_flag: now', so the 'now' message will never show",
                                 "warning", "add a question such as 'Do you have any of these "
-                                "signs right now?' with a 'red_flag: true' answer; it is "
+                                "signs right now?' with a 'red_flag: now' answer; it is "
                                 "always asked first"))
     if any(p.is_error for p in problems):
         return None, _hidden(problems, path)
@@ -250,6 +329,28 @@ def says_no(text: str) -> bool:
                     if not unicodedata.combining(c))
     words = re.findall(r"[^\W\d_]+", plain)
     return bool(words) and words[0] in _NO_WORDS and not _UNSURE_WORDS & set(words)
+
+
+def _message(top: yamlio.Fields, key: str, unknown: Callable[[yamlio.Fields], bool]) -> Message:
+    """A danger tier's section: its title and message (unknown fields go to ``unknown``)."""
+    section = yamlio.Fields.of(top.mapping(key), 1, f"'{key}'", f"{key}: ")
+    said = Message(section.text("title", max_len=60) or "",
+                   section.text("message", max_len=400) or "")
+    unknown(section)
+    return said
+
+
+def answer_tier(answer: yamlio.Fields, where: str = "") -> str:
+    """An answer's 'red_flag': "", NOW or TODAY; anything else is an error."""
+    got = answer.text("red_flag", required=False) or ""  # asked even when absent: a typo
+    if not got:  # such as 'red-flag' is then told "did you mean 'red_flag'?"
+        return ""
+    tier = _TIER_WORDS.get(got.strip().lower())
+    if tier is None:
+        raise yamlio.FieldError(answer.line_of("red_flag"), f"{where}'red_flag: {got}' is not a "
+                                "tier the kiosk knows; write 'red_flag: now' (" + TIERS[NOW]
+                                + ") or 'red_flag: today' (" + TIERS[TODAY] + ")")
+    return tier
 
 
 def _sign(node: Node, where: str) -> str:
@@ -318,16 +419,21 @@ def answers_for(check: SelfCheck, score: int) -> list[int] | None:
     return reachable.get(score)
 
 
-def urgent_answers(check: SelfCheck) -> list[int] | None:
-    """Answers that trigger the urgent message (the first red flag, else lowest points)."""
+def tier_answers(check: SelfCheck, tier: str) -> list[int] | None:
+    """Answers that reach ``tier``'s message: no red flag until the first question with an
+    answer of that tier, then that answer (the self-check ends there). None if none can."""
     picks: list[int] = []
-    found = False
     for question in check.questions:
-        flags = [i for i, a in enumerate(question.answers) if a.red_flag]
-        if flags and not found:
-            picks.append(flags[0])
-            found = True
-        else:
-            safe = [i for i, a in enumerate(question.answers) if not a.red_flag]
-            picks.append(safe[0] if safe else 0)
-    return picks if found else None
+        flags = [i for i, a in enumerate(question.answers) if a.tier == tier]
+        if flags:
+            return [*picks, flags[0]]
+        safe = [i for i, a in enumerate(question.answers) if not a.red_flag]
+        if not safe:
+            return None
+        picks.append(safe[0])
+    return None
+
+
+def urgent_answers(check: SelfCheck) -> list[int] | None:
+    """Answers that reach the emergency tier's message ("tell the front desk now")."""
+    return tier_answers(check, NOW)

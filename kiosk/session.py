@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kiosk.model import Content, Language, Topic
-from kiosk.selfcheck import Outcome, SelfCheck
+from kiosk.selfcheck import Outcome, Question, SelfCheck
 from kiosk.theme import TEXT_STEPS
 
 
@@ -43,6 +43,8 @@ class Session:
             language in content.languages else content.default_language
         self.history: list[View] = [start]
         self.answers: list[int | None] = []
+        # Questions whose every sign has been on screen: only there can "none of these" count.
+        self.signs_seen: set[int] = set()
         # The patient's own display choices: for this session only.
         self.text_step = 0  # index into theme.TEXT_STEPS: 0 normal, 1 larger, 2 largest
         self.high_contrast = False
@@ -93,19 +95,42 @@ class Session:
         if check is None:
             return False
         self.answers = [None] * len(check.questions)
+        self.signs_seen = set()
         self._go(View(Screen.SELFCHECK, step=0))
         return True
 
-    def answer(self, choice: int) -> None:
-        """Record the answer to the question on screen and move on (after a danger sign,
-        straight to the result)."""
+    def _asked(self) -> Question | None:
+        """The question on screen, if a self-check question is."""
         check = self.selfcheck
-        view = self.view
-        if check is None or view.screen is not Screen.SELFCHECK:
-            return
-        question = check.questions[view.step]
+        if check is None or self.view.screen is not Screen.SELFCHECK:
+            return None
+        return check.questions[self.view.step]
+
+    def may_answer(self, choice: int) -> bool:
+        """Whether answer ``choice`` to the question on screen can count now: an answer that
+        is not a red flag, to a list of signs, counts only once every sign has been seen."""
+        question = self._asked()
+        if question is None or not 0 <= choice < len(question.answers):
+            return False
+        return self.view.step in self.signs_seen or not question.needs_reading(choice)
+
+    def saw_signs(self, step: int) -> None:
+        """Every sign of question ``step`` has been on screen (only the question on screen
+        can have been)."""
+        if self.view.screen is Screen.SELFCHECK and self.view.step == step:
+            self.signs_seen.add(step)
+
+    def answer(self, choice: int) -> bool:
+        """Record the answer to the question on screen and move on (after a danger sign,
+        straight to the result). An answer that cannot count yet (see ``may_answer``) is
+        refused: returns False and nothing changes."""
+        check, question, view = self.selfcheck, self._asked(), self.view
+        if check is None or question is None:
+            return False
         if not 0 <= choice < len(question.answers):
             raise IndexError(f"question {view.step + 1} has no answer {choice}")
+        if not self.may_answer(choice):
+            return False
         self.answers[view.step] = choice
         if question.answers[choice].red_flag:
             # A danger sign: straight to "tell the front desk now"; nothing else matters.
@@ -114,6 +139,7 @@ class Session:
             self._go(View(Screen.SELFCHECK, step=view.step + 1))
         else:
             self._go(View(Screen.RESULT))
+        return True
 
     def open_call(self) -> None:
         self._go(View(Screen.CALL))
@@ -126,6 +152,7 @@ class Session:
         """Back to the topic menu. Answers are dropped: nobody needs them any more."""
         self.history = [HOME]
         self.answers = []
+        self.signs_seen = set()
 
     def set_language(self, code: str) -> None:
         if code in self.content.languages:
@@ -151,6 +178,7 @@ class Session:
                 for a, b in zip(check.questions, old_check.questions, strict=True))
         if not same_check:
             self.answers = []
+            self.signs_seen = set()
 
         def still_there(view: View) -> bool:
             if view.screen is Screen.TOPIC:

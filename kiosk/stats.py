@@ -1,10 +1,10 @@
 """Usage counts that protect privacy: which screens were shown, never what anyone answered.
 
 Recorded, each with only the day it happened: a topic was viewed (its id), a self-check was
-started, one was finished (the result band reached, or "urgent"; never the answers), the
-call panel was shown, the language was switched (to which), a session ended (its length in
-coarse buckets) and whether it ended by the idle reset. No times of day, no identifiers,
-nothing typed or chosen.
+started, one was finished (the result band reached, or "urgent" or "today" for a danger
+tier; never the answers), the call panel was shown, the language was switched (to which), a
+session ended (its length in coarse buckets) and whether it ended by the idle reset. No
+times of day, no identifiers, nothing typed or chosen.
 
 Stored as counts, not events: one row per (day, kind, detail) holding how many times it
 happened that day. Counts gather in memory and are written at most once a minute (``interval``)

@@ -167,13 +167,31 @@ class Visit:
             return Change.NONE
         if step != session.view.step or self.clock() - self._shown_at < self.answer_guard:
             return Change.NONE
-        session.answer(choice)
+        if not session.answer(choice):  # "none of these" before every sign was seen
+            return Change.NONE
         if self.screen is Screen.RESULT:
             outcome = session.outcome()
             if outcome is not None:  # the band reached, never the answers behind it
-                self._count("check_finished",
-                            "urgent" if outcome.urgent else f"band {outcome.band}")
+                self._count("check_finished", {"now": "urgent", "today": "today"}.get(
+                    outcome.tier, f"band {outcome.band}"))
         return self._moved()
+
+    def saw_signs(self, step: int) -> Change:
+        """The screen reports that every sign of question ``step`` has been on it: its "none
+        of these" answer can count from now on."""
+        session = self.session
+        if session is None or session.view.screen is not Screen.SELFCHECK or \
+                step != session.view.step or step in session.signs_seen:
+            return Change.NONE
+        session.saw_signs(step)
+        return Change.VIEW
+
+    def may_answer(self, step: int, choice: int) -> bool:
+        """Whether a tap on answer ``choice`` of question ``step`` would count now (the
+        screen shows a locked "none of these" until every sign has been seen)."""
+        session = self.session
+        return session is not None and session.view.step == step and \
+            session.may_answer(choice)
 
     def open_call(self) -> Change:
         self._leave_attract()

@@ -270,7 +270,7 @@ SCENARIOS: dict[str, list[Callable[[Path], None]]] = {
                         "order: 8\n---\n\n" + "\n".join(
                             line[2:] for line in guide().split("\n")
                             if line.startswith("> ")) + "\n")],
-    "missing top result": [drop_lines(CHECK, "  - from: 4", "urgent:")],
+    "missing top result": [drop_lines(CHECK, "  - from: 4", "now:")],
     "languages and labels": [pt_folder, add("es/labels.yaml", LABELS_ES)],
     "front matter mistakes": [
         add("en/a-no-dashes.md", "title: x\nsummary: y\norder: 1\n\nWords.\n"),
@@ -292,23 +292,29 @@ SCENARIOS: dict[str, list[Callable[[Path], None]]] = {
         add("en/migraines-and-back-pain.md", page("Migraines and back pain", 4, "Words.")),
     ],
     "self-check: too many answers": [check_edit(
-        "      - text: None of these\n        points: 0\n",
-        "      - text: None of these\n        points: 0\n      - text: Other\n        points: 0\n"
+        "      - text: Hardly ever\n        points: 0\n",
+        "      - text: Hardly ever\n        points: 0\n      - text: Other\n        points: 0\n"
         "      - text: Not sure\n        points: 0\n")],
-    "self-check: two questions": [drop_lines(CHECK, "  - text: How often", "  - text: Do you"),
-                                  check_edit("  - from: 4\n    to: 4", "  - from: 4\n    to: 5")],
+    "self-check: two questions": [drop_lines(CHECK, "  - text: Does your neck", "results:")],
     "self-check: points as a word": [check_edit("points: 2", "points: two")],
     "self-check: points below 0": [check_edit("points: 2", "points: -1")],
-    "self-check: red_flag maybe": [check_edit("red_flag: true", "red_flag: maybe")],
-    "self-check: red-flag misspelt": [check_edit("red_flag: true", "red-flag: true")],
-    "self-check: red flag on none": [check_edit("      - text: None of these\n        points: 0",
-                                                "      - text: None of these\n"
-                                                "        red_flag: true")],
+    "self-check: red_flag maybe": [check_edit("red_flag: now", "red_flag: maybe")],
+    "self-check: red-flag misspelt": [check_edit("red_flag: now", "red-flag: now")],
+    "self-check: red flag on none": [check_edit(
+        "      - text: No, none of these\n        points: 0",
+        "      - text: No, none of these\n        red_flag: now")],
+    "self-check: five signs": [check_edit(
+        "      - New weakness or numbness in your face, an arm, or a leg\n",
+        "      - New weakness or numbness in your face, an arm, or a leg\n"
+        "      - New trouble walking\n      - New confusion\n      - You fainted\n")],
+    "self-check: no today section": [drop_lines(CHECK, "today:", "not_diagnosis:")],
+    "self-check: today unused": [check_edit("red_flag: today", "points: 0")],
+    "self-check: urgent and now": [check_edit("now:\n",
+                                              "urgent:\n  title: Old\n  message: Old.\nnow:\n")],
     "self-check: overlap": [check_edit("  - from: 2\n    to: 3", "  - from: 1\n    to: 3")],
     "self-check: back to front": [check_edit("  - from: 2\n    to: 3", "  - from: 3\n    to: 2")],
-    "self-check: no urgent": [check_edit("urgent:\n", "urgnt:\n")],
-    "self-check: no red flag": [check_edit("red_flag: true", "points: 0"),
-                                check_edit("red_flag: true", "points: 0")],
+    "self-check: no urgent": [check_edit("now:\n", "nw:\n")],
+    "self-check: no red flag": [check_edit("red_flag: now", "points: 0")],
     "no topics": [remove_all, add("notes.txt", "nothing here")],
     "no folder": [remove_all, lambda root: root.rmdir()],
 }

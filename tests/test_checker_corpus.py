@@ -285,8 +285,9 @@ def spanish_red_flag_added(root: Path) -> set[str]:
     es.write_text("\n".join(lines), encoding="utf-8")
     question, answer = where_in_check(es, n)
     en_answer_line = answer_line(en, answers(en)[k][0])
-    return {f"es/self-check.yaml:{n + 1}: question {question}, answer {answer} is a red-flag "
-            f"answer, but in en/self-check.yaml:{en_answer_line} it is not; {DRIFT}"}
+    return {f"es/self-check.yaml:{n + 1}: question {question}, answer {answer} is a "
+            f"'red_flag: now' answer, but in en/self-check.yaml:{en_answer_line} it is not a "
+            f"red-flag answer; {DRIFT}"}
 
 
 def spanish_question_removed(root: Path) -> set[str]:

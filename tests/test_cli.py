@@ -80,10 +80,16 @@ def test_config_check_names_each_problem_and_exits_2(config_file: Callable[[str]
 def test_shots_cover_every_screen(qtbot: QtBot, tmp_path: Path) -> None:
     written = take_shots(load_config(), tmp_path, (800, 480))
     names = {p.stem for p in written}
-    for name in ("home", "topic-jaw-and-tmj", "check-1", "check-6", "result-urgent", "call",
-                 "resting", "es-home", "es-call"):
-        assert name in names
-    assert sum(n.startswith("result-") and n != "result-urgent" for n in names) == 3
+    # Every question of the bundled self-check (4 lists of danger signs, then 5), each of
+    # its 3 bands, both danger tiers and the call panel, in both languages.
+    for prefix in ("", "es-"):
+        for name in [f"check-{n}" for n in range(1, 10)] + [
+                "home", "result-urgent", "result-today", "call"]:
+            assert prefix + name in names
+        assert "check-10" not in names
+        assert sum(n.startswith(prefix + "result-") and n[len(prefix) + 7].isdigit()
+                   for n in names) == 3
+    assert {"topic-jaw-and-tmj", "resting"} <= names
     with IMAGE_IO:
         image = QImage(str(tmp_path / "home.png"))
     assert (image.width(), image.height()) == (800, 480)

@@ -18,15 +18,8 @@ from kiosk.config import OPTIONS, bundled_content
 from kiosk.model import Content, Language, Topic, load_content
 from kiosk.render import plain_text, render_topic
 from kiosk.review import add_months, due_for_review, is_due, reviewed_line
+from kiosk.selfcheck import says_no
 
-# The self-check's danger question, as it is until its own slice of issue 18 redesigns it.
-SELF_CHECK_RED_FLAGS = {
-    "en": ["sudden, very bad headache", "weakness or numbness", "bladder", "bowels",
-           "groin", "inner thighs", "fever with a stiff neck or back pain", "spinal tap"],
-    "es": ["dolor de cabeza repentino", "debilidad o entumecimiento", "orina", "heces",
-           "ingle", "muslos", "fiebre con el cuello rígido o con dolor de espalda",
-           "punción lumbar"],
-}
 # The signs a spine clinic needs a patient in its waiting room to report at once, worded so
 # that nobody has to judge what "very bad" or "numbness" means (issue 18).
 EMERGENCY_SIGNS = {
@@ -108,27 +101,69 @@ def page_html(code: str, topic_id: str) -> str:
 # -- the danger question --------------------------------------------------------------------
 
 @pytest.mark.parametrize("code", ["en", "es"])
-def test_the_danger_question_lists_the_spine_red_flags(code: str) -> None:
+def test_the_self_check_asks_every_danger_sign_in_its_tier_first(code: str) -> None:
     check = CONTENT.language(code).selfcheck
     assert check is not None
-    danger = [q for q in check.questions if any(a.red_flag for a in q.answers)]
-    assert len(danger) == 1
-    question = danger[0]
-    signs = " ".join(question.signs).lower()
-    missing = [flag for flag in SELF_CHECK_RED_FLAGS[code] if flag.lower() not in signs]
-    assert missing == []
-    assert all(len(sign) <= 80 for sign in question.signs)
-    # Two answers: "yes, one or more" is the red flag; "no, none of these" scores nothing.
-    assert [(a.red_flag, a.points) for a in question.answers] == [(True, 0), (False, 0)]
-    assert check.questions[0] is question  # asked first
+    now = [q for q in check.questions if q.tier == "now"]
+    today = [q for q in check.questions if q.tier == "today"]
+    assert len(now) == 2 and len(today) == 2
+    assert list(check.questions[:4]) == now + today  # asked first, emergencies before today
+    for questions, signs in ((now, EMERGENCY_SIGNS[code]), (today, TODAY_SIGNS[code])):
+        words = " ".join([q.text for q in questions] + [s for q in questions for s in q.signs])
+        missing = [sign for sign in signs if sign.lower() not in words.lower()]
+        assert missing == []
+    for question in now + today:
+        assert 1 <= len(question.signs) <= 4  # one screen each
+        # "Yes, one or more" is the red flag of its tier; "No, none of these" scores nothing.
+        assert [(a.tier, a.points) for a in question.answers] == [(question.tier, 0), ("", 0)]
+        assert says_no(question.answers[1].text) and not says_no(question.answers[0].text)
+    assert not any(q.signs for q in check.questions[4:])
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_each_tier_says_what_to_do_in_the_order_of_action(code: str) -> None:
+    check = CONTENT.language(code).selfcheck
+    assert check is not None
+    message = check.tiers["now"].message.lower()
+    at = [message.find(step) for step in STEPS[code]]
+    assert -1 not in at and at == sorted(at)  # front desk, then someone near, then 911
+    assert "911" not in check.tiers["now"].title
+    today = check.tiers["today"]
+    assert TODAY[code] in today.title.lower() and "911" not in today.message
+    assert DESK[code] in today.message  # in a waiting room: the desk finds the nurse
+
+
+SPINE_CLAIMS = {"en": ["spine-related", "linked to your spine", "caused by", "comes from"],
+                "es": ["relacionad", "vienen de la columna", "causad", "indica"]}
+AT_THE_VISIT = {"en": "at your visit", "es": "en su cita"}
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_results_never_diagnose_and_fit_a_patient_in_the_waiting_room(code: str) -> None:
+    check = CONTENT.language(code).selfcheck
+    assert check is not None
+    for band in check.bands:
+        words = f"{band.title} {band.message}".lower()
+        assert [c for c in SPINE_CLAIMS[code] if c in words] == []
+        assert AT_THE_VISIT[code] in words  # they are here today: say it at the visit
+    # A "yes" to one headache question alone (2 points) gets no spine link at all.
+    outcome = check.score([1, 1, 1, 1, 1, 0, 1, 1, 1])
+    assert outcome.band == 2 and "spine" not in outcome.message.lower()
+
+
+def test_the_spanish_self_check_reads_as_people_speak() -> None:
+    text = (CONTENT.root / "es" / "self-check.yaml").read_text("utf-8")
+    for formal in ("heces", "estar sentado", "indica", "pasa rápido", "un problema más grande"):
+        assert formal not in text
+    assert "no puede orinar" in text
 
 
 def test_spanish_self_check_matches_english_by_position() -> None:
     en, es = CONTENT.language("en").selfcheck, CONTENT.language("es").selfcheck
     assert en is not None and es is not None
-    assert 3 <= len(en.questions) <= 6
-    shape = [[(a.points, a.red_flag) for a in q.answers] for q in en.questions]
-    assert shape == [[(a.points, a.red_flag) for a in q.answers] for q in es.questions]
+    assert len(en.questions) == 9
+    shape = [[(a.points, a.tier) for a in q.answers] for q in en.questions]
+    assert shape == [[(a.points, a.tier) for a in q.answers] for q in es.questions]
     assert [len(q.signs) for q in en.questions] == [len(q.signs) for q in es.questions]
     for check in (en, es):
         assert "911" in check.urgent_message and "911" not in check.urgent_title
@@ -527,3 +562,21 @@ def test_due_for_review_counts_whole_months() -> None:
 def test_review_months_is_a_config_option_with_default_12() -> None:
     option = next(o for o in OPTIONS if o.key == "review_months")
     assert option.kind is int and option.default == 12
+
+
+@pytest.mark.parametrize("code", ["en", "es"])
+def test_the_self_check_reads_easily(code: str) -> None:
+    """English at grade 6 or below (Flesch-Kincaid); Spanish "bastante fácil" or easier
+    (INFLESZ 65 or more): every line a patient reads, each sign as a sentence."""
+    check = CONTENT.language(code).selfcheck
+    assert check is not None
+    parts = [check.intro, *(q.text for q in check.questions),
+             *(f"{s}." for q in check.questions for s in q.signs),
+             *(b.message for b in check.bands), *(t.message for t in check.tiers.values()),
+             check.not_diagnosis]
+    reading = readability.analyse("\n\n".join(parts), code)
+    assert reading is not None
+    if code == "en":
+        assert reading.scores["Flesch-Kincaid grade"] <= 6
+    else:
+        assert reading.scores["Szigriszt-Pazos (INFLESZ)"] >= 65

@@ -39,7 +39,7 @@ def test_red_flag_overrides_any_score() -> None:
     assert outcome.urgent
     assert outcome.title == "Tell the front desk now"
     assert "911" in outcome.message
-    assert urgent_answers(check) == [0, 0, 0]
+    assert urgent_answers(check) == [0]  # the self-check ends at the red flag
 
 
 def test_answers_for_each_score() -> None:
@@ -85,7 +85,84 @@ def test_bad_number_and_too_few_questions() -> None:
 def test_missing_urgent_section() -> None:
     text = SELF_CHECK.split("urgent:")[0] + "not_diagnosis: x\n"
     _, problems = load(text)
-    assert problems and "'urgent' section is missing" in problems[0]
+    assert problems and "the 'now' section is missing" in problems[0]
+
+
+# -- two danger tiers: "tell the front desk now" and "tell a doctor or nurse today" ----------
+# SELF_CHECK writes the emergency tier the older way ('red_flag: true', an 'urgent:' section);
+# TIERED adds a same-day question and writes the emergency tier the newer way.
+TODAY_QUESTION = """\
+  - text: Is any of these true for you?
+    signs:
+      - Cancer, now or in the past
+    answers:
+      - text: Yes, one or more
+        red_flag: today
+      - text: No, none of these
+        points: 0
+"""
+TODAY_SECTION = """\
+today:
+  title: Tell a nurse today
+  message: A nurse should know about this today.
+"""
+TIERED = (SELF_CHECK.replace("results:\n", TODAY_QUESTION + "results:\n")
+          .replace("red_flag: true", "red_flag: now").replace("urgent:", "now:")
+          + TODAY_SECTION)
+
+
+def test_each_tier_has_its_result_and_now_wins_over_today() -> None:
+    check, problems = load(TIERED)
+    assert problems == [] and check is not None
+    # Asked: the emergency question, then the same-day one, then the two scored ones.
+    assert [q.tier for q in check.questions] == ["now", "today", "", ""]
+    today = check.score([1, 0, 0, 0])
+    assert (today.tier, today.urgent, today.title) == ("today", False, "Tell a nurse today")
+    assert today.message == "A nurse should know about this today."
+    now = check.score([0, 0, 0, 0])
+    assert (now.tier, now.urgent, now.title) == ("now", True, "Tell the front desk now")
+    band = check.score([1, 1, 0, 0])
+    assert (band.tier, band.danger, band.band) == ("", False, 2)
+    # The older spelling means the same as the newer one.
+    old, _ = load(SELF_CHECK)
+    assert old is not None and old.questions[0].answers[0].tier == "now"
+    assert old.urgent_title == check.urgent_title
+
+
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("red_flag: today", "red_flag: tomorrow",
+     "27: question 4, answer 1: 'red_flag: tomorrow' is not a tier the kiosk knows; write "
+     "'red_flag: now' (tell the front desk now: an emergency sign) or 'red_flag: today' "
+     "(tell a doctor or nurse today: a sign a doctor must hear about the same day)"),
+    (TODAY_SECTION, "",
+     "27: question 4, answer 1: 'red_flag: today' needs a 'today:' section saying what the "
+     "patient is told (tell a doctor or nurse today: a sign a doctor must hear about the same "
+     "day); there is none (fix: add a 'today:' section with a 'title' and a 'message', as the "
+     "'now:' section has)"),
+    ("now:\n", "urgent:\n  title: Old\n  message: Old words.\nnow:\n",
+     "39: 'urgent' is the older name of the 'now' section, and this file has both; keep only "
+     "'now'"),
+    ("      - Cancer, now or in the past\n", "      - Cancer, now or in the past\n"
+     "      - Weight loss without trying\n      - A fall or a car crash\n"
+     "      - A weak immune system\n      - Over 50, with a new kind of headache\n",
+     "23: question 4: lists 5 signs; one screen shows at most 4, so that a patient sees every "
+     "sign before answering (fix: split the signs over two questions with the same answers "
+     "(for example 'Do you have any of these?' twice))"),
+])
+def test_a_tier_the_kiosk_cannot_show_is_an_error(old: str, new: str, said: str) -> None:
+    assert old in TIERED
+    check, problems = load(TIERED.replace(old, new, 1))
+    assert check is None
+    assert f"{PATH}:{said}" in problems
+
+
+def test_a_today_section_nobody_reaches_is_warned() -> None:
+    text = TIERED.replace("red_flag: today", "points: 0")
+    check, problems = load(text, errors_only=False)
+    assert check is not None
+    assert f"{PATH}:43: warning: the 'today' section is never shown: no answer is marked " \
+        "'red_flag: today' (fix: mark the 'yes' answer of a question about same-day signs " \
+        "'red_flag: today', or remove the section)" in problems
 
 
 def test_yaml_syntax_error_has_a_line() -> None:
@@ -124,10 +201,10 @@ def test_signs_are_listed_under_the_question() -> None:
     check, problems = load(text)
     assert problems == [] and check is not None
     assert check.questions[0].signs == ("Sudden, very bad headache", "Loss of bladder control")
-    long = text.replace("Loss of bladder control", "x" * 81)
+    long = text.replace("Loss of bladder control", "x" * 161)
     _, problems = load(long)
-    assert problems == [f"{PATH}:19: question 3, sign 2: is 81 characters long; keep it to 80 "
-                        "so it fits on the screen"]
+    assert problems == [f"{PATH}:19: question 3, sign 2: is 161 characters long; keep it to "
+                        "160 so it fits on the screen"]
 
 
 def test_a_self_check_without_danger_signs_is_warned() -> None:
@@ -178,8 +255,8 @@ def test_a_question_whose_every_answer_is_a_red_flag_is_an_error() -> None:
     assert check is None
     assert problems == [
         f"{PATH}:21: question 3, answer 2: 'None of these' is marked 'red_flag: true', so a "
-        "patient who has none of the signs is sent to the front desk (fix: put 'red_flag: "
-        "true' on the answer that means yes, and give this one 'points: 0')",
+        "patient who has none of the signs is sent to the front desk (fix: put the red flag on "
+        "the answer that means yes, and give this one 'points: 0')",
         f"{PATH}:16: question 3: every answer is marked 'red_flag: true', so every patient is "
         "sent to the front desk whatever they answer (fix: keep 'red_flag: true' only on the "
         "answer that means a danger sign (such as 'Yes, one or more'), and give the others "
@@ -225,7 +302,8 @@ def _bundled_copy(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("old", "new"), [
-    ("red_flag: true", "red-flag: true"),
+    ("        red_flag: now", "        red-flag: now"),
+    ("        red_flag: today", "        red_flag: tomorrow"),
     ("        points: 0\n  - text: Do you have pain in your lower back",
      "        red_flag: true\n  - text: Do you have pain in your lower back"),
     ("    signs:", "    sign:"),

@@ -19,7 +19,8 @@ def test_navigation_and_history() -> None:
     assert s.open_topic("jaw-and-tmj")
     assert not s.open_topic("no-such-topic")
     assert s.start_selfcheck()
-    s.answer(1)  # "No" to the danger signs, asked first
+    s.saw_signs(0)  # the screen saw every sign of question 1 on screen
+    assert s.answer(1)  # "No" to the danger signs, asked first
     assert s.view.step == 1 and s.answers[0] == 1
     s.back()
     assert s.view.step == 0
@@ -79,3 +80,32 @@ def test_a_danger_sign_goes_straight_to_the_urgent_result() -> None:
     assert s.view.screen is Screen.RESULT
     outcome = s.outcome()
     assert outcome is not None and outcome.urgent
+
+
+def test_none_of_these_counts_only_after_every_sign_was_seen() -> None:
+    s = make()
+    assert s.start_selfcheck()
+    check = s.selfcheck
+    assert check is not None
+    for step, question in enumerate(check.questions):
+        if not question.signs:
+            break
+        no = [i for i, a in enumerate(question.answers) if not a.red_flag][0]
+        assert not s.may_answer(no)
+        assert not s.answer(no)  # refused: nothing recorded, still on this question
+        assert s.view.step == step and s.answers[step] is None
+        s.saw_signs(step + 1)  # another question's signs do not count for this one
+        assert not s.answer(no)
+        s.saw_signs(step)
+        assert s.may_answer(no) and s.answer(no)
+        assert s.answers[step] == no
+    # Questions without a list of signs take any answer at once.
+    step = s.view.step
+    assert step == 4 and s.may_answer(1) and s.answer(1)
+    # "Yes" to a list of signs counts before the list has been read to its end.
+    s.home()
+    s.start_selfcheck()
+    assert s.signs_seen == set()  # a new self-check starts unread
+    assert s.may_answer(0) and s.answer(0)
+    outcome = s.outcome()
+    assert s.view.screen is Screen.RESULT and outcome is not None and outcome.urgent

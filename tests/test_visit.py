@@ -59,6 +59,7 @@ def answer_all(visit: Visit, clock: Clock, choices: list[int]) -> None:
         if visit.screen is not Screen.SELFCHECK:  # a danger sign ends it early
             break
         clock.advance(ANSWER_GUARD_S + 0.01)
+        visit.saw_signs(step)  # as the screen reports once every sign has been on it
         assert visit.answer(step, choice) == Change.VIEW
 
 
@@ -87,10 +88,12 @@ def test_starts_at_home_and_a_visit_walks_the_patients_path(visit: Visit, clock:
 def test_one_double_tap_answers_one_question(visit: Visit, clock: Clock) -> None:
     visit.start_selfcheck()
     clock.advance(ANSWER_GUARD_S + 0.01)
+    assert visit.saw_signs(0) == Change.VIEW
     assert visit.answer(0, 1) == Change.VIEW
     # The second tap of a double tap lands on the next question at once: ignored, whether
     # it names the question it was meant for or the new one.
     assert visit.answer(0, 1) == Change.NONE
+    visit.saw_signs(1)
     assert visit.answer(1, 1) == Change.NONE
     session = visit.session
     assert session is not None and session.view.step == 1
@@ -98,6 +101,39 @@ def test_one_double_tap_answers_one_question(visit: Visit, clock: Clock) -> None
     clock.advance(ANSWER_GUARD_S + 0.01)
     assert visit.answer(1, 1) == Change.VIEW
     assert session.view.step == 2
+
+
+def test_none_of_these_waits_until_the_screen_saw_every_sign(visit: Visit,
+                                                             clock: Clock) -> None:
+    visit.start_selfcheck()
+    clock.advance(ANSWER_GUARD_S + 0.01)
+    assert not visit.may_answer(0, 1)
+    assert visit.answer(0, 1) == Change.NONE  # "No, none of these", unread: does not count
+    assert visit.saw_signs(1) == Change.NONE  # not the question on screen
+    assert visit.saw_signs(0) == Change.VIEW  # the screen unlocks "No"
+    assert visit.saw_signs(0) == Change.NONE  # once
+    assert visit.may_answer(0, 1) and not visit.may_answer(1, 1)
+    assert visit.answer(0, 1) == Change.VIEW
+    session = visit.session
+    assert session is not None and session.answers[0] == 1 and session.view.step == 1
+    assert not visit.may_answer(1, 1)  # the next list starts unread
+
+
+def test_each_danger_tier_has_its_own_result_and_count(visit: Visit, clock: Clock,
+                                                       counts: Counts) -> None:
+    session = visit.session
+    assert session is not None and session.selfcheck is not None
+    questions = session.selfcheck.questions
+    today = [i for i, q in enumerate(questions) if q.tier == "today"]
+    assert today and all(q.tier == "now" for q in questions[:today[0]])
+    visit.start_selfcheck()
+    # "No" to every emergency list, then "Yes" to the first same-day list.
+    answer_all(visit, clock, [1] * today[0] + [0])
+    outcome = session.outcome()
+    assert visit.screen is Screen.RESULT and outcome is not None
+    assert (outcome.tier, outcome.urgent, outcome.danger) == ("today", False, True)
+    assert outcome.title == "Please tell a doctor or nurse today"
+    assert counts.events[-1] == ("check_finished", "today")
 
 
 def test_danger_signs_come_first(visit: Visit) -> None:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import Config
 from kiosk.model import Loaded
 from kiosk.pin import PinGuard, hash_pin
-from kiosk.selfcheck import answers_for, urgent_answers
+from kiosk.selfcheck import NOW, TODAY, answers_for, tier_answers
 from kiosk.session import Session
 from kiosk.ui.app import build_window
 from kiosk.ui.offthread import wait_all
@@ -98,7 +98,7 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         for step in range(len(check.questions)):
             yield f"{prefix}check-{step + 1}"
             flags = check.questions[step].asks_danger_signs
-            window.answer(step, len(check.questions[step].answers) - 1 if flags else 0)
+            _answer(window, step, len(check.questions[step].answers) - 1 if flags else 0)
         for number, band in enumerate(check.bands, start=1):
             picks = answers_for(check, band.low)
             if picks is None:
@@ -106,17 +106,26 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
             window.go_home()
             window.start_selfcheck()
             for step, choice in enumerate(picks):
-                window.answer(step, choice)
+                _answer(window, step, choice)
             yield f"{prefix}result-{number}-{_slug(band.title)}"
-        urgent = urgent_answers(check)
-        if urgent is not None:
+        for tier, name in ((NOW, "urgent"), (TODAY, "today")):
+            picks = tier_answers(check, tier)
+            if picks is None:
+                continue
             window.go_home()
             window.start_selfcheck()
-            for step, choice in enumerate(urgent):
-                window.answer(step, choice)
-            yield f"{prefix}result-urgent"
+            for step, choice in enumerate(picks):
+                _answer(window, step, choice)
+            yield f"{prefix}result-{name}"
         window.open_call()
         yield f"{prefix}call"
+
+
+def _answer(window: KioskWindow, step: int, choice: int) -> None:
+    """Answer as a patient who has read the question's every sign (the tour shows each
+    question as it first appears, locked "none of these" and all, then reads on)."""
+    window.saw_signs(step)
+    window.answer(step, choice)
 
 
 def take_shots(config: Config, outdir: Path, size: tuple[int, int], text_step: int = 0,

@@ -196,6 +196,18 @@ class BigButton(QAbstractButton):
         self.updateGeometry()
         self.update()
 
+    @property
+    def locked(self) -> bool:
+        return bool(self.property("locked"))
+
+    def set_locked(self, why: str) -> None:
+        """Locked (``why`` non-empty): drawn greyed with a dashed edge, and ``why`` said to a
+        screen reader (the screen shows it in its cue); the screen decides what a tap on it
+        does. Unlocked (``why`` empty): an ordinary answer again."""
+        self.setProperty("locked", bool(why))
+        self.setAccessibleDescription(why or self.detail)
+        self.update()
+
     # -- geometry -----------------------------------------------------------
     def _pad(self) -> int:
         return max(14, self.metrics.button // 4)
@@ -289,9 +301,13 @@ class BigButton(QAbstractButton):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
         radius = max(8, self.metrics.button // 6)
-        selected = self.isDown() or self.isChecked()
-        p.setPen(QPen(QColor(t.accent), 3 if selected else 2))
-        p.setBrush(QColor(t.note_bg if selected else t.surface))
+        locked = self.locked
+        selected = (self.isDown() or self.isChecked()) and not locked
+        pen = QPen(QColor(t.muted if locked else t.accent), 3 if selected or locked else 2)
+        if locked:  # not yet an answer: a dashed edge, as the "More below" cue has
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(QColor(t.background if locked else t.note_bg if selected else t.surface))
         p.drawRoundedRect(rect, radius, radius)
         pad = self._pad()
         inner = self.rect().adjusted(pad, pad, -pad, -pad)
@@ -314,7 +330,7 @@ class BigButton(QAbstractButton):
         spare = inner.height() - self.text_height(self.width())
         if spare > 0:
             inner.adjust(0, spare // 2, 0, 0)
-        p.setPen(QColor(t.heading))
+        p.setPen(QColor(t.muted if locked else t.heading))
         p.setFont(font(title_px, True))
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         used = p.boundingRect(inner, int(align) | int(_WRAP), self.text())

@@ -329,6 +329,16 @@ class KioskWindow(QWidget):
         self.show_change(self.visit.answer(step, choice))
 
     @guarded
+    def saw_signs(self, step: int) -> None:
+        """The self-check screen has shown every sign of question ``step``: its "none of
+        these" can count. The screen unlocks the button itself (no redraw: it would scroll
+        the patient back to the top)."""
+        self.visit.saw_signs(step)
+
+    def may_answer(self, step: int, choice: int) -> bool:
+        return self.visit.may_answer(step, choice)
+
+    @guarded
     def open_call(self) -> None:
         self.show_change(self.visit.open_call())
 

@@ -58,6 +58,26 @@ def tap(qtbot: QtBot, root: QWidget, text: str) -> None:
                      else QPoint(b.width() // 2, b.height() // 2))
 
 
+def read_every_sign(qtbot: QtBot, window: KioskWindow) -> int:
+    """On a self-check question with a list of signs, scroll half a screen at a time until
+    "none of these" unlocks, as a patient reading the list does; returns how many scrolls
+    it took. Fails if the list ends with the answer still locked."""
+    from kiosk.ui.screens.selfcheck import SelfCheckScreen
+
+    screen = window.current_screen
+    assert isinstance(screen, SelfCheckScreen)
+    bar = screen.area.verticalScrollBar()
+    qtbot.wait(1)  # laid out: a list that fits has unlocked by now
+    scrolls = 0
+    while any(b.locked for b in screen.answers):
+        assert bar.value() < bar.maximum(), "the whole list was seen, but 'No' is locked"
+        bar.setValue(min(bar.maximum(), bar.value() + screen.area.viewport().height() // 2))
+        scrolls += 1
+        qtbot.wait(1)
+    qtbot.wait(1)  # the action area laid out again with its cue's new words
+    return scrolls
+
+
 _INK_ROWS: dict[tuple[object, ...], int] = {}
 _TWINS: list[BigButton] = []  # kept: a twin's picture asks for one more paint, later
 

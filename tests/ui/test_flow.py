@@ -14,7 +14,13 @@ from pytestqt.qtbot import QtBot
 from kiosk.session import Screen
 from kiosk.ui.scrolling import stop_and_top
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import find_button, shows_all_words, tap, visible_buttons
+from tests.ui.conftest import (
+    find_button,
+    read_every_sign,
+    shows_all_words,
+    tap,
+    visible_buttons,
+)
 
 
 def labels_text(window: KioskWindow) -> str:
@@ -42,8 +48,12 @@ def test_patient_reads_a_topic_takes_the_check_and_reaches_the_call_panel(
     for number in range(1, len(check.questions) + 1):
         assert window.current_screen is window.screens[Screen.SELFCHECK]
         assert f"Question {number} of {len(check.questions)}" in labels_text(window)
-        # The danger signs come first: "No, none of these"; then "No" to the rest.
-        tap(qtbot, window, "No, none of these" if number == 1 else "No")
+        # The danger signs come first: "No, none of these" once each list has been read;
+        # then "No" to the rest.
+        signs = check.questions[number - 1].signs
+        if signs:
+            read_every_sign(qtbot, window)
+        tap(qtbot, window, "No, none of these" if signs else "No")
     assert window.current_screen is window.screens[Screen.RESULT]
     text = labels_text(window)
     assert "Few signs for now" in text
@@ -65,7 +75,7 @@ def test_red_flag_answer_overrides_a_low_score(
     tap(qtbot, window, "How migraines and back pain may be linked")
     tap(qtbot, window, "Take the self-check")
     text = labels_text(window)
-    assert "Question 1 of 6" in text and "New weakness or numbness" in text  # signs first
+    assert "Question 1 of 9" in text and "New weakness or numbness" in text  # signs first
     tap(qtbot, window, "Yes, one or more")
     text = labels_text(window)
     assert "Please tell the front desk now" in text
@@ -78,11 +88,13 @@ def test_back_returns_to_the_previous_question_with_its_answer_marked(
     window = open_window()
     tap(qtbot, window, "How migraines and back pain may be linked")
     tap(qtbot, window, "Take the self-check")
+    read_every_sign(qtbot, window)
     tap(qtbot, window, "No, none of these")
-    assert "Question 2 of 6" in labels_text(window)
+    assert "Question 2 of 9" in labels_text(window)
     tap(qtbot, window, "Back")
-    assert "Question 1 of 6" in labels_text(window)
-    assert find_button(window, "No, none of these").isChecked()
+    assert "Question 1 of 9" in labels_text(window)
+    no = find_button(window, "No, none of these")
+    assert no.isChecked() and not no.locked  # its list was read: it stays open
     tap(qtbot, window, "Back")
     assert window.current_screen is window.topic_screen
     tap(qtbot, window, "Home")
@@ -94,6 +106,9 @@ def test_every_button_is_named_by_its_visible_text(
     window = open_window()
     tap(qtbot, window, "Spinal fluid leaks and headaches")
     tap(qtbot, window, "Take the self-check")
+    for b in window.findChildren(QAbstractButton):  # the locked "No" and its cue too
+        assert b.accessibleName() == b.text(), b.text()
+    read_every_sign(qtbot, window)
     tap(qtbot, window, "No, none of these")
     for b in window.findChildren(QAbstractButton):
         assert b.accessibleName() == b.text(), b.text()
@@ -152,7 +167,9 @@ def test_buttons_are_finger_sized_and_text_is_not_clipped(
         window = open_window(size=size)
         _check_buttons(window, size)
         for text in ("Spine injuries and headaches", "Take the self-check",
-                     "No, none of these", "Yes"):
+                     "No, none of these", "Yes, one or more"):
+            if text == "No, none of these":
+                read_every_sign(qtbot, window)
             tap(qtbot, window, text)
             _check_buttons(window, size)
         window.close()

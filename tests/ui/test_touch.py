@@ -18,7 +18,7 @@ from kiosk.session import Screen
 from kiosk.ui.scrolling import stop_and_top
 from kiosk.ui.window import KioskWindow
 from kiosk.visit import ANSWER_GUARD_S
-from tests.ui.conftest import configured, find_button
+from tests.ui.conftest import configured, find_button, read_every_sign
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,7 @@ def test_a_double_tap_answers_one_question(
     window.start_selfcheck()
     now[0] += ANSWER_GUARD_S + 0.05
     session = window.session
+    read_every_sign(qtbot, window)
     no = find_button(window, "No, none of these")
     at = centre_of(window, no)
     touch_tap(window, finger, at)
@@ -54,7 +55,8 @@ def test_a_double_tap_answers_one_question(
     qtbot.wait(50)
     assert session.view.step == 1 and session.answers[1] is None
     now[0] += ANSWER_GUARD_S + 0.05
-    touch_tap(window, finger, centre_of(window, find_button(window, "No")))
+    read_every_sign(qtbot, window)
+    touch_tap(window, finger, centre_of(window, find_button(window, "No, none of these")))
     assert session.view.step == 2  # a deliberate tap later still answers
 
 

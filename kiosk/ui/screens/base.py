@@ -43,6 +43,8 @@ class Controller(Protocol):
     def open_topic(self, topic_id: str) -> None: ...
     def start_selfcheck(self) -> None: ...
     def answer(self, step: int, choice: int) -> None: ...
+    def saw_signs(self, step: int) -> None: ...
+    def may_answer(self, step: int, choice: int) -> bool: ...
     def open_call(self) -> None: ...
     def go_home(self) -> None: ...
     def wake(self) -> None: ...
@@ -123,19 +125,19 @@ class BaseScreen(QWidget):
             drop(old)
 
     def set_actions(self, state: State, buttons: Sequence[QAbstractButton],
-                    columns: int | None = None) -> None:
+                    columns: int | None = None, cue: str = "") -> None:
         """The screen's main actions, always in view at the bottom; the first is the main one.
 
         Push buttons stand in one row when they fit, else one per row; wrapping buttons
-        (answers) stand ``columns`` to a row.
+        (answers) stand ``columns`` to a row. ``cue``: what the "More below" button says
+        instead, while there is more below.
         """
         m = state.look.metrics
         self._metrics = m
         pad = m.margin // 2 + 4
         self._actions_layout.setContentsMargins(pad, m.gap // 2 + 2, pad, m.gap // 2 + 2)
         self._actions_layout.setSpacing(max(8, m.gap))
-        self.more.setText("▼  " + state.session.label("topic.more"))
-        self.more.setAccessibleName(self.more.text())
+        self.set_cue(cue or state.session.label("topic.more"))
         row = QWidget()
         grid = QGridLayout(row)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -184,6 +186,14 @@ class BaseScreen(QWidget):
         QTimer.singleShot(0, self._update_more)
 
     # -- "more below" --------------------------------------------------------------
+    def set_cue(self, words: str) -> None:
+        """What the "More below" button says (its width follows, shown or hidden)."""
+        self.more.setText("▼  " + words)
+        self.more.setAccessibleName(self.more.text())
+        # A hidden button's new size reaches no layout by itself: its width is set here.
+        if self._metrics is not None:
+            self.more.setMinimumWidth(needed_width(self.more, self._metrics))
+
     def scroll_down(self) -> None:
         bar = self.area.verticalScrollBar()
         target = min(bar.maximum(), bar.value() + int(self.area.viewport().height() * 0.8))

@@ -1,6 +1,7 @@
-"""The self-check result: a band's message, or the urgent message; never a diagnosis.
+"""The self-check result: a band's message, or a danger tier's message; never a diagnosis.
 
-After a danger sign the one main action is for the front desk, not the phone."""
+After an emergency sign the one main action is for the front desk, not the phone; after a
+same-day sign, asking to be seen today (with the topics still in reach)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,13 @@ class ResultScreen(BaseScreen):
             desk.setProperty("role", "urgent")
             desk.clicked.connect(self.controller.told_front_desk)
             self.set_actions(state, [desk])
+            return
+        if outcome.danger:  # the same-day tier: tell a doctor or nurse today
+            seen = button(session.label("result.today"), primary=True)
+            seen.clicked.connect(self.controller.told_front_desk)
+            home = button(session.label("result.home"))
+            home.clicked.connect(self.controller.go_home)
+            self.set_actions(state, [seen, home])
             return
         call = button(session.label("result.call"), primary=True)
         call.clicked.connect(self.controller.open_call)
