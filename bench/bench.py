@@ -486,6 +486,7 @@ def child(navigations: int, repeats: int) -> None:
         settle()
         for step, question in enumerate(session.selfcheck.questions):
             last = len(question.answers) - 1  # "No" / "No, none of these": no red flag
+            window.saw_signs(step)  # as a patient who has read the list of signs
             check.append(timed(lambda s=step, a=last: window.answer(s, a)))
         lang.append(timed(lambda: window.set_language("es")))
         lang.append(timed(lambda: window.set_language("en")))

@@ -15,7 +15,7 @@ from kiosk.config import Config
 from kiosk.model import Loaded
 from kiosk.pin import PinGuard, hash_pin
 from kiosk.selfcheck import NOW, TODAY, answers_for, tier_answers
-from kiosk.session import Session
+from kiosk.session import Screen, Session
 from kiosk.ui.app import build_window
 from kiosk.ui.offthread import wait_all
 from kiosk.ui.widgets import IMAGE_IO
@@ -97,6 +97,8 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
         window.start_selfcheck()
         for step in range(len(check.questions)):
             yield f"{prefix}check-{step + 1}"
+            if _read_down(window):  # "none of these" was locked: read on, as a patient does
+                yield f"{prefix}check-{step + 1}-read"
             flags = check.questions[step].asks_danger_signs
             _answer(window, step, len(check.questions[step].answers) - 1 if flags else 0)
         for number, band in enumerate(check.bands, start=1):
@@ -119,6 +121,21 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
             yield f"{prefix}result-{name}"
         window.open_call()
         yield f"{prefix}call"
+
+
+def _read_down(window: KioskWindow) -> bool:
+    """On a question whose "none of these" is locked, scroll its list down half a screen at
+    a time until it opens. Returns whether it was locked."""
+    from kiosk.ui.screens.selfcheck import SelfCheckScreen  # with the self-check only
+
+    screen = window.current_screen
+    if not isinstance(screen, SelfCheckScreen) or not any(b.locked for b in screen.answers):
+        return False
+    bar = screen.area.verticalScrollBar()
+    while any(b.locked for b in screen.answers) and bar.value() < bar.maximum():
+        bar.setValue(min(bar.maximum(), bar.value() + screen.area.viewport().height() // 2))
+        _settle()
+    return True
 
 
 def _answer(window: KioskWindow, step: int, choice: int) -> None:
@@ -155,15 +172,19 @@ def take_shots(config: Config, outdir: Path, size: tuple[int, int], text_step: i
     return written
 
 
-def tour(window: KioskWindow, steps: int) -> None:
+def tour(window: KioskWindow, steps: int) -> set[str]:
     """Walk every screen over and over, as patients would, for at least ``steps`` taps.
 
-    For the leak test and bench/: topics and back, a whole self-check, the call panel,
-    a language switch, the display panel, home and a reset.
+    For the leak test and bench/: topics and back; the self-check along every path (a
+    scored result of each band, and each danger tier), each path's every question with its
+    list of signs read, then the call panel; a language switch, the display panel, home and
+    a reset. Returns the screens reached: ``check-N``, ``result-N`` (a band),
+    ``result-now``, ``result-today``, ``call``.
     """
     app = QApplication.instance()
     assert app is not None
     done = 0
+    reached: set[str] = set()
     while done < steps:
         session = window.session
         assert session is not None and session.selfcheck is not None
@@ -172,11 +193,24 @@ def tour(window: KioskWindow, steps: int) -> None:
             window.go_back()
             done += 2
         window.visit.answer_guard = 0.0
-        window.start_selfcheck()
-        for step, _question in enumerate(session.selfcheck.questions):
-            window.answer(step, 0)
-            done += 1
-        window.open_call()
+        check = session.selfcheck
+        paths = [answers_for(check, band.low) for band in check.bands]
+        paths += [tier_answers(check, NOW), tier_answers(check, TODAY)]
+        for picks in paths:
+            if picks is None:
+                continue
+            window.go_home()
+            window.start_selfcheck()
+            for step, choice in enumerate(picks):
+                reached.add(f"check-{step + 1}")
+                _answer(window, step, choice)
+                done += 1
+            outcome = session.outcome()
+            if outcome is not None and session.view.screen is Screen.RESULT:
+                reached.add(f"result-{outcome.tier or outcome.band}")
+            window.open_call()
+            reached.add("call")
+            done += 2
         window.set_language("es" if session.language_code == "en" else "en")
         window.open_display()
         window.display_panel.hide()
@@ -185,3 +219,4 @@ def tour(window: KioskWindow, steps: int) -> None:
         window.wake()
         done += 6
         _settle()
+    return reached

@@ -1,4 +1,5 @@
-"""A screen that never restarts must not grow: 500 navigations across every screen."""
+"""A screen that never restarts must not grow: 500 navigations across every screen,
+the self-check along every path."""
 
 from __future__ import annotations
 
@@ -23,7 +24,11 @@ def test_500_navigations_leave_no_widgets_or_objects_behind(
     window = open_window(configured(speech=False), size=(800, 480))
     tour(window, 100)  # every screen built once, every cache warm
     widgets0, objects0 = census()
-    tour(window, 500)
+    reached = tour(window, 500)
     widgets1, objects1 = census()
+    # Every question of the bundled self-check (9), a result of each band (3), both danger
+    # tiers and the call panel.
+    assert reached == {*(f"check-{n}" for n in range(1, 10)), "result-1", "result-2",
+                       "result-3", "result-now", "result-today", "call"}
     assert widgets1 - widgets0 <= 2, f"{widgets1 - widgets0} more widgets"
     assert objects1 - objects0 <= 500, f"{objects1 - objects0} more Python objects"
