@@ -193,6 +193,12 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
         print(problem)
     warnings = len(problems) - errors
     if loaded.content is not None:
+        from kiosk.selfcheck import describe
+
+        for code in loaded.content.codes:  # what each self-check does, in its asking order
+            check = loaded.content.languages[code].selfcheck
+            if check is not None:
+                print(f"{check.path}: {describe(check)}", file=sys.stderr)
         summary = f"{root}: {topic_counts(loaded.content)}; {errors} error(s), " \
                   f"{warnings} warning(s)"
     else:

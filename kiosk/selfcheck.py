@@ -419,6 +419,21 @@ def answers_for(check: SelfCheck, score: int) -> list[int] | None:
     return reachable.get(score)
 
 
+def describe(check: SelfCheck) -> str:
+    """What staff should know the self-check does, in one line for ``kiosk check``: the
+    order its questions are asked in and what each danger tier shows."""
+    parts = []
+    for tier, kind in ((NOW, "emergency signs"), (TODAY, "same-day signs")):
+        n = sum(q.tier == tier for q in check.questions)
+        if n:
+            parts.append(f"{n} question(s) on {kind} ('red_flag: {tier}': a yes shows "
+                         f"\"{check.tiers[tier].title}\")")
+    scored = sum(not q.tier for q in check.questions)
+    parts.append(f"{scored} scored question(s) ({len(check.bands)} results for totals 0 to "
+                 f"{check.max_score})")
+    return f"{len(check.questions)} questions, asked in this order: " + ", then ".join(parts)
+
+
 def tier_answers(check: SelfCheck, tier: str) -> list[int] | None:
     """Answers that reach ``tier``'s message: no red flag until the first question with an
     answer of that tier, then that answer (the self-check ends there). None if none can."""

@@ -330,3 +330,16 @@ def test_the_kiosk_never_shows_a_misleading_self_check(tmp_path: Path, old: str,
     check = shown.language("en").selfcheck
     assert check is not None and check.questions[0].asks_danger_signs
     assert check.score([0, 1, 1, 1, 1, 1]).urgent
+
+
+def test_kiosk_check_explains_what_the_self_check_does(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from kiosk.__main__ import main
+
+    assert main(["check", str(bundled_content())]) == 0
+    err = capsys.readouterr().err
+    path = bundled_content() / "en" / "self-check.yaml"
+    assert f"{path}: 9 questions, asked in this order: 2 question(s) on emergency signs " \
+        "('red_flag: now': a yes shows \"Please tell the front desk now\"), then 2 question(s) " \
+        "on same-day signs ('red_flag: today': a yes shows \"Please tell a doctor or nurse " \
+        "today\"), then 5 scored question(s) (3 results for totals 0 to 7)\n" in err
