@@ -69,6 +69,18 @@ def parser() -> argparse.ArgumentParser:
     cf.add_argument("--check", dest="check_config", type=Path, metavar="FILE",
                     help="check a config file as the kiosk reads it: every problem as "
                     "file:line: message, exit 2 if there is one (Ansible's validate uses it)")
+    ex = sub.add_parser("export", help="copy the live content to a folder (a USB stick) as "
+                        "clinic-kiosk-content/, with a SHA256SUMS list written last")
+    ex.add_argument("destination", type=Path, help="the folder to write into (the stick)")
+    ex.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
+    im = sub.add_parser("import", help="check content from a folder (a USB stick) against the "
+                        "live content; --apply to show it to patients, --undo to go back")
+    im.add_argument("source", nargs="?", type=Path, help="the stick, or its "
+                    "clinic-kiosk-content folder")
+    im.add_argument("--apply", action="store_true", help="apply it if it has no errors")
+    im.add_argument("--undo", action="store_true", help="go back to the content before the "
+                    "last import")
+    im.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
                     help="config file to write (default: the platform's config folder)")
@@ -211,6 +223,77 @@ def cmd_check(folder: Path | None, language: str, max_grade: float = 8.0,
     return bad_config or (1 if errors else 0)
 
 
+def cmd_export(config: Config, destination: Path) -> int:
+    from kiosk.transfer import export
+
+    live = config.live_content()
+    try:
+        done = export(live, destination)
+    except OSError as exc:
+        print(f"{destination}: the content could not be copied ({exc}); copy it again",
+              file=sys.stderr)
+        return 1
+    print(f"{done.folder}: {done.files} files ({done.size:,} bytes) from {live}, with their "
+          "SHA256SUMS list; edit the pages there, then import the folder on the kiosk")
+    return 0
+
+
+def cmd_import(config: Config, source: Path | None, apply: bool, undo: bool) -> int:
+    """Check (and with ``apply``, apply) content from a folder; or undo the last import.
+    Exit 0: it can be applied (or was, or was undone); 1: errors or nothing to change."""
+    from kiosk.store import Store, StoreError
+    from kiosk.transfer import stage
+
+    store = Store(config.store_dir)
+    if undo:
+        try:
+            now = store.undo()
+        except StoreError as exc:
+            print(f"{store.root}: {exc}", file=sys.stderr)
+            return 1
+        print("undone; patients now see " + (f"version {now.describe()}" if now
+                                              else f"the installed content, {config.content_dir}"))
+        return 0
+    if source is None:
+        print("name the folder to import (the stick), or use --undo", file=sys.stderr)
+        return 2
+    live = config.live_content()
+    with store.staging() as folder:
+        try:
+            staged = stage(source, folder, live, config.language)
+        except OSError as exc:
+            print(f"{source}: {exc}", file=sys.stderr)
+            return 1
+        print(f"{staged.source}: {staged.files} files ({staged.size:,} bytes)")
+        for kind, paths in (("added", staged.changes.added),
+                            ("changed", staged.changes.changed),
+                            ("removed", staged.changes.removed)):
+            for rel in paths:
+                edited = " (edited since the export)" if rel in staged.edited else ""
+                print(f"  {kind:8} {rel}{edited}")
+        print(f"changes against the live content: {staged.changes.summary()}")
+        shown = staged.worth_showing()
+        for problem in shown:
+            print(problem)
+        if len(shown) < len(staged.problems):
+            print(f"({len(staged.problems) - len(shown)} warning(s) about files this import "
+                  "does not change are not shown: 'kiosk check' lists them)")
+        errors = len(staged.errors)
+        if errors:
+            print(f"{errors} error(s): nothing can be applied; patients keep seeing the live "
+                  "content", file=sys.stderr)
+            return 1
+        if not staged.changes:
+            print("nothing to apply: it is the same as the live content", file=sys.stderr)
+            return 1
+        if not apply:
+            print("it can be applied: run again with --apply", file=sys.stderr)
+            return 0
+        version = store.commit(folder, staged.changes.summary(), str(staged.source))
+    print(f"applied: version {version.describe()}; patients see it at their next home screen")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:
@@ -234,6 +317,15 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(text, end="")
         return 0
+    if args.command in ("export", "import"):
+        try:
+            config = load_config(args.transfer_config or args.config)
+        except ConfigError as exc:
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            return 2
+        return cmd_export(config, args.destination) if args.command == "export" else \
+            cmd_import(config, args.source, args.apply, args.undo)
     if args.command == "config" and args.check_config is not None:
         try:
             load_config(args.check_config)
@@ -256,8 +348,8 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return 2
     content = getattr(args, "shots_content", None) or args.content
-    if content is not None:
-        config = replace(config, content_dir=content)
+    if content is not None:  # a folder named here is shown as it is
+        config = replace(config, content_dir=content, use_store=False)
     if args.command == "shots":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         config = replace(config, values={**config.values, "watch_content": False})
@@ -275,8 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "preview":
         from kiosk.ui.app import run
 
-        folder = args.folder or content or config.content_dir  # the config's, else bundled
-        config = replace(config, content_dir=folder, fullscreen=False)
+        # The folder named, else what patients see (an import, the config's, the bundled).
+        folder = args.folder or content or config.live_content()
+        config = replace(config, content_dir=folder, fullscreen=False, use_store=False)
         return run(config, preview=True)
     if args.windowed:
         config = replace(config, fullscreen=False)

@@ -60,6 +60,11 @@ class Options:
 
     content = Option("content", str, "", "Content folder. Empty: the content bundled with "
                      "the kiosk. A relative path is read from the config file's folder.")
+    content_store = Option("content_store", str, "", "Folder for content staff import (from "
+                           "a USB stick, or 'kiosk import'): each imported version, and the "
+                           "ones 'undo' goes back to. While it holds an imported version, "
+                           "patients see that instead of 'content'. Empty: the platform's "
+                           "data folder (on Linux ~/.local/share/clinic-kiosk/content-versions).")
     fullscreen = Option("fullscreen", bool, True, "Run full-screen (true) or in a window "
                         "(false).")
     language = Option("language", str, "en", "Language the kiosk starts in and returns to at "
@@ -173,6 +178,30 @@ class Config:
     clinic: Clinic
     source: Path | None = None
     values: Mapping[str, Any] = field(default_factory=defaults)
+    # False when a folder was named on the command line (preview, shots, --content): that
+    # folder is shown as it is, whatever staff imported.
+    use_store: bool = True
+
+    @property
+    def store_dir(self) -> Path:
+        """Where imported content versions are kept (kiosk/store.py)."""
+        named = str(self.values.get("content_store") or "")
+        if not named:
+            from kiosk.store import default_store
+
+            return default_store()
+        path = Path(named).expanduser()
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return path
+
+    def live_content(self) -> Path:
+        """The folder patients see: the latest imported version, else ``content_dir``."""
+        if not self.use_store:
+            return self.content_dir
+        from kiosk.store import Store
+
+        return Store(self.store_dir).live(self.content_dir)
 
     def __getitem__(self, key: str) -> Any:
         """Any declared option by its key, e.g. ``config["idle_timeout"]`` (untyped; prefer

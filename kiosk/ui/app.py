@@ -9,6 +9,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,10 @@ def build_window(config: Config, preview: bool = False,
     if QApplication.instance() is None:
         raise RuntimeError("build_window() needs a QApplication; create one first")
     options = config.options
+    source: Config | None = None  # the config whose imported versions the kiosk follows
+    if config.use_store and not preview:
+        source = config
+        config = replace(config, content_dir=config.live_content())
     if loaded is None:
         if preview:
             from kiosk.checker import checked_load
@@ -65,6 +70,8 @@ def build_window(config: Config, preview: bool = False,
     visit = Visit(loaded, config.language, timing=timing, live=preview,
                   review_months=options.review_months, render=early)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
+    if source is not None:  # an import or an undo switches the folder the kiosk watches
+        window.content_source = (source.live_content, source.store_dir)
     early.on_ready = weak(window, _page_ready)
     if options.record_usage and not preview:
         # Opened after the first paint: nobody can tap anything before it.

@@ -42,9 +42,14 @@ class ContentWatcher(QObject):
     loaded = Signal(object)
 
     def __init__(self, root: Path, language: str, parent: QObject | None = None,
-                 loader: Callable[[Path, str], Loaded] = load_rendered) -> None:
+                 loader: Callable[[Path, str], Loaded] = load_rendered,
+                 resolve: Callable[[], Path] | None = None, store: Path | None = None) -> None:
+        """``resolve``: what the live folder is now (an import or an undo changes it);
+        ``store``: the folder of imported versions, watched for that change."""
         super().__init__(parent)
         self.root = Path(root)
+        self.resolve = resolve
+        self.store = store
         self.language = language
         self.loader = loader
         self.watcher = QFileSystemWatcher(self)
@@ -64,6 +69,12 @@ class ContentWatcher(QObject):
         if old:
             self.watcher.removePaths(old)
         paths: list[str] = []
+        if self.store is not None:  # state.json is replaced there by an import or undo
+            try:
+                self.store.mkdir(parents=True, exist_ok=True)
+                paths.append(str(self.store))
+            except OSError as exc:
+                log.warning("cannot watch %s for imported content (%s)", self.store, exc)
         if self.root.is_dir():
             paths.append(str(self.root))
             paths += [str(p) for p in self.root.rglob("*") if not p.name.startswith(".")]
@@ -81,11 +92,13 @@ class ContentWatcher(QObject):
             return
         self._busy = True
         # On a worker thread; the result is dropped if this watcher has gone meanwhile.
-        root, language, loader = self.root, self.language, self.loader
-        in_background(self, lambda: _load(root, language, loader), self._finished)
+        # There too, the live folder is looked up again: an import or an undo changes it.
+        root, language, loader, resolve = self.root, self.language, self.loader, self.resolve
+        in_background(self, lambda: _load(resolve() if resolve else root, language, loader),
+                      self._finished)
 
-    def _finished(self, result: tuple[Loaded | None, bool]) -> None:
-        loaded, settled = result
+    def _finished(self, result: tuple[Path, Loaded | None, bool]) -> None:
+        self.root, loaded, settled = result
         self._busy = False
         self.watch()
         if self._again or not settled:
@@ -98,12 +111,13 @@ class ContentWatcher(QObject):
 
 
 def _load(root: Path, language: str,
-          loader: Callable[[Path, str], Loaded]) -> tuple[Loaded | None, bool]:
-    """Runs on the worker thread: the content, and whether the folder held still meanwhile."""
+          loader: Callable[[Path, str], Loaded]) -> tuple[Path, Loaded | None, bool]:
+    """Runs on the worker thread: the folder read, its content, and whether the folder held
+    still meanwhile."""
     try:
         before = snapshot(root)
         loaded = loader(root, language)
-        return loaded, snapshot(root) == before
+        return root, loaded, snapshot(root) == before
     except Exception:  # never let a reload take anything down
         log.exception("reloading the content failed")
-        return None, True
+        return root, None, True

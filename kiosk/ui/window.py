@@ -70,6 +70,9 @@ class KioskWindow(QWidget):
         self.speaker: Speaker | None = None
         self._speaker_factory = speaker_factory
         self.watcher: Any = None
+        # Where the live content comes from when staff can import: (what the live folder is
+        # now, the store's folder to watch for an import or an undo). None: content_dir only.
+        self.content_source: tuple[Callable[[], Path], Path] | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
         self.bar = TopBar(config.clinic.name)
@@ -479,8 +482,9 @@ class KioskWindow(QWidget):
             from kiosk.checker import checked_load
 
             loader = checked_load
+        resolve, store = self.content_source or (None, None)
         self.watcher = ContentWatcher(self.config.content_dir, self.config.language, self,
-                                      loader)
+                                      loader, resolve=resolve, store=store)
         self.watcher.loaded.connect(self.on_content_loaded)
 
     @guarded
