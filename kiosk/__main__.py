@@ -81,6 +81,16 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("--undo", action="store_true", help="go back to the content before the "
                     "last import")
     im.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
+    pf = sub.add_parser("proof", help="a PDF of every page and the self-check, as patients "
+                        "see them, for a clinician to read and sign")
+    pf.add_argument("folder", nargs="?", type=Path, help="content folder (default: what "
+                    "patients see now)")
+    pf.add_argument("-o", "--output", type=Path, default=Path("proof.pdf"),
+                    help="the PDF to write (default: proof.pdf)")
+    pf.add_argument("--since", type=Path, metavar="FOLDER", help="an earlier content folder: "
+                    "pages that differ are marked changed (default: the version before the "
+                    "last import, if any)")
+    pf.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
                     help="config file to write (default: the platform's config folder)")
@@ -238,6 +248,43 @@ def cmd_export(config: Config, destination: Path) -> int:
     return 0
 
 
+def cmd_proof(config: Config, folder: Path | None, output: Path, since: Path | None) -> int:
+    """Write the sign-off PDF of a content folder (default: what patients see now)."""
+    from kiosk.checker import check_folder
+    from kiosk.store import Store
+
+    store = Store(config.store_dir)
+    current = store.current() if folder is None else None
+    root = folder or config.live_content()
+    if since is None and current is not None:  # compare with what undo would go back to
+        history = store.state().history
+        since = store.root / "versions" / history[0] if history else config.content_dir
+    loaded, problems = check_folder(root, config.language)
+    errors = [p for p in problems if p.is_error]
+    for problem in errors:
+        print(problem)
+    if loaded.content is None:
+        print(f"{root}: nothing to print", file=sys.stderr)
+        return 1
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.proof import ProofInfo, changed_files, write_proof
+
+    app = QApplication.instance() or QApplication(["kiosk"])
+    version = f"Version {current.describe()}" if current is not None else f"Content in {root}"
+    info = ProofInfo(config.clinic.name, version, str(since) if since else "")
+    try:
+        pages = write_proof(loaded.content, output, info, changed_files(root, since))
+    except OSError as exc:
+        print(f"{output}: cannot be written ({exc})", file=sys.stderr)
+        return 1
+    del app
+    print(f"{output}: {pages} pages, every page and the self-check of {root}"
+          + (f"; {len(errors)} error(s) in the content (listed above)" if errors else ""))
+    return 1 if errors else 0
+
+
 def cmd_import(config: Config, source: Path | None, apply: bool, undo: bool) -> int:
     """Check (and with ``apply``, apply) content from a folder; or undo the last import.
     Exit 0: it can be applied (or was, or was undone); 1: errors or nothing to change."""
@@ -317,6 +364,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(text, end="")
         return 0
+    if args.command == "proof":
+        try:
+            config = load_config(args.transfer_config or args.config)
+        except ConfigError as exc:
+            for line in exc.problems:
+                print(line, file=sys.stderr)
+            return 2
+        return cmd_proof(config, args.folder, args.output, args.since)
     if args.command in ("export", "import"):
         try:
             config = load_config(args.transfer_config or args.config)

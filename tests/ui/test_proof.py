@@ -1,0 +1,85 @@
+"""The sign-off proof (issue 19): one PDF with every page and the whole self-check, read back
+with pdftotext as a reviewer's tools would."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.__main__ import main
+from kiosk.config import bundled_content
+from kiosk.model import load_content
+from kiosk.page import plain_text
+from kiosk.render import render_topic
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                reason="needs pdftotext (poppler-utils, .ci/apt-packages)")
+
+
+def pdf_text(path: Path) -> str:
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          text=True, timeout=120, check=True)
+    return words(done.stdout)
+
+
+def words(text: str) -> str:
+    """Plain words: ligatures, line breaks and a space before punctuation (where a bold word
+    ended) as a PDF or plain_text leaves them, made alike."""
+    text = " ".join(unicodedata.normalize("NFKC", text).split())  # "ﬀ" is "ff"
+    return re.sub(r"\s+([.,;:!?)])", r"\1", text)
+
+
+def test_the_proof_holds_every_page_question_answer_tier_and_a_signature_line(
+        qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "proof.pdf"
+    assert main(["proof", str(bundled_content()), "-o", str(out)]) == 0
+    assert "pages, every page and the self-check" in capsys.readouterr().out
+    text = pdf_text(out)
+    content = load_content(bundled_content()).content
+    assert content is not None
+    signed = 0
+    for code in content.codes:
+        language = content.language(code)
+        for topic in language.topics:
+            assert words(topic.title) in text
+            body = plain_text(render_topic(topic, language, content.root).html)
+            sentences = [s for s in re.split(r"(?<=[.!?])\s+", words(body)) if len(s) > 30]
+            for sentence in sentences[:3] + sentences[-3:]:  # its start and its end
+                assert sentence in text, sentence
+            signed += 1
+        check = language.selfcheck
+        assert check is not None
+        for question in check.questions:
+            assert words(question.text) in text
+            for sign in question.signs:
+                assert words(sign) in text
+        for band in check.bands:
+            assert words(band.message) in text
+        for tier in ("now", "today"):
+            assert words(check.tiers[tier].title) in text
+        signed += 1
+    assert text.count("DANGER SIGN, emergency: tell the front desk now") == 6  # 2+1 each
+    assert text.count("DANGER SIGN, same day: tell a doctor or nurse today") == 6  # + result
+    assert text.count("Reading level: about grade") == 12
+    assert text.count("Signature") == signed == 14
+    assert "No earlier version to compare with" in text and "CHANGED" not in text
+
+
+def test_the_proof_marks_what_changed_since_an_earlier_version(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(bundled_content(), new)
+    page = new / "es" / "muscle-spasms.md"
+    page.write_text(page.read_text("utf-8") + "\nUna frase nueva para revisar.\n", "utf-8")
+    out = tmp_path / "proof.pdf"
+    assert main(["proof", str(new), "-o", str(out), "--since", str(bundled_content())]) == 0
+    text = pdf_text(out)
+    assert text.count("CHANGED since the earlier version") == 1
+    assert "Español: Espasmos, artritis y dolor de cabeza (changed)" in text
+    assert "Una frase nueva para revisar." in text
