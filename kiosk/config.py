@@ -6,6 +6,7 @@ Build the config once in ``main()`` and pass it down; nothing here runs at impor
 
 from __future__ import annotations
 
+import os
 import re
 import stat
 import tomllib
@@ -65,6 +66,11 @@ class Options:
                            "ones 'undo' goes back to. While it holds an imported version, "
                            "patients see that instead of 'content'. Empty: the platform's "
                            "data folder (on Linux ~/.local/share/clinic-kiosk/content-versions).")
+    usb_folders = Option("usb_folders", str, "", "Where USB sticks appear when plugged in "
+                         "(the staff panel's import and export look there), several separated "
+                         "by ':'; a folder holding clinic-kiosk-content itself (a network "
+                         "share) works too. Empty: /media/USER and /run/media/USER, where "
+                         "udisks2 mounts sticks.")
     fullscreen = Option("fullscreen", bool, True, "Run full-screen (true) or in a window "
                         "(false).")
     language = Option("language", str, "en", "Language the kiosk starts in and returns to at "
@@ -194,6 +200,16 @@ class Config:
         if not path.is_absolute() and self.source is not None:
             path = self.source.parent / path
         return path
+
+    @property
+    def stick_roots(self) -> list[Path]:
+        """Folders where USB sticks appear (kiosk/transfer.py)."""
+        named = str(self.values.get("usb_folders") or "")
+        if not named:
+            from kiosk.transfer import default_stick_roots
+
+            return default_stick_roots()
+        return [Path(p).expanduser() for p in named.split(os.pathsep) if p]
 
     def live_content(self) -> Path:
         """The folder patients see: the latest imported version, else ``content_dir``."""

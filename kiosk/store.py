@@ -9,7 +9,7 @@ data, and the live content is the store's current version when there is one, els
     <store>/versions/<id>/         one whole content folder, never changed once written
     <store>/versions/<id>.json     when it was made, from where, a short summary
     <store>/staging/               copies being made (left over after a crash: removed)
-    <store>/state.json             {"current": id or null, "history": [older ids, newest first]}
+    <store>/live/state.json        {"current": id or null, "history": [older ids, newest first]}
 
 Applying a version is one ``os.replace`` of ``state.json`` after the version's every file has
 been synced: a power cut at any moment leaves the old state or the new one, so patients see
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 KEEP = 5  # versions kept: the live one and the four before it (the issue asks for 3 or more)
 STATE_FILE = "state.json"
+STATE_FOLDER = "live"  # holds only state.json: what a running kiosk watches
 
 
 def default_store() -> Path:
@@ -77,7 +78,13 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
     @property
     def state_path(self) -> Path:
-        return self.root / STATE_FILE
+        return self.root / STATE_FOLDER / STATE_FILE
+
+    @property
+    def watched(self) -> Path:
+        """The folder a running kiosk watches: it changes only when a version is applied or
+        undone (copies in progress are made elsewhere in the store)."""
+        return self.root / STATE_FOLDER
 
     def state(self) -> State:
         """The state as last written; an unreadable or damaged file counts as no imports (and
@@ -130,7 +137,16 @@ class Store:
     @contextlib.contextmanager
     def staging(self) -> Iterator[Path]:
         """A new empty folder to copy a version into; removed afterwards unless ``commit``
-        moved it into the store. Staging left over by a crash is removed first."""
+        moved it into the store."""
+        folder = self.new_staging()
+        try:
+            yield folder
+        finally:
+            self.discard(folder)
+
+    def new_staging(self) -> Path:
+        """A new empty folder to copy a version into (``discard`` it, or ``commit`` it).
+        Staging left over by a crash, or by a preview nobody finished, is removed first."""
         base = self.root / "staging"
         with self._locked():
             if base.is_dir():
@@ -139,11 +155,12 @@ class Store:
             base.mkdir(parents=True, exist_ok=True)
         folder = base / secrets.token_hex(6)
         folder.mkdir()
-        try:
-            yield folder
-        finally:
-            if folder.exists():
-                shutil.rmtree(folder, ignore_errors=True)
+        return folder
+
+    @staticmethod
+    def discard(folder: Path) -> None:
+        if folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
     def commit(self, staged: Path, summary: str, source: str) -> Version:
         """Make a staged folder a version and apply it: its files synced, the folder moved

@@ -65,6 +65,37 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# -- where sticks appear ----------------------------------------------------------------------
+
+def default_stick_roots() -> list[Path]:
+    """Where the system mounts a USB stick for the kiosk's user: udisks2's /media/USER and
+    /run/media/USER (a stick is a folder in there)."""
+    import getpass
+
+    user = getpass.getuser()
+    return [Path("/media") / user, Path("/run/media") / user]
+
+
+def sticks(roots: list[Path]) -> list[Path]:
+    """The sticks (mounted folders) under ``roots``, and any root that is itself a content
+    source (a folder IT names, such as a network share), sorted; nothing is read inside."""
+    found: list[Path] = []
+    for root in roots:
+        if (root / EXPORT_NAME).is_dir() or (root / INCOMPLETE).is_dir():
+            found.append(root)
+            continue
+        try:
+            found += sorted(p for p in root.iterdir() if p.is_dir() and not is_junk(p.name))
+        except OSError:
+            continue
+    return found
+
+
+def with_content(found: list[Path]) -> list[Path]:
+    """Those of ``found`` that hold an export (finished or not)."""
+    return [p for p in found if (p / EXPORT_NAME).is_dir() or (p / INCOMPLETE).is_dir()]
+
+
 # -- export ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -287,8 +287,8 @@ def test_a_power_cut_at_any_step_of_an_apply_leaves_old_or_new_content_whole(
         assert shown == live and NEW_LINE not in text  # the old content, whole
     loaded = load_content(shown)
     assert loaded.content is not None and not loaded.errors
-    if (root / "state.json").exists():
-        json.loads((root / "state.json").read_text("utf-8"))
+    if (root / "live" / "state.json").exists():
+        json.loads((root / "live" / "state.json").read_text("utf-8"))
     # The next import cleans up whatever the cut left, and applies.
     with store.staging() as folder:
         result = stage(stick, folder, store.live(live))

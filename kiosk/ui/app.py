@@ -71,7 +71,10 @@ def build_window(config: Config, preview: bool = False,
                   review_months=options.review_months, render=early)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
     if source is not None:  # an import or an undo switches the folder the kiosk watches
-        window.content_source = (source.live_content, source.store_dir)
+        from kiosk.store import Store
+
+        window.content_source = (source.live_content, Store(source.store_dir).watched)
+        window.source_config = source
     early.on_ready = weak(window, _page_ready)
     if options.record_usage and not preview:
         # Opened after the first paint: nobody can tap anything before it.

@@ -120,6 +120,7 @@ class PinPad(Overlay):
     """Ten digits, Clear, OK and Cancel. Staff only; it never says what the PIN is."""
 
     accepted = Signal()
+    cancelled = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -177,7 +178,7 @@ class PinPad(Overlay):
             verdict = self.guard.check(self.entered)
             self.entered = ""
             if verdict is Verdict.OK:
-                self.cancel()
+                self._close()
                 self.accepted.emit()
                 return
             if verdict is Verdict.WRONG:
@@ -210,6 +211,11 @@ class PinPad(Overlay):
                 self._refresh("")
 
     def cancel(self) -> None:
+        """Closed without the PIN: whatever it was asked for does not happen."""
+        self._close()
+        self.cancelled.emit()
+
+    def _close(self) -> None:
         self.entered = ""
         self.lock_timer.stop()
         self.hide()
@@ -220,19 +226,35 @@ class StaffPanel(Overlay):
 
     reload_requested = Signal()
     exit_requested = Signal()
+    update_requested = Signal()  # from a USB stick
+    export_requested = Signal()  # to a USB stick
+    undo_requested = Signal()  # the last update
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.widest = 1100
         self.heading = label("Staff panel", "Title")
+        self.version = label("", "Strong")
         self.status = label("")
         self.problems = QLabel()
         self.problems.setTextFormat(Qt.TextFormat.PlainText)
         self.problems.setWordWrap(True)
         self.problems.setObjectName("Muted")
         self.about = label("", "Muted")
-        for w in (self.heading, self.status, self.problems, self.about):
+        for w in (self.heading, self.version, self.status, self.problems, self.about):
             self.card_layout.addWidget(w)
+        usb = QHBoxLayout()  # shown when the kiosk keeps imported versions (not a preview)
+        self.update_button = button("Update from a USB stick", primary=True)
+        self.update_button.clicked.connect(self.update_requested.emit)
+        self.export_button = button("Copy content to a USB stick")
+        self.export_button.clicked.connect(self.export_requested.emit)
+        self.undo_button = button("Undo last update")
+        self.undo_button.clicked.connect(self.undo_requested.emit)
+        for b in (self.update_button, self.export_button, self.undo_button):
+            usb.addWidget(b)
+            b.hide()
+        usb.addStretch(1)
+        self.card_layout.addLayout(usb)
         row = QHBoxLayout()
         self.reload_button = button("Reload content now")
         self.reload_button.clicked.connect(self.reload_requested.emit)
@@ -246,7 +268,14 @@ class StaffPanel(Overlay):
         row.addWidget(self.close_button)
         self.card_layout.addLayout(row)
 
-    def show_status(self, status: str, problems: list[str], about: str) -> None:
+    def show_status(self, status: str, problems: list[str], about: str,
+                    version: str | None = None, can_undo: bool = False) -> None:
+        """``version``: which content patients see (None: no USB updates here)."""
+        self.version.setText(version or "")
+        self.version.setVisible(version is not None)
+        for b in (self.update_button, self.export_button):
+            b.setVisible(version is not None)
+        self.undo_button.setVisible(version is not None and can_undo)
         self.status.setText(status)
         shown = problems[:8]
         more = f"\n… and {len(problems) - 8} more (see the log)" if len(problems) > 8 else ""

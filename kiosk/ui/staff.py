@@ -46,23 +46,29 @@ class StaffAccess:
 
     def __init__(self, window: QWidget, guard: PinGuard | None, open_without_pin: bool,
                  status: Callable[[], tuple[str, list[str]]],
-                 wire: Callable[[StaffAccess], None] = lambda _staff: None) -> None:
+                 wire: Callable[[StaffAccess], None] = lambda _staff: None,
+                 version: Callable[[], tuple[str, bool] | None] = lambda: None) -> None:
+        """``version``: which content version patients see and whether undo can go back
+        (None: this window takes no USB updates)."""
         """``wire`` is called once the panels exist (they are made on first use)."""
         self.window = window
         self.guard = guard
         self.open_without_pin = open_without_pin
         self.status = status
         self.wire = wire
+        self.version = version
         self._pin_pad: PinPad | None = None
         self._panel: StaffPanel | None = None
         self._metrics: Metrics | None = None
+        self._pending: Callable[[], None] | None = None  # what the PIN is asked again for
 
     def _make(self) -> None:
         if self._pin_pad is None or self._panel is None:
             from kiosk.ui.overlays import PinPad, StaffPanel
 
             self._pin_pad = PinPad(self.window)
-            self._pin_pad.accepted.connect(self.open_panel)
+            self._pin_pad.accepted.connect(self._pin_accepted)
+            self._pin_pad.cancelled.connect(self._pin_cancelled)
             self._panel = StaffPanel(self.window)
             self.wire(self)
             if self._metrics is not None:
@@ -87,10 +93,35 @@ class StaffAccess:
         elif self.open_without_pin:
             self.open_panel()
 
+    def confirm(self, action: Callable[[], None]) -> None:
+        """Run ``action`` once staff have entered the PIN again (at once without a PIN, in a
+        window)."""
+        if self.guard is None:
+            action()
+            return
+        self._pending = action
+        self.pin_pad.ask(self.guard)
+
+    def _pin_accepted(self) -> None:
+        action, self._pending = self._pending, None
+        if action is not None:
+            action()
+        else:
+            self.open_panel()
+
+    def _pin_cancelled(self) -> None:
+        self._pending = None
+
     def open_panel(self) -> None:
-        status, problems = self.status()
-        self.panel.show_status(status, problems, f"Version {__version__}. Log: {log_dir()}")
+        self.refresh_panel()
         self.panel.open()
+
+    def refresh_panel(self) -> None:
+        """The panel's status as it is now (whether it shows or not)."""
+        status, problems = self.status()
+        shown = self.version()
+        self.panel.show_status(status, problems, f"Version {__version__}. Log: {log_dir()}",
+                               shown[0] if shown else None, bool(shown and shown[1]))
 
     def is_open(self) -> bool:
         return bool(self._pin_pad and self._pin_pad.isVisible()
@@ -100,6 +131,7 @@ class StaffAccess:
         return self._panel is not None and self._panel.isVisible()
 
     def close(self) -> None:
+        self._pending = None
         if self._pin_pad is not None and self._panel is not None:
             self._pin_pad.cancel()
             self._panel.hide()

@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # made on first use
     from kiosk.ui.screens.resting import RestingScreen
     from kiosk.ui.screens.topic import TopicScreen
     from kiosk.ui.speech import Speaker
+    from kiosk.ui.usb import UsbFlow
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class KioskWindow(QWidget):
         # Where the live content comes from when staff can import: (what the live folder is
         # now, the store's folder to watch for an import or an undo). None: content_dir only.
         self.content_source: tuple[Callable[[], Path], Path] | None = None
+        self.source_config: Config | None = None  # the config whose store this follows
+        self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
         self.bar = TopBar(config.clinic.name)
@@ -102,7 +105,7 @@ class KioskWindow(QWidget):
         self._display_panel: DisplayPanel | None = None
         self._qr_panel: QrPanel | None = None
         self.staff = staff or StaffAccess(self, None, not config.fullscreen, self.staff_status,
-                                          self._wire_staff)
+                                          self._wire_staff, self.content_version)
         self.idle = IdleWatcher(self)
         self.idle.idle.connect(self.on_idle)
         self._filters_on = False
@@ -219,7 +222,33 @@ class KioskWindow(QWidget):
     def _wire_staff(self, staff: StaffAccess) -> None:
         staff.panel.reload_requested.connect(self.reload_content)
         staff.panel.exit_requested.connect(self.staff_exit)
+        staff.panel.update_requested.connect(lambda: self.usb().update_from_stick())
+        staff.panel.export_requested.connect(lambda: self.usb().copy_to_stick())
+        staff.panel.undo_requested.connect(lambda: self.usb().undo())
         staff.style_for(self.metrics)
+
+    def usb(self) -> UsbFlow:
+        """The staff panel's USB stick actions (made on first use)."""
+        if self._usb is None:
+            from kiosk.ui.usb import UsbFlow
+
+            assert self.source_config is not None
+            self._usb = UsbFlow(self, self.source_config, self.staff.confirm)
+            self._usb.style_for(self.metrics)
+        return self._usb
+
+    def content_version(self) -> tuple[str, bool] | None:
+        """For the staff panel: which content patients see, and whether undo can go back;
+        None when this window takes no USB updates (a preview, or a folder named by hand)."""
+        if self.source_config is None:
+            return None
+        from kiosk.store import Store
+
+        store = Store(self.source_config.store_dir)
+        current = store.current()
+        if current is None:
+            return f"Content: as installed ({self.source_config.content_dir})", False
+        return f"Content: version {current.describe()}", True
 
     # -- showing what changed ------------------------------------------------------------
     @property
@@ -494,7 +523,8 @@ class KioskWindow(QWidget):
             self.show_banner(self.visit.problems)
         self.show_change(change)
         if self.staff.panel_is_open():
-            self.staff.open_panel()  # the status after a reload
+            self.staff.refresh_panel()  # the status after a reload (not raised: staff
+            # may be looking at a panel over it)
 
     def show_banner(self, problems: list[str]) -> None:
         """Preview only: every current problem, with its file and line, at the top."""
@@ -526,6 +556,8 @@ class KioskWindow(QWidget):
         for overlay in self._overlays():
             overlay.style_for(theme, metrics)
         self.staff.style_for(metrics)
+        if self._usb is not None:
+            self._usb.style_for(metrics)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
         super().resizeEvent(event)
