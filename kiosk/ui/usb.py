@@ -294,7 +294,10 @@ class UsbFlow(QObject):
         shown = staged.worth_showing()
         lines += [""] * bool(shown) + [str(p) for p in shown]
         errors = len(staged.errors)
+        log.info("USB update from %s checked: %s; %d error(s)", find_top(staged.source),
+                 staged.changes.summary(), errors)
         if errors:
+            log.warning("USB update refused: %s", staged.errors[0])
             status = (f"{errors} error(s) on the stick: nothing can be applied, and patients "
                       "keep seeing the content they see now. Fix the files named below.")
         elif not staged.changes:
