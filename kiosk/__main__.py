@@ -256,9 +256,8 @@ def cmd_proof(config: Config, folder: Path | None, output: Path, since: Path | N
     store = Store(config.store_dir)
     current = store.current() if folder is None else None
     root = folder or config.live_content()
-    if since is None and current is not None:  # compare with what undo would go back to
-        history = store.state().history
-        since = store.root / "versions" / history[0] if history else config.content_dir
+    if since is None and folder is None:  # compare with what undo would go back to
+        since = store.before(config.content_dir)
     loaded, problems = check_folder(root, config.language)
     errors = [p for p in problems if p.is_error]
     for problem in errors:

@@ -118,6 +118,14 @@ class Store:
                       "installed content", state.current, self.root)
         return Path(installed)
 
+    def before(self, installed: Path) -> Path | None:
+        """The folder undo would go back to (None when nothing was imported): what a proof
+        marks changes against."""
+        state = self.state()
+        if state.current is None:
+            return None
+        return self._folder(state.history[0]) if state.history else Path(installed)
+
     def version(self, version_id: str) -> Version | None:
         try:
             raw = json.loads((self.root / "versions" / f"{version_id}.json").read_text("utf-8"))

@@ -229,6 +229,7 @@ class StaffPanel(Overlay):
     update_requested = Signal()  # from a USB stick
     export_requested = Signal()  # to a USB stick
     undo_requested = Signal()  # the last update
+    proof_requested = Signal()  # the sign-off PDF, to a USB stick
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -250,7 +251,10 @@ class StaffPanel(Overlay):
         self.export_button.clicked.connect(self.export_requested.emit)
         self.undo_button = button("Undo last update")
         self.undo_button.clicked.connect(self.undo_requested.emit)
-        for b in (self.update_button, self.export_button, self.undo_button):
+        self.proof_button = button("Proof to sign")
+        self.proof_button.clicked.connect(self.proof_requested.emit)
+        for b in (self.update_button, self.export_button, self.proof_button,
+                  self.undo_button):
             usb.addWidget(b)
             b.hide()
         usb.addStretch(1)
@@ -273,7 +277,7 @@ class StaffPanel(Overlay):
         """``version``: which content patients see (None: no USB updates here)."""
         self.version.setText(version or "")
         self.version.setVisible(version is not None)
-        for b in (self.update_button, self.export_button):
+        for b in (self.update_button, self.export_button, self.proof_button):
             b.setVisible(version is not None)
         self.undo_button.setVisible(version is not None and can_undo)
         self.status.setText(status)

@@ -33,6 +33,7 @@ NO_STICK = ("No USB stick was found. Plug it in, wait a few seconds, and tap the
 NO_CONTENT = ("The USB stick has no clinic-kiosk-content folder. Copy the content to it "
               "first (\"Copy content to a USB stick\"), edit the pages there, then update.")
 REMOVE = "You can remove the stick now."
+PROOF_NAME = "clinic-kiosk-proof.pdf"
 
 
 class UsbPanel(Overlay):
@@ -172,6 +173,47 @@ class UsbFlow(QObject):
 
         in_background(self, work, lambda said: self._finish("Copy content to a USB stick",
                                                              said))
+
+    def proof_to_stick(self) -> None:
+        """Write the sign-off proof PDF (``kiosk proof``) to the stick, in a child process:
+        a long document laid out and printed never holds the screen up."""
+        if self.busy:
+            return
+        self._start("Write a proof to sign", "Looking for the USB stick…")
+        roots, source, config, store = self.config.stick_roots, self.config.source, \
+            self.config, self.store
+
+        def work() -> str:
+            import os
+            import subprocess
+            import sys
+
+            found = sticks(roots)
+            if not found:
+                return NO_STICK
+            out = found[0] / PROOF_NAME
+            # What patients see, marked against what undo would go back to.
+            command = [sys.executable, "-m", "kiosk", "proof", str(config.live_content()),
+                       "-o", str(out)]
+            since = store.before(config.content_dir)
+            if since is not None:
+                command += ["--since", str(since)]
+            if source is not None:
+                command += ["--config", str(source)]
+            env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+            try:
+                done = subprocess.run(command, capture_output=True, text=True, env=env,
+                                      timeout=600)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                return f"The proof could not be made ({exc})."
+            if not out.is_file():
+                log.error("kiosk proof failed: %s", done.stderr[-2000:])
+                return "The proof could not be made; the log says why."
+            log.info("proof written to %s", out)
+            return (f"Wrote {out}: every page and the self-check, with a place to sign. Print "
+                    f"it on any computer. {REMOVE}")
+
+        in_background(self, work, lambda said: self._finish("Write a proof to sign", said))
 
     def undo(self) -> None:
         if self.busy:

@@ -225,6 +225,7 @@ class KioskWindow(QWidget):
         staff.panel.update_requested.connect(lambda: self.usb().update_from_stick())
         staff.panel.export_requested.connect(lambda: self.usb().copy_to_stick())
         staff.panel.undo_requested.connect(lambda: self.usb().undo())
+        staff.panel.proof_requested.connect(lambda: self.usb().proof_to_stick())
         staff.style_for(self.metrics)
 
     def usb(self) -> UsbFlow:

@@ -83,3 +83,28 @@ def test_the_proof_marks_what_changed_since_an_earlier_version(
     assert text.count("CHANGED since the earlier version") == 1
     assert "Español: Espasmos, artritis y dolor de cabeza (changed)" in text
     assert "Una frase nueva para revisar." in text
+
+
+def test_after_an_import_the_proof_marks_what_it_changed(qtbot: QtBot, tmp_path: Path) -> None:
+    """Without a folder or --since: what patients see now, against what undo goes back to."""
+    from kiosk.store import Store
+    from kiosk.transfer import EXPORT_NAME, export, stage
+
+    installed = tmp_path / "installed"
+    shutil.copytree(bundled_content(), installed)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'content = "{installed}"\ncontent_store = "store"\n', "utf-8")
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export(installed, stick)
+    page = stick / EXPORT_NAME / "en" / "spine-injuries.md"
+    page.write_text(page.read_text("utf-8") + "\nA new sentence to review.\n", "utf-8")
+    store = Store(tmp_path / "store")
+    with store.staging() as folder:
+        store.commit(folder, stage(stick, folder, installed).changes.summary(), str(stick))
+    out = tmp_path / "proof.pdf"
+    assert main(["proof", "-o", str(out), "--config", str(config)]) == 0
+    text = pdf_text(out)
+    assert text.count("CHANGED since the earlier version") == 1
+    assert "English: Spine injuries and headaches (changed)" in text
+    assert "A new sentence to review." in text and "Version 20" in text

@@ -167,3 +167,22 @@ def test_no_stick_or_a_cancelled_pin_changes_nothing(
     window.staff.gesture()
     enter_pin(window, finger)
     assert window.staff.panel.isVisible() and store.state().current is None
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext")
+def test_the_proof_to_sign_is_written_to_the_stick(
+        qtbot: QtBot, kiosk: tuple[KioskWindow, Path, Store, Path],
+        finger: QPointingDevice) -> None:
+    import subprocess
+
+    window, _installed, _store, stick = kiosk
+    window.staff.gesture()
+    enter_pin(window, finger)
+    touch(window, finger, window.staff.panel.proof_button)
+    usb = window.usb().panel
+    qtbot.waitUntil(lambda: "You can remove the stick now" in usb.status.text()
+                    or "could not" in usb.status.text(), timeout=LONG_MS * 2)
+    assert usb.status.text().startswith(f"Wrote {stick / 'clinic-kiosk-proof.pdf'}")
+    text = subprocess.run(["pdftotext", str(stick / "clinic-kiosk-proof.pdf"), "-"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout
+    assert "Content proof: The Spine Institute" in text and text.count("Signature") == 14
