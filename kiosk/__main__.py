@@ -370,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
             for line in exc.problems:
                 print(line, file=sys.stderr)
             return 2
+        if args.content is not None:
+            config = replace(config, content_dir=args.content)
         return cmd_proof(config, args.folder, args.output, args.since)
     if args.command in ("export", "import"):
         try:
@@ -378,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
             for line in exc.problems:
                 print(line, file=sys.stderr)
             return 2
+        if args.content is not None:  # the folder a kiosk was started on with --content
+            config = replace(config, content_dir=args.content)
         return cmd_export(config, args.destination) if args.command == "export" else \
             cmd_import(config, args.source, args.apply, args.undo)
     if args.command == "config" and args.check_config is not None:
@@ -402,8 +406,11 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return 2
     content = getattr(args, "shots_content", None) or args.content
-    if content is not None:  # a folder named here is shown as it is
-        config = replace(config, content_dir=content, use_store=False)
+    if content is not None:
+        # The kiosk shows the folder named, or what staff imported over it (each folder has
+        # its own imports); shots and preview show a folder named to them as it is.
+        config = replace(config, content_dir=content,
+                         use_store=args.command not in ("shots", "preview"))
     if args.command == "shots":
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         config = replace(config, values={**config.values, "watch_content": False})

@@ -64,8 +64,9 @@ class Options:
     content_store = Option("content_store", str, "", "Folder for content staff import (from "
                            "a USB stick, or 'kiosk import'): each imported version, and the "
                            "ones 'undo' goes back to. While it holds an imported version, "
-                           "patients see that instead of 'content'. Empty: the platform's "
-                           "data folder (on Linux ~/.local/share/clinic-kiosk/content-versions).")
+                           "patients see that instead of 'content'. Empty: a folder for each "
+                           "content folder in the platform's data folder (on Linux "
+                           "~/.local/share/clinic-kiosk/content-versions/).")
     usb_folders = Option("usb_folders", str, "", "Where USB sticks appear when plugged in "
                          "(the staff panel's import and export look there), several separated "
                          "by ':'; a folder holding clinic-kiosk-content itself (a network "
@@ -192,10 +193,14 @@ class Config:
     def store_dir(self) -> Path:
         """Where imported content versions are kept (kiosk/store.py)."""
         named = str(self.values.get("content_store") or "")
-        if not named:
+        if not named:  # one store for each installed folder: imports are made over it
+            import hashlib
+
             from kiosk.store import default_store
 
-            return default_store()
+            folder = self.content_dir.expanduser().absolute()
+            key = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()
+            return default_store() / f"{folder.name or 'content'}-{key[:10]}"
         path = Path(named).expanduser()
         if not path.is_absolute() and self.source is not None:
             path = self.source.parent / path

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk import labels
 from kiosk.pin import PinGuard, Verdict
@@ -242,9 +250,23 @@ class StaffPanel(Overlay):
         self.problems.setWordWrap(True)
         self.problems.setObjectName("Muted")
         self.about = label("", "Muted")
-        for w in (self.heading, self.version, self.status, self.problems, self.about):
+        for w in (self.heading, self.version):
             self.card_layout.addWidget(w)
-        usb = QHBoxLayout()  # shown when the kiosk keeps imported versions (not a preview)
+        # The status can be long (pages due for review, problems): it scrolls; the buttons
+        # stay in view below it.
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("Card")
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        for w in (self.status, self.problems, self.about):
+            column.addWidget(w)
+        column.addStretch(1)
+        self.area.setWidget(body)
+        self.card_layout.addWidget(self.area, 1)
+        usb = QGridLayout()  # shown when the kiosk keeps imported versions (not a preview)
         self.update_button = button("Update from a USB stick", primary=True)
         self.update_button.clicked.connect(self.update_requested.emit)
         self.export_button = button("Copy content to a USB stick")
@@ -253,11 +275,11 @@ class StaffPanel(Overlay):
         self.undo_button.clicked.connect(self.undo_requested.emit)
         self.proof_button = button("Proof to sign")
         self.proof_button.clicked.connect(self.proof_requested.emit)
-        for b in (self.update_button, self.export_button, self.proof_button,
-                  self.undo_button):
-            usb.addWidget(b)
+        for i, b in enumerate((self.update_button, self.export_button, self.proof_button,
+                               self.undo_button)):
+            usb.addWidget(b, i // 2, i % 2)  # two to a row: each keeps its words whole
             b.hide()
-        usb.addStretch(1)
+        usb.setColumnStretch(2, 1)
         self.card_layout.addLayout(usb)
         row = QHBoxLayout()
         self.reload_button = button("Reload content now")
@@ -271,6 +293,13 @@ class StaffPanel(Overlay):
         row.addStretch(1)
         row.addWidget(self.close_button)
         self.card_layout.addLayout(row)
+
+    def style_for(self, theme: Theme, m: Metrics) -> None:
+        super().style_for(theme, m)
+        self.card.setMaximumHeight(max(300, m.height - 2 * m.gap))
+        for b in (self.update_button, self.export_button, self.proof_button,
+                  self.undo_button, self.reload_button, self.exit_button, self.close_button):
+            b.setMinimumWidth(needed_width(b, m))
 
     def show_status(self, status: str, problems: list[str], about: str,
                     version: str | None = None, can_undo: bool = False) -> None:
