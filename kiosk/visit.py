@@ -324,7 +324,7 @@ class Visit:
             self._new_session(HOME)
         else:
             self.session.rebind(self.content)
-        log.info("showing the new content")
+        log.info("showing the new content, from %s", self.content.root)
         return Change.CONTENT | Change.VIEW
 
     # -- staff -----------------------------------------------------------------------------
