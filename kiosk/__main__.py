@@ -91,6 +91,10 @@ def parser() -> argparse.ArgumentParser:
                     "pages that differ are marked changed (default: the version before the "
                     "last import, if any)")
     pf.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
+    al = sub.add_parser("alert", help="the front-desk alert: --test sends a test alert to "
+                        "the config's [alert] url")
+    al.add_argument("--test", action="store_true", help="send one test alert now")
+    al.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
     sp = sub.add_parser("set-pin", help="set the staff PIN (stored as a salted hash)")
     sp.add_argument("--config", dest="pin_config", type=Path,
                     help="config file to write (default: the platform's config folder)")
@@ -248,6 +252,29 @@ def cmd_export(config: Config, destination: Path) -> int:
     return 0
 
 
+def cmd_alert(config: Config, test: bool) -> int:
+    """Send one test alert (no retries: a person is waiting for the answer)."""
+    settings = config.alert_settings()
+    if settings is None:
+        print("no front-desk alert is configured ([alert] url in the config): the kiosk "
+              "sends nothing", file=sys.stderr)
+        return 2
+    if not test:
+        print(f"alerts go to {settings.url} as {settings.where!r} ({settings.fmt}); "
+              "'kiosk alert --test' sends a test alert")
+        return 0
+    from dataclasses import replace as changed
+
+    from kiosk.alert import TEST, deliver
+
+    outcome = deliver(changed(settings, retry_s=0), TEST)
+    if outcome.delivered:
+        print(f"test alert delivered to {settings.url} (HTTP {outcome.status})")
+        return 0
+    print(f"test alert NOT delivered to {settings.url}: {outcome.reason}", file=sys.stderr)
+    return 1
+
+
 def cmd_proof(config: Config, folder: Path | None, output: Path, since: Path | None) -> int:
     """Write the sign-off PDF of a content folder (default: what patients see now)."""
     from kiosk.checker import check_folder
@@ -363,17 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print(text, end="")
         return 0
-    if args.command == "proof":
-        try:
-            config = load_config(args.transfer_config or args.config)
-        except ConfigError as exc:
-            for line in exc.problems:
-                print(line, file=sys.stderr)
-            return 2
-        if args.content is not None:
-            config = replace(config, content_dir=args.content)
-        return cmd_proof(config, args.folder, args.output, args.since)
-    if args.command in ("export", "import"):
+    if args.command in ("alert", "proof", "export", "import"):
         try:
             config = load_config(args.transfer_config or args.config)
         except ConfigError as exc:
@@ -382,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if args.content is not None:  # the folder a kiosk was started on with --content
             config = replace(config, content_dir=args.content)
+        if args.command == "alert":
+            return cmd_alert(config, args.test)
+        if args.command == "proof":
+            return cmd_proof(config, args.folder, args.output, args.since)
         return cmd_export(config, args.destination) if args.command == "export" else \
             cmd_import(config, args.source, args.apply, args.undo)
     if args.command == "config" and args.check_config is not None:

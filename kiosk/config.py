@@ -13,7 +13,10 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
+
+if TYPE_CHECKING:
+    from kiosk.alert import Settings
 
 APP_NAME = "clinic-kiosk"
 CONFIG_FILE = "config.toml"
@@ -50,6 +53,16 @@ def _phone_problem(value: str) -> str | None:
     from kiosk.phone import problem  # only when a config file names a phone
 
     return problem(value)
+
+
+def _alert_url_problem(value: str) -> str | None:
+    from kiosk.alert import url_problem  # only when a config names an alert address
+
+    return url_problem(value)
+
+
+def _alert_format_problem(value: str) -> str | None:
+    return None if value in ("json", "text") else "must be \"json\" or \"text\" (ntfy)"
 
 
 class Options:
@@ -122,6 +135,24 @@ class Options:
     clinic_hours: Option[str | dict[str, str]] = Option(
         "clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table of "
         "text by language code (en = \"...\", es = \"...\"). Empty: a general line.")
+    alert_url = Option("alert.url", str, "", "Where the kiosk tells the front desk that a "
+                       "patient's self-check ended at a danger sign: an http(s) address on "
+                       "the clinic's own network (a Home Assistant webhook, an ntfy topic, a "
+                       "small receiver). Empty: no alerts, and no network use at all.",
+                       problem=_alert_url_problem)
+    alert_token_file = Option("alert.token_file", str, "", "A file holding a bearer token "
+                              "for the alert address, readable only by the kiosk's user "
+                              "(chmod 600). Empty: no token.")
+    alert_kiosk_name = Option("alert.kiosk_name", str, "", "This kiosk's name in an alert. "
+                              "Empty: the computer's host name.")
+    alert_place = Option("alert.place", str, "", "Where this kiosk stands, in an alert "
+                         "(\"Waiting room, by the window\").")
+    alert_retry_minutes = Option("alert.retry_minutes", int, 10, "How long an alert that "
+                                 "was not delivered is tried again, with growing waits, "
+                                 "before it counts as failed on the staff panel.", 1, 1440)
+    alert_format = Option("alert.format", str, "json", "\"json\" (Home Assistant webhooks, "
+                          "most receivers) or \"text\" (ntfy's publish API).",
+                          problem=_alert_format_problem)
 
 OPTIONS: tuple[Option[Any], ...] = tuple(v for v in vars(Options).values()
                                          if isinstance(v, Option))
@@ -205,6 +236,22 @@ class Config:
         if not path.is_absolute() and self.source is not None:
             path = self.source.parent / path
         return path
+
+    def alert_settings(self) -> Settings | None:
+        """The front-desk alert (kiosk/alert.py), or None when no address is configured."""
+        o = self.options
+        if not o.alert_url:
+            return None
+        import socket
+
+        from kiosk.alert import Settings
+
+        token = o.alert_token_file
+        if token and not Path(token).expanduser().is_absolute() and self.source is not None:
+            token = str(self.source.parent / Path(token).expanduser())
+        return Settings(o.alert_url, o.alert_kiosk_name or socket.gethostname(),
+                        o.alert_place, str(Path(token).expanduser()) if token else "",
+                        60.0 * o.alert_retry_minutes, o.alert_format)
 
     @property
     def stick_roots(self) -> list[Path]:

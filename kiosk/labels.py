@@ -41,6 +41,7 @@ DEFAULTS: dict[str, str] = {
     "result.home": "Back to topics",
     "result.desk": "I will tell the front desk now",
     "result.today": "I will ask to be seen today",
+    "result.desk_told": "The front desk has also been told.",
     "home.call": "Call {phone}",
     "call.heading": "Call to schedule",
     "call.doctor_title": "Dr.",

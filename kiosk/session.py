@@ -45,6 +45,8 @@ class Session:
         self.answers: list[int | None] = []
         # Questions whose every sign has been on screen: only there can "none of these" count.
         self.signs_seen: set[int] = set()
+        # Danger tiers the front desk has confirmed it was alerted about (kiosk/alert.py).
+        self.desk_told: set[str] = set()
         # The patient's own display choices: for this session only.
         self.text_step = 0  # index into theme.TEXT_STEPS: 0 normal, 1 larger, 2 largest
         self.high_contrast = False

@@ -92,6 +92,9 @@ class Visit:
         self._started = clock()
         self._counted = False  # a patient did something worth a count since the last reset
         self._shown_at = clock()  # when the current view appeared
+        self.visit_number = 0  # counts visits: an alert's answer finds its own visit, or none
+        self._alerted: set[str] = set()  # danger tiers alerted in this visit (one each)
+        self._alert_due: tuple[str, int] | None = None
         self.session: Session | None = None
         self._new_session(HOME)
 
@@ -174,6 +177,9 @@ class Visit:
             if outcome is not None:  # the band reached, never the answers behind it
                 self._count("check_finished", {"now": "urgent", "today": "today"}.get(
                     outcome.tier, f"band {outcome.band}"))
+                if outcome.danger and outcome.tier not in self._alerted:
+                    self._alerted.add(outcome.tier)  # one alert per visit and tier
+                    self._alert_due = (outcome.tier, self.visit_number)
         return self._moved()
 
     def saw_signs(self, step: int) -> Change:
@@ -192,6 +198,20 @@ class Visit:
         session = self.session
         return session is not None and session.view.step == step and \
             session.may_answer(choice)
+
+    def take_alert(self) -> tuple[str, int] | None:
+        """The front-desk alert this visit now needs (its tier and visit number), once."""
+        due, self._alert_due = self._alert_due, None
+        return due
+
+    def alert_delivered(self, tier: str, visit_number: int) -> Change:
+        """The front desk confirmed an alert: if its visit is still going on, its result
+        says so ("The front desk has also been told")."""
+        session = self.session
+        if session is None or visit_number != self.visit_number:
+            return Change.NONE  # that patient has gone: nothing of theirs is kept
+        session.desk_told.add(tier)
+        return Change.VIEW if self.screen is Screen.RESULT else Change.NONE
 
     def open_call(self) -> Change:
         self._leave_attract()
@@ -354,6 +374,9 @@ class Visit:
 
     # -- inside ----------------------------------------------------------------------------
     def _new_session(self, start: View) -> None:
+        self.visit_number += 1
+        self._alerted = set()
+        self._alert_due = None
         if self.content is None:
             self.session = None
             return

@@ -265,3 +265,26 @@ def test_fresh_debian_refuses_to_delete_a_root_with_something_still_mounted(
     assert f"still mounted under {tmp_path}/readme, so it is not deleted" in result.stderr
     assert f"{tmp_path}/readme/dev" in result.stderr
     assert (host / "sda").read_text() == "the host's\n"
+
+
+def test_the_alert_drop_in_allows_one_address_and_the_unit_still_rates_ok(
+        tmp_path: Path) -> None:
+    """With a front-desk alert configured, the Ansible role adds a drop-in; systemd combines
+    its lines with the unit's, as appending them to [Service] does here (issue 20)."""
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("needs systemd-analyze")
+    template = DEPLOY / "ansible" / "roles" / "kiosk" / "templates" / "alert-network.conf.j2"
+    body = "\n".join(line for line in template.read_text("utf-8").splitlines()
+                     if not line.startswith("#"))
+    body = body.replace("{{ kiosk_alert_allow | join(' ') }}", "192.0.2.10")
+    assert "IPAddressAllow=192.0.2.10" in body and "{{" not in body
+    unit = tmp_path / "clinic-kiosk.service"
+    unit.write_text(SERVICE.read_text("utf-8") + "\n" + body + "\n", "utf-8")
+    result = subprocess.run([analyze, "security", "--offline=true", "--no-pager", str(unit)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    if "--offline" in result.stderr:
+        pytest.skip("systemd-analyze security --offline needs systemd 250 or newer")
+    exposure = float(result.stdout.rsplit("exposure level for", 1)[1].split(":")[1].split()[0])
+    assert exposure <= 2.5, result.stdout
+    assert "OK" in result.stdout.rsplit("exposure level for", 1)[1]

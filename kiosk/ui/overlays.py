@@ -238,6 +238,7 @@ class StaffPanel(Overlay):
     export_requested = Signal()  # to a USB stick
     undo_requested = Signal()  # the last update
     proof_requested = Signal()  # the sign-off PDF, to a USB stick
+    test_alert_requested = Signal()  # a test of the front-desk alert
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -281,6 +282,13 @@ class StaffPanel(Overlay):
             b.hide()
         usb.setColumnStretch(2, 1)
         self.card_layout.addLayout(usb)
+        self.alert_line = label("", "Muted")  # the last test alert's result
+        self.alert_button = button("Send a test alert")
+        self.alert_button.clicked.connect(self.test_alert_requested.emit)
+        self.alert_button.hide()
+        self.alert_line.hide()
+        usb.addWidget(self.alert_button, 2, 0)
+        usb.addWidget(self.alert_line, 2, 1)
         row = QHBoxLayout()
         self.reload_button = button("Reload content now")
         self.reload_button.clicked.connect(self.reload_requested.emit)
@@ -298,7 +306,8 @@ class StaffPanel(Overlay):
         super().style_for(theme, m)
         self.card.setMaximumHeight(max(300, m.height - 2 * m.gap))
         for b in (self.update_button, self.export_button, self.proof_button,
-                  self.undo_button, self.reload_button, self.exit_button, self.close_button):
+                  self.undo_button, self.reload_button, self.exit_button, self.close_button,
+                  self.alert_button):
             b.setMinimumWidth(needed_width(b, m))
 
     def show_status(self, status: str, problems: list[str], about: str,

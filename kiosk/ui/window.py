@@ -33,6 +33,7 @@ from kiosk.ui.widgets import label
 from kiosk.visit import Change, IdleStep, Visit
 
 if TYPE_CHECKING:  # made on first use
+    from kiosk.alert import Tally
     from kiosk.ui.overlays import DisplayPanel, Overlay, QrPanel, StillThere
     from kiosk.ui.screens.resting import RestingScreen
     from kiosk.ui.screens.topic import TopicScreen
@@ -75,6 +76,7 @@ class KioskWindow(QWidget):
         # now, the store's folder to watch for an import or an undo). None: content_dir only.
         self.content_source: tuple[Callable[[], Path], Path] | None = None
         self.source_config: Config | None = None  # the config whose store this follows
+        self._alert_tally: Tally | None = None
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
@@ -226,6 +228,8 @@ class KioskWindow(QWidget):
         staff.panel.export_requested.connect(lambda: self.usb().copy_to_stick())
         staff.panel.undo_requested.connect(lambda: self.usb().undo())
         staff.panel.proof_requested.connect(lambda: self.usb().proof_to_stick())
+        staff.panel.test_alert_requested.connect(self.test_alert)
+        staff.panel.alert_button.setVisible(self.config.alert_settings() is not None)
         staff.style_for(self.metrics)
 
     def usb(self) -> UsbFlow:
@@ -360,6 +364,53 @@ class KioskWindow(QWidget):
     @guarded
     def answer(self, step: int, choice: int) -> None:
         self.show_change(self.visit.answer(step, choice))
+        due = self.visit.take_alert()
+        if due is not None:
+            self.send_alert(*due)
+
+    @property
+    def alert_tally(self) -> Tally:
+        """Front-desk alerts sent: failures today, for the staff panel (made on first use)."""
+        if self._alert_tally is None:
+            from kiosk.alert import Tally
+
+            self._alert_tally = Tally()
+        return self._alert_tally
+
+    def test_alert(self) -> None:
+        """Staff asked: one test alert now (on a worker), its result on the staff panel."""
+        settings = self.config.alert_settings()
+        if settings is None:
+            return
+        from dataclasses import replace as changed
+
+        from kiosk.alert import TEST, deliver
+
+        line = self.staff.panel.alert_line
+        line.setText("Sending a test alert…")
+        line.show()
+
+        def said(outcome: Any) -> None:
+            line.setText(f"Test alert delivered (HTTP {outcome.status})." if outcome.delivered
+                         else f"Test alert NOT delivered: {outcome.reason}.")
+
+        in_background(self, lambda: deliver(changed(settings, retry_s=0), TEST), said)
+
+    def send_alert(self, tier: str, visit_number: int) -> None:
+        """Tell the front desk, on a worker thread (retries take minutes); the result screen
+        adds "The front desk has also been told" only once the desk's system answered."""
+        settings = self.config.alert_settings()
+        if settings is None:
+            return  # no alert configured: no network use at all
+        from kiosk.alert import deliver
+
+        tally = self.alert_tally
+
+        def delivered(outcome: Any) -> None:
+            if outcome.delivered:
+                self.show_change(self.visit.alert_delivered(tier, visit_number))
+
+        in_background(self, lambda: deliver(settings, tier, tally), delivered)
 
     @guarded
     def saw_signs(self, step: int) -> None:
@@ -470,7 +521,12 @@ class KioskWindow(QWidget):
 
     # -- staff -----------------------------------------------------------------------------
     def staff_status(self) -> tuple[str, list[str]]:
-        return self.visit.staff_status(), list(self.visit.problems)
+        status = self.visit.staff_status()
+        failed = self._alert_tally.failures_today() if self._alert_tally else 0
+        if failed:
+            status += (f"\n{failed} front-desk alert(s) could not be delivered today (the log "
+                       "says why); the patients were still told to go to the desk.")
+        return status, list(self.visit.problems)
 
     def open_staff_panel(self) -> None:
         self.staff.open_panel()

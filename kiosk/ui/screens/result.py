@@ -30,6 +30,8 @@ class ResultScreen(BaseScreen):
             inner.addWidget(label(session.label("result.heading"), "Muted"))
         inner.addWidget(label(outcome.title, "UrgentTitle" if outcome.urgent else "Title"))
         inner.addWidget(label(outcome.message))
+        if outcome.tier in session.desk_told:  # only once the desk's system said it got it
+            inner.addWidget(label(session.label("result.desk_told"), "Strong"))
         col.addWidget(box)
         col.addWidget(label(check.not_diagnosis, "Muted"))
         col.addStretch(2)
