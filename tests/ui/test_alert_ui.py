@@ -170,3 +170,21 @@ def test_a_desk_that_hangs_never_slows_a_tap(
     # Event-loop gaps, in ms. A send on the GUI thread would stop it for the desk's 3 s;
     # the bound leaves a loaded machine room for its own pauses (a page laid out, a GC).
     assert max(gaps[2:]) < 1500, max(gaps)
+
+
+def test_the_confirmation_keeps_the_readers_place(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], desk: Desk,
+        finger: QPointingDevice) -> None:
+    desk.hold = 1.0
+    window = open_window(replace(configured(**{"alert.url": desk.url})), size=(800, 480))
+    window.set_text_step(2)
+    window.display_panel.hide()
+    window.open_topic("migraines-and-back-pain")
+    window.start_selfcheck()
+    touch(window, finger, find_button(window, "Yes, one or more"))
+    bar = window.screens[Screen.RESULT].area.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())  # the patient has read down to the end
+    kept = bar.value()
+    qtbot.waitUntil(lambda: TOLD in result_words(window), timeout=LONG_MS)
+    assert kept > 0 and bar.value() >= kept  # not thrown back to the top
