@@ -65,6 +65,13 @@ def _alert_format_problem(value: str) -> str | None:
     return None if value in ("json", "text") else "must be \"json\" or \"text\" (ntfy)"
 
 
+def _metrics_problem(value: str) -> str | None:
+    if value in ("", "off") or value.endswith(".prom"):
+        return None
+    return ("must end in .prom (node_exporter's textfile collector reads only those), or be "
+            "\"off\"")
+
+
 class Options:
     """Every option of the config file, declared once. An attribute is the option's key with
     '_' for '.': ``options.clinic_phone`` is ``[clinic] phone``."""
@@ -135,6 +142,11 @@ class Options:
     clinic_hours: Option[str | dict[str, str]] = Option(
         "clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table of "
         "text by language code (en = \"...\", es = \"...\"). Empty: a general line.")
+    metrics_file = Option("metrics_file", str, "", "Where the kiosk writes its Prometheus "
+                          "metrics for node_exporter's textfile collector (a .prom file). "
+                          "Empty: /var/lib/prometheus/node-exporter/clinic_kiosk.prom when "
+                          "that folder exists, else none; \"off\": none.",
+                          problem=_metrics_problem)
     alert_url = Option("alert.url", str, "", "Where the kiosk tells the front desk that a "
                        "patient's self-check ended at a danger sign: an http(s) address on "
                        "the clinic's own network (a Home Assistant webhook, an ntfy topic, a "
@@ -252,6 +264,20 @@ class Config:
         return Settings(o.alert_url, o.alert_kiosk_name or socket.gethostname(),
                         o.alert_place, str(Path(token).expanduser()) if token else "",
                         60.0 * o.alert_retry_minutes, o.alert_format)
+
+    def metrics_path(self) -> Path | None:
+        """The metrics file (kiosk/metrics.py), or None for none."""
+        named = self.options.metrics_file
+        if named == "off":
+            return None
+        if not named:
+            from kiosk.metrics import default_path
+
+            return default_path()
+        path = Path(named).expanduser()
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return path
 
     @property
     def stick_roots(self) -> list[Path]:

@@ -93,6 +93,9 @@ def build_window(config: Config, preview: bool = False,
                               | Qt.WindowType.WindowStaysOnTopHint)
     if options.watch_content:
         window.after_first_paint.append(window.watch_content)  # nothing to watch before
+    metrics = config.metrics_path()
+    if metrics is not None:
+        window.after_first_paint.append(lambda: window.start_metrics(metrics))
     return window
 
 

@@ -6,6 +6,8 @@ The window's one application-wide event filter (kiosk.ui.lockdown.KioskEvents) c
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
 INPUT_EVENTS = frozenset({
@@ -27,6 +29,7 @@ class IdleWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle.emit)
         self.seconds: int | None = None
+        self.last_input = 0.0  # Unix time of the last input (0: none yet)
 
     def arm(self, seconds: int | None) -> None:
         """Start counting afresh, for this many seconds (None: stop counting)."""
@@ -38,5 +41,6 @@ class IdleWatcher(QObject):
 
     def touched(self) -> None:
         """Input happened: count afresh."""
+        self.last_input = time.time()  # for the metrics (kiosk/metrics.py rounds it)
         if self.seconds is not None:
             self.timer.start(self.seconds * 1000)

@@ -8,6 +8,7 @@ read-aloud and live content.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from kiosk.visit import Change, IdleStep, Visit
 
 if TYPE_CHECKING:  # made on first use
     from kiosk.alert import Tally
+    from kiosk.metrics import TextfileWriter
     from kiosk.ui.overlays import DisplayPanel, Overlay, QrPanel, StillThere
     from kiosk.ui.screens.resting import RestingScreen
     from kiosk.ui.screens.topic import TopicScreen
@@ -77,6 +79,8 @@ class KioskWindow(QWidget):
         self.content_source: tuple[Callable[[], Path], Path] | None = None
         self.source_config: Config | None = None  # the config whose store this follows
         self._alert_tally: Tally | None = None
+        self._content_applied = time.time()  # when the content showing now was applied
+        self._metrics: TextfileWriter | None = None
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
@@ -291,6 +295,8 @@ class KioskWindow(QWidget):
             for overlay in (self._display_panel, self._qr_panel):
                 if overlay is not None:
                     overlay.hide()
+        if Change.CONTENT in change:
+            self._content_applied = time.time()
         if Change.CONTENT in change and Screen.TOPIC in self.screens:
             self.topic_screen.topic_id = None  # re-render the page even if it is the same
         self.refresh()
@@ -367,6 +373,60 @@ class KioskWindow(QWidget):
         due = self.visit.take_alert()
         if due is not None:
             self.send_alert(*due)
+
+    # -- metrics for node_exporter ---------------------------------------------------------
+    def start_metrics(self, path: Path) -> None:
+        """Write the metrics now and at most once a minute after (only what changed), on a
+        worker thread; and once more, saying the kiosk is down, when it stops."""
+        from kiosk.metrics import TextfileWriter
+
+        self._metrics = TextfileWriter(path)
+        timer = QTimer(self)
+        timer.setInterval(60_000)
+        timer.timeout.connect(self.write_metrics)
+        timer.start()
+        self.write_metrics()
+        app = QApplication.instance()
+        if app is not None:  # a method, not a lambda: the connection ends with the window
+            app.aboutToQuit.connect(self._metrics_at_exit)
+
+    def _metrics_at_exit(self) -> None:
+        self.write_metrics(up=False, wait=True)
+
+    def write_metrics(self, up: bool = True, wait: bool = False) -> None:
+        writer = self._metrics
+        if writer is None:
+            return
+        from dataclasses import replace as changed
+
+        from kiosk import __version__
+        from kiosk.metrics import Snapshot
+
+        content = self.visit.content
+        tally = self._alert_tally
+        errors = self.visit.error_count
+        partial = Snapshot(
+            __version__, "installed", tuple(content.codes) if content is not None else (),
+            self._content_applied, self.idle.last_input,
+            {"error": errors, "warning": len(self.visit.problems) - errors},
+            dict(tally.totals) if tally is not None else {},
+            self.config.alert_settings() is not None, self.speaker is not None, up)
+        source = self.source_config
+
+        def work() -> bool:  # the store's state is read here, off the GUI thread
+            snapshot = partial
+            if source is not None:
+                from kiosk.store import Store
+
+                current = Store(source.store_dir).current()
+                if current is not None:
+                    snapshot = changed(partial, content_version=current.id)
+            return writer.write(snapshot)
+
+        if wait:  # the kiosk is stopping: one small file, written now
+            work()
+        else:
+            in_background(self, work, lambda _written: None)
 
     @property
     def alert_tally(self) -> Tally:

@@ -1,0 +1,125 @@
+"""Metrics for node_exporter's textfile collector (issue 21): Prometheus' text format checked
+by promtool, atomic writes, only what changed, and the real node_exporter serving them."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kiosk.metrics import FILE_NAME, TOUCH_ROUND_S, Snapshot, TextfileWriter, metric_names, text
+
+SNAPSHOT = Snapshot("0.1.0", "installed", ("en", "es"), 1_764_900_000.6, 1_764_903_333.0,
+                    {"warning": 12}, {"delivered": 2, "retried": 1}, True, False)
+NAMES = ["clinic_kiosk_alert_configured", "clinic_kiosk_alerts_total", "clinic_kiosk_build_info",
+         "clinic_kiosk_content_applied_timestamp_seconds", "clinic_kiosk_content_info",
+         "clinic_kiosk_content_problems", "clinic_kiosk_last_touch_timestamp_seconds",
+         "clinic_kiosk_speech_available", "clinic_kiosk_up"]
+
+
+def samples(body: str) -> dict[str, float]:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    out = {}
+    for family in text_string_to_metric_families(body):
+        for s in family.samples:
+            labels = ",".join(f'{k}="{v}"' for k, v in sorted(s.labels.items()))
+            out[f"{s.name}{{{labels}}}" if labels else s.name] = s.value
+    return out
+
+
+def test_the_metrics_say_what_it_asks_and_no_more() -> None:
+    body = text(SNAPSHOT)
+    assert list(metric_names(body)) == NAMES
+    got = samples(body)
+    assert got['clinic_kiosk_content_info{languages="en,es",version_id="installed"}'] == 1
+    assert got['clinic_kiosk_alerts_total{result="delivered"}'] == 2
+    assert got['clinic_kiosk_content_problems{severity="warning"}'] == 12
+    assert got["clinic_kiosk_up"] == 1 and got["clinic_kiosk_speech_available"] == 0
+    touch = got["clinic_kiosk_last_touch_timestamp_seconds"]
+    assert touch % TOUCH_ROUND_S == 0 and 0 <= 1_764_903_333 - touch < TOUCH_ROUND_S
+    assert " 17649" not in body.split("clinic_kiosk_up")[-1]  # no timestamps on samples
+    for line in body.splitlines():
+        if not line.startswith("#"):
+            assert len(line.rsplit(" ", 1)) == 2, line  # name{labels} value, nothing after
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="needs promtool (prometheus)")
+def test_promtool_finds_no_problem() -> None:
+    done = subprocess.run(["promtool", "check", "metrics"], input=text(SNAPSHOT),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout + done.stderr == "", done.stdout + done.stderr
+
+
+def test_only_what_changed_is_written_and_never_half_a_file(tmp_path: Path) -> None:
+    path = tmp_path / FILE_NAME
+    writer = TextfileWriter(path)
+    assert writer.write(SNAPSHOT) and not writer.write(SNAPSHOT)  # the same: not again
+    # A touch within the same quarter hour says the same: nothing written.
+    assert not writer.write(replace(SNAPSHOT, last_touch=SNAPSHOT.last_touch + 1))
+    assert writer.writes == 1
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            seen.append(path.read_text("utf-8"))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    for n in range(300):  # the kiosk under load: a write after every change
+        writer.write(replace(SNAPSHOT, problems={"warning": n}))
+    stop.set()
+    reader.join()
+    assert writer.writes == 301 and len(seen) > 10
+    for body in seen:
+        assert list(metric_names(body)) == NAMES and body.rstrip().endswith("clinic_kiosk_up 1.0")
+    assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temporary files left
+
+
+@pytest.fixture
+def node_exporter(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    binary = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
+    if binary is None:
+        pytest.skip("needs Debian's prometheus-node-exporter")
+    folder = tmp_path / "textfile"
+    folder.mkdir()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--collector.disable-defaults", "--collector.textfile",
+                             f"--collector.textfile.directory={folder}",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/metrics"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url, folder
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_real_node_exporter_serves_them(node_exporter: tuple[str, Path]) -> None:
+    url, folder = node_exporter
+    TextfileWriter(folder / FILE_NAME).write(replace(SNAPSHOT, content_version="20261205-x"))
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        served = answer.read().decode("utf-8")
+    got = samples("\n".join(line for line in served.splitlines()
+                            if "clinic_kiosk" in line or line.startswith("# ")))
+    assert got['clinic_kiosk_content_info{languages="en,es",version_id="20261205-x"}'] == 1
+    assert got["clinic_kiosk_up"] == 1
+    assert "node_textfile_scrape_error 0" in served

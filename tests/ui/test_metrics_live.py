@@ -1,0 +1,49 @@
+"""A running kiosk writes its metrics file (issue 21): after the first paint, and again when
+what it says changed (a touch in a new quarter hour, new content, a failed alert)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.config import bundled_content
+from kiosk.store import Store
+from kiosk.transfer import EXPORT_NAME, export, stage
+from kiosk.ui.window import KioskWindow
+from tests.ui.conftest import configured
+
+LONG_MS = 60_000
+
+
+def test_a_running_kiosk_writes_what_it_shows(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    installed = tmp_path / "installed"
+    shutil.copytree(bundled_content(), installed)
+    prom = tmp_path / "textfile" / "clinic_kiosk.prom"
+    prom.parent.mkdir()
+    store = Store(tmp_path / "store")
+    config = replace(configured(watch_content=True, metrics_file=str(prom),
+                                content_store=str(store.root)), content_dir=installed)
+    window = open_window(config)
+    qtbot.waitUntil(prom.is_file, timeout=LONG_MS)
+    body = prom.read_text("utf-8")
+    assert 'clinic_kiosk_content_info{languages="en,es",version_id="installed"} 1.0' in body
+    assert "clinic_kiosk_up 1.0" in body
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export(installed, stick)
+    page = stick / EXPORT_NAME / "en" / "jaw-and-tmj.md"
+    page.write_text(page.read_text("utf-8") + "\nA new line.\n", "utf-8")
+    with store.staging() as folder:
+        version = store.commit(folder, stage(stick, folder, installed).changes.summary(), "x")
+    qtbot.waitUntil(lambda: window.visit.content is not None
+                    and window.visit.content.root.name == version.id, timeout=LONG_MS)
+    window.write_metrics()  # what the minute's timer does
+    qtbot.waitUntil(lambda: f'version_id="{version.id}"' in prom.read_text("utf-8"),
+                    timeout=LONG_MS)
+    window.write_metrics(up=False, wait=True)  # as the kiosk stops
+    assert "clinic_kiosk_up 0.0" in prom.read_text("utf-8")
