@@ -217,7 +217,8 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
     _never_die(window)
     _quit_on_signals(app)
     window.after_first_paint.append(open_log_file)  # kept lines first (setup_logging(later))
-    Watchdog(window)  # READY=1 after the first paint and pings, under a Type=notify unit
+    # READY=1 after the first paint, pings, and STATUS= lines, under a Type=notify unit.
+    window.watchdog = Watchdog(window, status=window.status_line)
     # systemd's watchdog ends a frozen kiosk with SIGABRT: print where every thread was.
     faulthandler.enable()
     if config.fullscreen:

@@ -8,6 +8,7 @@ kiosk after ``WatchdogSec=``. Nothing runs when the kiosk is not under a notify 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
@@ -20,9 +21,13 @@ log = logging.getLogger(__name__)
 class Watchdog(QObject):
     """Tells systemd the window is up (after its first paint) and the loop still runs."""
 
-    def __init__(self, window: QWidget, notifier: Notifier | None = None) -> None:
+    def __init__(self, window: QWidget, notifier: Notifier | None = None,
+                 status: Callable[[], str] = lambda: "showing the kiosk") -> None:
+        """``status``: one line for ``systemctl status`` (STATUS=), sent when it changes."""
         super().__init__(window)
         self.notifier = notifier or Notifier()
+        self.status = status
+        self.status_sent = ""
         self.ready_sent = False
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.ping)
@@ -45,7 +50,8 @@ class Watchdog(QObject):
 
     def _ready(self) -> None:
         self.ready_sent = True
-        if not self.notifier.ready("showing the kiosk"):
+        self.status_sent = self.status()
+        if not self.notifier.ready(self.status_sent):
             log.warning("systemd watchdog: %s", self.notifier.error)
         if self.notifier.watchdog_usec:
             self.timer.start()
@@ -54,6 +60,15 @@ class Watchdog(QObject):
     def ping(self) -> None:
         if not self.notifier.watchdog():
             log.warning("systemd watchdog: %s", self.notifier.error)
+        self.update_status()
+
+    def update_status(self) -> None:
+        """Send STATUS= if the line changed (content applied, an alert failed...)."""
+        if not self.ready_sent or not self.notifier.enabled:
+            return
+        line = self.status()
+        if line != self.status_sent and self.notifier.send(f"STATUS={line}"):
+            self.status_sent = line
 
     def stopping(self) -> None:
         self.timer.stop()

@@ -81,6 +81,7 @@ class KioskWindow(QWidget):
         self._alert_tally: Tally | None = None
         self._content_applied = time.time()  # when the content showing now was applied
         self._metrics: TextfileWriter | None = None
+        self.watchdog: Any = None  # kiosk.ui.watchdog.Watchdog, when run under systemd
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
 
@@ -297,6 +298,8 @@ class KioskWindow(QWidget):
                     overlay.hide()
         if Change.CONTENT in change:
             self._content_applied = time.time()
+            if self.watchdog is not None:
+                QTimer.singleShot(0, self.watchdog.update_status)  # systemctl status says so
         if Change.CONTENT in change and Screen.TOPIC in self.screens:
             self.topic_screen.topic_id = None  # re-render the page even if it is the same
         self.refresh()
@@ -373,6 +376,26 @@ class KioskWindow(QWidget):
         due = self.visit.take_alert()
         if due is not None:
             self.send_alert(*due)
+
+    def status_line(self) -> str:
+        """One line for ``systemctl status``: what content shows, how much, what works; no
+        patient detail. In memory only (it is asked for on the GUI thread)."""
+        content = self.visit.content
+        if content is None:
+            return "resting: no usable content"
+        root = content.root
+        store = self.source_config.store_dir if self.source_config is not None else None
+        shown = (f"content version {root.name}" if store is not None
+                 and root.parent == store / "versions" else f"content from {root}")
+        topics = sum(len(content.languages[c].topics) for c in content.codes)
+        line = (f"showing {shown}, {topics} topics in {'/'.join(content.codes)}, read-aloud "
+                f"{'on' if self.speaker is not None else 'off'}")
+        if self.visit.error_count:
+            line += f", {self.visit.error_count} content error(s): last good content kept"
+        failed = self._alert_tally.failures_today() if self._alert_tally else 0
+        if failed:
+            line += f", {failed} front-desk alert(s) failed today"
+        return line
 
     # -- metrics for node_exporter ---------------------------------------------------------
     def start_metrics(self, path: Path) -> None:

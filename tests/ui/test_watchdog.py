@@ -117,3 +117,42 @@ def test_the_real_program_tells_systemd_it_is_ready_pings_and_stops(
             code = proc.wait(timeout=10)
     assert code == 0, log.read_text()
     assert systemd.got[-1][1] == "STOPPING=1"
+
+
+def test_systemctl_status_says_what_the_kiosk_shows_and_follows_an_import(
+        qtbot: QtBot, systemd: FakeSystemd, tmp_path: Path) -> None:
+    """STATUS= with READY=1, and again when new content is applied (issue 21)."""
+    import shutil
+    from dataclasses import replace
+
+    from kiosk.config import bundled_content
+    from kiosk.store import Store
+    from kiosk.transfer import EXPORT_NAME, export, stage
+
+    installed = tmp_path / "installed"
+    shutil.copytree(bundled_content(), installed)
+    store = Store(tmp_path / "store")
+    window = build_window(replace(configured(fullscreen=False, speech=False,
+                                             watch_content=True,
+                                             content_store=str(store.root)),
+                                  content_dir=installed))
+    qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
+    notifier = Notifier({"NOTIFY_SOCKET": systemd.path})
+    window.watchdog = Watchdog(window, notifier, status=window.status_line)
+    window.show()
+    qtbot.waitUntil(lambda: any(m.startswith("READY=1") for m in systemd.messages),
+                    timeout=60000)
+    ready = next(m for m in systemd.messages if m.startswith("READY=1"))
+    assert ready == (f"READY=1\nSTATUS=showing content from {installed}, 12 topics in en/es, "
+                     "read-aloud off")
+    background_done(qtbot)
+    window.watch_content()
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    export(installed, stick)
+    page = stick / EXPORT_NAME / "en" / "jaw-and-tmj.md"
+    page.write_text(page.read_text("utf-8") + "\nA new line.\n", "utf-8")
+    with store.staging() as folder:
+        version = store.commit(folder, stage(stick, folder, installed).changes.summary(), "x")
+    want = f"STATUS=showing content version {version.id}, 12 topics in en/es, read-aloud off"
+    qtbot.waitUntil(lambda: want in systemd.messages, timeout=60000)
