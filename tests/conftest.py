@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -228,3 +229,23 @@ def config_file(tmp_path: Path) -> Callable[..., Path]:
         return write(tmp_path / "config.toml", text)
 
     return make
+
+
+def import_edit(installed: Path, store_root: Path, work: Path,
+                page: str = "en/jaw-and-tmj.md", line: str = "\nA new line.\n") -> Any:
+    """What staff do with a stick, in one step: export ``installed`` to a folder under
+    ``work``, add ``line`` to ``page`` there, import and apply it into the store at
+    ``store_root``. Returns the new version (kiosk.store.Version)."""
+    from kiosk.store import Store
+    from kiosk.transfer import EXPORT_NAME, export, stage
+
+    stick = work / "stick"
+    stick.mkdir(exist_ok=True)
+    export(installed, stick)
+    path = stick / EXPORT_NAME / page
+    path.write_text(path.read_text("utf-8") + line, "utf-8")
+    store = Store(store_root)
+    with store.staging() as folder:
+        staged = stage(stick, folder, installed)
+        assert staged.can_apply, [str(p) for p in staged.errors]
+        return store.commit(folder, staged.changes.summary(), str(stick))

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.config import bundled_content
 from kiosk.store import Store
-from kiosk.transfer import EXPORT_NAME, export, stage
 from kiosk.ui.window import KioskWindow
+from tests.conftest import import_edit
 from tests.ui.conftest import configured
 
 LONG_MS = 60_000
@@ -33,13 +33,7 @@ def test_a_running_kiosk_writes_what_it_shows(
     body = prom.read_text("utf-8")
     assert 'clinic_kiosk_content_info{languages="en,es",version_id="installed"} 1.0' in body
     assert "clinic_kiosk_up 1.0" in body
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    export(installed, stick)
-    page = stick / EXPORT_NAME / "en" / "jaw-and-tmj.md"
-    page.write_text(page.read_text("utf-8") + "\nA new line.\n", "utf-8")
-    with store.staging() as folder:
-        version = store.commit(folder, stage(stick, folder, installed).changes.summary(), "x")
+    version = import_edit(installed, store.root, tmp_path)
     qtbot.waitUntil(lambda: window.visit.content is not None
                     and window.visit.content.root.name == version.id, timeout=LONG_MS)
     window.write_metrics()  # what the minute's timer does

@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.sdnotify import Notifier
 from kiosk.ui.app import build_window
 from kiosk.ui.watchdog import Watchdog
-from tests.conftest import FakeSystemd, sleep_clock
+from tests.conftest import FakeSystemd, import_edit, sleep_clock
 from tests.ui.conftest import background_done, configured
 
 
@@ -127,7 +127,6 @@ def test_systemctl_status_says_what_the_kiosk_shows_and_follows_an_import(
 
     from kiosk.config import bundled_content
     from kiosk.store import Store
-    from kiosk.transfer import EXPORT_NAME, export, stage
 
     installed = tmp_path / "installed"
     shutil.copytree(bundled_content(), installed)
@@ -147,12 +146,8 @@ def test_systemctl_status_says_what_the_kiosk_shows_and_follows_an_import(
                      "read-aloud off")
     background_done(qtbot)
     window.watch_content()
-    stick = tmp_path / "stick"
-    stick.mkdir()
-    export(installed, stick)
-    page = stick / EXPORT_NAME / "en" / "jaw-and-tmj.md"
-    page.write_text(page.read_text("utf-8") + "\nA new line.\n", "utf-8")
-    with store.staging() as folder:
-        version = store.commit(folder, stage(stick, folder, installed).changes.summary(), "x")
+    version = import_edit(installed, store.root, tmp_path)
     want = f"STATUS=showing content version {version.id}, 12 topics in en/es, read-aloud off"
     qtbot.waitUntil(lambda: want in systemd.messages, timeout=60000)
+    window.watchdog = None
+    notifier.close()  # what the kiosk's exit does (Watchdog.stopping)
