@@ -64,6 +64,14 @@ def parser() -> argparse.ArgumentParser:
                     "data folder)")
     st.add_argument("--wait", type=float, default=5.0, metavar="SECONDS",
                     help="how long to wait for a lock another program holds (default 5)")
+    st.add_argument("--export", dest="export_csv", type=Path, metavar="FILE.csv",
+                    help="write the per-day counts with this kiosk's id (kiosk_id), small "
+                    "self-check result counts suppressed, to merge with other kiosks'")
+    st.add_argument("--merge", nargs="+", type=Path, metavar="EXPORT.csv",
+                    help="merge exports from many kiosks (the same export twice counts once)")
+    st.add_argument("-o", "--output", dest="stats_output", type=Path, metavar="FILE.csv",
+                    help="where --merge writes (default: standard output)")
+    st.add_argument("--config", dest="stats_config", type=Path, help="config file (TOML)")
     cf = sub.add_parser("config", help="print an example config file with every option, "
                         "or check one (--check FILE)")
     cf.add_argument("--check", dest="check_config", type=Path, metavar="FILE",
@@ -252,6 +260,53 @@ def cmd_export(config: Config, destination: Path) -> int:
     return 0
 
 
+def _config(path: Path | None) -> Config | None:
+    """The config file read; None after printing its problems (each file:line: message)."""
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return None
+
+
+def cmd_fleet(args: argparse.Namespace) -> int:
+    """``kiosk stats --export`` and ``--merge``: counts that leave the kiosk (kiosk/fleet.py)."""
+    from kiosk import fleet
+
+    if args.merge:
+        try:
+            merged = fleet.merge(fleet.read_csv(path) for path in args.merge)
+        except (OSError, fleet.ExportError) as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        text = fleet.to_csv(merged)
+        if args.stats_output is None:
+            print(text, end="")
+        else:
+            args.stats_output.write_text(text, "utf-8")
+        kiosks = len({c.kiosk for c in merged})
+        print(f"merged {len(args.merge)} export(s): {kiosks} kiosk(s), {len(merged)} row(s)",
+              file=sys.stderr)
+        return 0
+    from kiosk.stats import UnreadableError, UsageFile
+
+    config = _config(args.stats_config or args.config)
+    if config is None:
+        return 2
+    try:
+        rows = fleet.cells(config.kiosk_id, UsageFile(args.database, wait=args.wait),
+                           args.since)
+    except UnreadableError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    args.export_csv.write_text(fleet.to_csv(rows), "utf-8")
+    hidden = sum(c.count is None for c in rows)
+    print(f"{args.export_csv}: {len(rows)} row(s) for kiosk {config.kiosk_id!r}; {hidden} "
+          f"small self-check count(s) suppressed (1 to {fleet.SMALL_CELL})")
+    return 0
+
+
 def cmd_alert(config: Config, test: bool) -> int:
     """Send one test alert (no retries: a person is waiting for the answer)."""
     settings = config.alert_settings()
@@ -377,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
         return main_check(args)
+    if args.command == "stats" and (args.merge or args.export_csv):
+        return cmd_fleet(args)
     if args.command == "stats":
         from kiosk.stats import UnreadableError, UsageFile, report, summarise, to_csv
 
@@ -391,11 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         print(text, end="")
         return 0
     if args.command in ("alert", "proof", "export", "import"):
-        try:
-            config = load_config(args.transfer_config or args.config)
-        except ConfigError as exc:
-            for line in exc.problems:
-                print(line, file=sys.stderr)
+        config = _config(args.transfer_config or args.config)
+        if config is None:
             return 2
         if args.content is not None:  # the folder a kiosk was started on with --content
             config = replace(config, content_dir=args.content)
@@ -419,12 +473,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(example_config(), end="")
         return 0
-    config_path = getattr(args, "shots_config", None) or args.config
-    try:
-        config = load_config(config_path)
-    except ConfigError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
+    config = _config(getattr(args, "shots_config", None) or args.config)
+    if config is None:
         return 2
     content = getattr(args, "shots_content", None) or args.content
     if content is not None:

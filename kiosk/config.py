@@ -142,6 +142,9 @@ class Options:
     clinic_hours: Option[str | dict[str, str]] = Option(
         "clinic.hours", (str, dict), "", "Opening hours on the call panel: text, or a table of "
         "text by language code (en = \"...\", es = \"...\"). Empty: a general line.")
+    kiosk_id = Option("kiosk_id", str, "", "This kiosk's name in usage exports ('kiosk "
+                      "stats --export'), to merge many kiosks' counts. Empty: the computer's "
+                      "host name.")
     metrics_file = Option("metrics_file", str, "", "Where the kiosk writes its Prometheus "
                           "metrics for node_exporter's textfile collector (a .prom file). "
                           "Empty: /var/lib/prometheus/node-exporter/clinic_kiosk.prom when "
@@ -264,6 +267,12 @@ class Config:
         return Settings(o.alert_url, o.alert_kiosk_name or socket.gethostname(),
                         o.alert_place, str(Path(token).expanduser()) if token else "",
                         60.0 * o.alert_retry_minutes, o.alert_format)
+
+    @property
+    def kiosk_id(self) -> str:
+        import socket
+
+        return self.options.kiosk_id or socket.gethostname()
 
     def metrics_path(self) -> Path | None:
         """The metrics file (kiosk/metrics.py), or None for none."""
