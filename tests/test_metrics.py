@@ -123,3 +123,21 @@ def test_the_real_node_exporter_serves_them(node_exporter: tuple[str, Path]) -> 
     assert got['clinic_kiosk_content_info{languages="en,es",version_id="20261205-x"}'] == 1
     assert got["clinic_kiosk_up"] == 1
     assert "node_textfile_scrape_error 0" in served
+
+
+RULES = Path(__file__).resolve().parents[1] / "deploy" / "prometheus"
+
+
+@pytest.mark.skipif(shutil.which("promtool") is None, reason="needs promtool (prometheus)")
+def test_the_example_alert_rules_fire_when_they_should() -> None:
+    """docs/DEPLOY.md's alert rules: kiosk down, content refused, front-desk alerts failing,
+    each checked by promtool's own rule tests (deploy/prometheus/*.test.yml)."""
+    for args in (["check", "rules", "clinic-kiosk-rules.yml"],
+                 ["test", "rules", "clinic-kiosk-rules.test.yml"]):
+        done = subprocess.run(["promtool", *args], cwd=RULES, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+    rules = (RULES / "clinic-kiosk-rules.yml").read_text("utf-8")
+    for name in NAMES:  # the rules use only metrics the kiosk writes (and node_exporter's)
+        rules = rules.replace(name, "")
+    assert "clinic_kiosk_" not in rules
