@@ -173,14 +173,16 @@ def deliver(settings: Settings, tier: str, tally: Tally | None = None,
         attempts += 1
         status, reason = try_once(settings, tier, alert_id)
         if not reason:
-            log.info("front-desk alert delivered to %s (attempt %d)", settings.host, attempts)
+            log.info("front-desk alert delivered to %s (attempt %d)", settings.host, attempts,
+                     extra={"journal": {"event": "alert_delivered", "host": settings.host}})
             if tally is not None:
                 tally.add("delivered")
             return Outcome(True, attempts, status)
         left = settings.retry_s - (clock() - start)
         if left <= 0:
             log.error("front-desk alert to %s could not be delivered after %d attempt(s) "
-                      "(%s)", settings.host, attempts, reason)
+                      "(%s)", settings.host, attempts, reason,
+                      extra={"journal": {"event": "alert_failed", "host": settings.host}})
             if tally is not None:
                 tally.add("failed")
             return Outcome(False, attempts, status, reason)

@@ -79,10 +79,19 @@ def setup_logging(level: int = logging.INFO, to_file: bool = True,
         root.removeHandler(handler)
         handler.close()
     under_systemd = "JOURNAL_STREAM" in os.environ or "INVOCATION_ID" in os.environ
-    stream = logging.StreamHandler(sys.stderr)
-    # The journal stamps each line itself.
-    stream.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if under_systemd
-                                          else "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    stream: logging.Handler
+    if "JOURNAL_STREAM" in os.environ and _journal_usable():
+        # Straight to the journal, with fields IT can filter on (kiosk/journal.py).
+        from kiosk.journal import JournalHandler
+
+        stream = JournalHandler()
+        stream.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    else:
+        stream = logging.StreamHandler(sys.stderr)
+        # The journal stamps each line itself.
+        stream.setFormatter(logging.Formatter(
+            "%(levelname)s %(name)s: %(message)s" if under_systemd
+            else "%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(stream)
     if not to_file:
         return None
@@ -90,6 +99,12 @@ def setup_logging(level: int = logging.INFO, to_file: bool = True,
         root.addHandler(_Early())
         return None
     return open_log_file()
+
+
+def _journal_usable() -> bool:
+    from kiosk.journal import usable
+
+    return usable()
 
 
 def open_log_file() -> Path | None:

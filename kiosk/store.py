@@ -189,7 +189,8 @@ class Store:
             history = ([state.current] if state.current else []) + state.history
             self._write_state(State(version_id, history[:KEEP - 1]))
             self._prune()
-        log.info("content version %s applied: %s (from %s)", version_id, summary, source)
+        log.info("content version %s applied: %s (from %s)", version_id, summary, source,
+                 extra={"journal": {"event": "content_imported", "version": version_id}})
         return version
 
     def undo(self) -> Version | None:
@@ -203,7 +204,8 @@ class Store:
             back = state.history[0] if state.history else None
             self._write_state(State(back, state.history[1:]))
             log.info("content update %s undone; now showing %s", state.current,
-                     back or "the installed content")
+                     back or "the installed content",
+                     extra={"journal": {"event": "content_undone", "version": back or ""}})
         return self.version(back) if back else None
 
     # -- inside ----------------------------------------------------------------------------

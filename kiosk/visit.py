@@ -302,7 +302,9 @@ class Visit:
         if loaded.content is None or loaded.errors:
             for problem in loaded.errors or loaded.problems:
                 log.error("content reload: %s", problem)
-            log.error("content reload had errors; the last good content stays on screen")
+            log.error("content reload had errors; the last good content stays on screen",
+                      extra={"journal": {"event": "content_refused",
+                                         "errors": len(loaded.errors)}})
             return Change.NONE
         for problem in loaded.problems:
             log.warning("content reload: %s", problem)
@@ -344,7 +346,9 @@ class Visit:
             self._new_session(HOME)
         else:
             self.session.rebind(self.content)
-        log.info("showing the new content, from %s", self.content.root)
+        log.info("showing the new content, from %s", self.content.root,
+                 extra={"journal": {"event": "content_applied",
+                                    "content": str(self.content.root)}})
         return Change.CONTENT | Change.VIEW
 
     # -- staff -----------------------------------------------------------------------------
