@@ -99,6 +99,15 @@ def parser() -> argparse.ArgumentParser:
                     "pages that differ are marked changed (default: the version before the "
                     "last import, if any)")
     pf.add_argument("--config", dest="transfer_config", type=Path, help="config file (TOML)")
+    rp = sub.add_parser("report", help="usage charts with their numbers: one HTML file (or "
+                        "PDF) from this kiosk's counts or from merged exports")
+    rp.add_argument("exports", nargs="*", type=Path, metavar="EXPORT.csv",
+                    help="exports to report on (default: this kiosk's own counts)")
+    rp.add_argument("-o", "--output", dest="report_output", type=Path, required=True,
+                    help="report.html or report.pdf")
+    rp.add_argument("--database", dest="report_database", type=Path,
+                    help="usage database (default: the platform's data folder)")
+    rp.add_argument("--config", dest="report_config", type=Path, help="config file (TOML)")
     al = sub.add_parser("alert", help="the front-desk alert: --test sends a test alert to "
                         "the config's [alert] url")
     al.add_argument("--test", action="store_true", help="send one test alert now")
@@ -307,6 +316,42 @@ def cmd_fleet(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """``kiosk report``: the usage report as HTML (self-contained) or PDF."""
+    from kiosk import fleet
+
+    try:
+        if args.exports:
+            cells = fleet.merge(fleet.read_csv(path) for path in args.exports)
+        else:
+            from kiosk.stats import UsageFile
+
+            config = _config(args.report_config or args.config)
+            if config is None:
+                return 2
+            cells = fleet.cells(config.kiosk_id, UsageFile(args.report_database), None)
+    except Exception as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    out: Path = args.report_output
+    if out.suffix.lower() == ".pdf":
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication
+
+        from kiosk.ui.report_pdf import write_pdf
+
+        app = QApplication.instance() or QApplication(["kiosk"])
+        pages = write_pdf(cells, out)
+        del app
+        print(f"{out}: {pages} page(s)")
+        return 0
+    from kiosk.report import html_report
+
+    out.write_text(html_report(cells), "utf-8")
+    print(f"{out}: one file, no network needed to open it")
+    return 0
+
+
 def cmd_alert(config: Config, test: bool) -> int:
     """Send one test alert (no retries: a person is waiting for the answer)."""
     settings = config.alert_settings()
@@ -432,6 +477,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_set_pin(args.pin_config, args.pin_stdin)
     if args.command == "check":
         return main_check(args)
+    if args.command == "report":
+        return cmd_report(args)
     if args.command == "stats" and (args.merge or args.export_csv):
         return cmd_fleet(args)
     if args.command == "stats":

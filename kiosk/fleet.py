@@ -25,6 +25,7 @@ from kiosk.stats import CountSource
 HEADER = ["kiosk", "day", "kind", "detail", "count", "suppressed"]
 SMALL_CELL = 10  # results counted 1..10 times at a kiosk on a day are not exported
 SENSITIVE_KINDS = frozenset({"check_finished"})  # what a self-check ended at
+FINISHED = "check_finished_any"  # a day's finished self-checks, whatever the result
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,17 @@ class Cell:
 def cells(kiosk: str, usage: CountSource, since_days: int | None = None) -> list[Cell]:
     """A kiosk's counts as exportable cells, small result counts suppressed."""
     out = []
+    finished: dict[str, int] = {}
     for day, kind, detail, count in usage.rows(since_days):
         if count <= 0:
             continue
         small = kind in SENSITIVE_KINDS and count <= SMALL_CELL
         out.append(Cell(kiosk, day, kind, detail, None if small else count))
+        if kind == "check_finished":
+            finished[day] = finished.get(day, 0) + count
+    # How many self-checks were finished each day, whatever they ended at: no result in it,
+    # so it is never suppressed, and the report can say how many were finished.
+    out += [Cell(kiosk, day, FINISHED, "", n) for day, n in sorted(finished.items())]
     return out
 
 

@@ -68,6 +68,7 @@ def test_three_kiosks_merge_to_the_right_totals_and_a_repeat_counts_once(
     assert totals[("topic_view", "jaw-and-tmj")] == (47, 0)
     assert totals[("topic_view", "muscle-spasms")] == (7, 0)
     assert totals[("check_finished", "band 1")] == (25, 0)  # 14 and 11: above the limit
+    assert totals[("check_finished_any", "")] == (42, 0)  # 16 + 11 + 15, whatever the result
     assert totals[("check_finished", "today")] == (12, 0)
     # 2 danger results at the lobby and 3 band-2 results in the east: never a number.
     assert totals[("check_finished", "urgent")] == (0, 1)
