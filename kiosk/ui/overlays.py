@@ -262,7 +262,11 @@ class StaffPanel(Overlay):
         body.setObjectName("Card")
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
-        for w in (self.status, self.problems, self.about):
+        self.chart_heading = label("The last 30 days", "Strong")
+        self.chart = QLabel()  # the last 30 days' use, drawn when the counts are read
+        self.chart.hide()
+        self.chart_heading.hide()
+        for w in (self.status, self.chart_heading, self.chart, self.problems, self.about):
             column.addWidget(w)
         column.addStretch(1)
         self.area.setWidget(body)

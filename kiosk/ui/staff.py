@@ -61,6 +61,7 @@ class StaffAccess:
         self._panel: StaffPanel | None = None
         self._metrics: Metrics | None = None
         self._pending: Callable[[], None] | None = None  # what the PIN is asked again for
+        self.opened: list[Callable[[], None]] = []  # called each time the panel opens
 
     def _make(self) -> None:
         if self._pin_pad is None or self._panel is None:
@@ -115,6 +116,8 @@ class StaffAccess:
     def open_panel(self) -> None:
         self.refresh_panel()
         self.panel.open()
+        for hook in self.opened:
+            hook()
 
     def refresh_panel(self) -> None:
         """The panel's status as it is now (whether it shows or not)."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QThread, QTimer
+from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
@@ -234,6 +234,7 @@ class KioskWindow(QWidget):
         staff.panel.undo_requested.connect(lambda: self.usb().undo())
         staff.panel.proof_requested.connect(lambda: self.usb().proof_to_stick())
         staff.panel.test_alert_requested.connect(self.test_alert)
+        staff.opened.append(self.show_usage_chart)
         staff.panel.alert_button.setVisible(self.config.alert_settings() is not None)
         staff.style_for(self.metrics)
 
@@ -613,6 +614,53 @@ class KioskWindow(QWidget):
 
     def open_staff_panel(self) -> None:
         self.staff.open_panel()
+
+    def show_usage_chart(self) -> None:
+        """The staff panel's chart of the last 30 days (the counts read on a worker)."""
+        usage = self.visit.usage
+        rows = getattr(usage, "rows", None)
+        if rows is None:
+            return
+        label = self.staff.panel.chart
+        width = max(300, min(640, self.staff.panel.card.width() - 60))
+        # Its room is kept now, before the counts are read: the panel does not jump (or
+        # squeeze its words) when the chart arrives. Four bars, as kiosk/report.py draws them.
+        label.setFixedSize(width, 26 * 4 + 8)
+        label.show()
+        self.staff.panel.chart_heading.show()
+
+        def work() -> list[tuple[str, int]]:
+            totals = {"Topics read": 0, "Self-checks started": 0, "Self-checks finished": 0,
+                      "Visits": 0}
+            names = {"topic_view": "Topics read", "check_started": "Self-checks started",
+                     "check_finished": "Self-checks finished", "session_end": "Visits"}
+            for _day, kind, _detail, count in rows(30):
+                if kind in names:
+                    totals[names[kind]] += count
+            return list(totals.items())
+
+        def draw(found: list[tuple[str, int]]) -> None:
+            from PySide6.QtCore import QByteArray
+            from PySide6.QtGui import QPainter, QPixmap
+            from PySide6.QtSvg import QSvgRenderer
+
+            from kiosk.report import Chart, svg
+
+            markup = svg(Chart("The last 30 days", found), width)
+            renderer = QSvgRenderer(QByteArray(markup.encode("utf-8")))
+            ratio = self.devicePixelRatioF()
+            size = renderer.defaultSize()
+            pixmap = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.white)
+            painter = QPainter(pixmap)
+            renderer.render(painter)
+            painter.end()
+            label.setPixmap(pixmap)
+            label.setAccessibleName("The last 30 days: " + ", ".join(
+                f"{name} {value}" for name, value in found))
+
+        in_background(self, work, draw)
 
     def reload_content(self) -> None:
         """Staff asked: reload in the background (the panel updates when it is done)."""
