@@ -43,8 +43,10 @@ class Snapshot:
 
 
 def default_path() -> Path | None:
-    """Debian's node_exporter textfile folder, when it exists here; else no metrics."""
-    return DEFAULT_FOLDER / FILE_NAME if DEFAULT_FOLDER.is_dir() else None
+    """Debian's node_exporter textfile folder (or the one ``KIOSK_TEXTFILE_FOLDER`` names),
+    when it exists here; else no metrics."""
+    folder = Path(os.environ.get("KIOSK_TEXTFILE_FOLDER") or DEFAULT_FOLDER)
+    return folder / FILE_NAME if folder.is_dir() else None
 
 
 class _Collector:

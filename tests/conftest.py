@@ -179,11 +179,14 @@ def topic_text(title: str = "Back pain", summary: str = "About back pain.", orde
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test reads or writes the real user's config, data or log folders."""
+    """No test reads or writes the real user's config, data or log folders, nor the
+    machine's node_exporter textfile folder (a test that wants metrics names its file)."""
     home = tmp_path_factory.mktemp("home")
     for var, sub in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"),
                      ("XDG_STATE_HOME", "state"), ("XDG_CACHE_HOME", "cache")):
         monkeypatch.setenv(var, str(home / sub))
+    # Child processes (the kiosk run for real) inherit it.
+    monkeypatch.setenv("KIOSK_TEXTFILE_FOLDER", str(home / "no-node-exporter"))
 
 
 @pytest.fixture(autouse=True)

@@ -106,6 +106,7 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     command = [shutil.which("cage") or "cage", *start[1:3], str(kiosk),
                "--config", str(config)]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
+           "KIOSK_TEXTFILE_FOLDER": os.environ.get("KIOSK_TEXTFILE_FOLDER", ""),
            "XDG_RUNTIME_DIR": str(runtime), "DISPLAY": display, "WLR_BACKENDS": "x11",
            "WLR_LIBINPUT_NO_DEVICES": "1", "NOTIFY_SOCKET": str(tmp_path / "notify"),
            "WATCHDOG_USEC": "1000000", "PYTHONPATH": str(ROOT)}

@@ -141,3 +141,19 @@ def test_the_example_alert_rules_fire_when_they_should() -> None:
     for name in NAMES:  # the rules use only metrics the kiosk writes (and node_exporter's)
         rules = rules.replace(name, "")
     assert "clinic_kiosk_" not in rules
+
+
+def test_the_default_is_debians_folder_only_when_it_exists(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kiosk.metrics
+    from kiosk.config import load_config
+
+    folder = tmp_path / "node-exporter"
+    monkeypatch.delenv("KIOSK_TEXTFILE_FOLDER")
+    monkeypatch.setattr(kiosk.metrics, "DEFAULT_FOLDER", folder)
+    assert load_config(None).metrics_path() is None  # no node_exporter here: no metrics
+    folder.mkdir()
+    assert load_config(None).metrics_path() == folder / FILE_NAME
+    config = tmp_path / "kiosk.toml"
+    config.write_text('metrics_file = "off"\n', "utf-8")
+    assert load_config(config).metrics_path() is None

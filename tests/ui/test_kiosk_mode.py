@@ -257,6 +257,9 @@ def test_nothing_a_patient_does_reaches_the_disk(
     log_path = setup_logging()
     try:
         window = open_window(configured(watch_content=False))
+        # The usage counts open just after the first paint (a zero timer): wait for them, or
+        # a busy machine can have the taps below come first and go uncounted.
+        qtbot.waitUntil(lambda: window.visit.usage is not None, timeout=LONG_MS)
         tap(qtbot, window, "Spinal fluid leaks and headaches")
         tap(qtbot, window, "Take the self-check")
         tap(qtbot, window, "Yes, one or more")  # a danger sign: straight to the result
