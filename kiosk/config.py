@@ -247,10 +247,7 @@ class Config:
             folder = self.content_dir.expanduser().absolute()
             key = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()
             return default_store() / f"{folder.name or 'content'}-{key[:10]}"
-        path = Path(named).expanduser()
-        if not path.is_absolute() and self.source is not None:
-            path = self.source.parent / path
-        return path
+        return beside(self.source, named)
 
     def alert_settings(self) -> Settings | None:
         """The front-desk alert (kiosk/alert.py), or None when no address is configured."""
@@ -262,10 +259,8 @@ class Config:
         from kiosk.alert import Settings
 
         token = o.alert_token_file
-        if token and not Path(token).expanduser().is_absolute() and self.source is not None:
-            token = str(self.source.parent / Path(token).expanduser())
         return Settings(o.alert_url, o.alert_kiosk_name or socket.gethostname(),
-                        o.alert_place, str(Path(token).expanduser()) if token else "",
+                        o.alert_place, str(beside(self.source, token)) if token else "",
                         60.0 * o.alert_retry_minutes, o.alert_format)
 
     @property
@@ -283,10 +278,7 @@ class Config:
             from kiosk.metrics import default_path
 
             return default_path()
-        path = Path(named).expanduser()
-        if not path.is_absolute() and self.source is not None:
-            path = self.source.parent / path
-        return path
+        return beside(self.source, named)
 
     @property
     def stick_roots(self) -> list[Path]:
@@ -477,14 +469,18 @@ def load_config(path: Path | str | None = None) -> Config:
     return _config(values, source)
 
 
+def beside(source: Path | None, named: str) -> Path:
+    """A path from the config: ``~`` expanded, and a relative one read from the config
+    file's folder (as it is written there)."""
+    path = Path(named).expanduser()
+    if not path.is_absolute() and source is not None:
+        path = source.parent / path
+    return path
+
+
 def _config(values: dict[str, Any], source: Path | None) -> Config:
     content = str(values["content"]).strip()
-    if content:
-        content_dir = Path(content).expanduser()
-        if not content_dir.is_absolute() and source is not None:
-            content_dir = source.parent / content_dir
-    else:
-        content_dir = bundled_content()
+    content_dir = beside(source, content) if content else bundled_content()
     clinic = Clinic(values["clinic.name"], values["clinic.doctor"], values["clinic.phone"],
                     values["clinic.hours"])
     return Config(content_dir, bool(values["fullscreen"]), str(values["language"]), clinic,
