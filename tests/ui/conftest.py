@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QImage, QPointingDevice
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -155,3 +156,23 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
         return window
 
     return make
+
+
+@pytest.fixture(scope="session")
+def finger() -> QPointingDevice:
+    """A touch screen, for real touch events."""
+    return QTest.createTouchDevice()
+
+
+def touch_at(window: QWidget, finger: QPointingDevice, at: QPoint) -> None:
+    """One finger down and up at a point of the window, as the touch screen sends it."""
+    QTest.touchEvent(window, finger).press(0, at, window).commit()
+    QTest.touchEvent(window, finger).release(0, at, window).commit()
+
+
+def touch(window: QWidget, finger: QPointingDevice, b: QAbstractButton) -> None:
+    """A finger on the middle of a button, once the screen has settled (a person taps what
+    they see)."""
+    QApplication.processEvents()
+    assert b.isVisible() and b.isEnabled(), b.text()
+    touch_at(window, finger, b.mapTo(window, b.rect().center()))

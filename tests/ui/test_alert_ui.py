@@ -15,13 +15,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtGui import QPointingDevice
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.session import Screen
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import configured, find_button, read_every_sign
+from tests.ui.conftest import configured, find_button, read_every_sign, touch
 
 TOLD = "The front desk has also been told."
 LONG_MS = 30_000
@@ -64,16 +63,6 @@ def desk() -> Iterator[Desk]:
     d.close()
 
 
-@pytest.fixture(scope="module")
-def finger() -> QPointingDevice:
-    return QTest.createTouchDevice()
-
-
-def touch(window: QWidget, finger: QPointingDevice, b: QAbstractButton) -> None:
-    QApplication.processEvents()
-    at = b.mapTo(window, b.rect().center())
-    QTest.touchEvent(window, finger).press(0, at, window).commit()
-    QTest.touchEvent(window, finger).release(0, at, window).commit()
 
 
 def result_words(window: KioskWindow) -> list[str]:

@@ -14,31 +14,20 @@ from dataclasses import replace
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPointingDevice
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QLabel, QScroller, QWidget
+from PySide6.QtWidgets import QLabel, QScroller
 from pytestqt.qtbot import QtBot
 
 from kiosk.session import Screen
 from kiosk.ui.screens.selfcheck import SelfCheckScreen
 from kiosk.ui.widgets import BigButton
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import configured, find_button, read_every_sign
+from tests.ui.conftest import configured, find_button, read_every_sign, touch
 
 NO = {"en": "No, none of these", "es": "No, ninguna de estas"}
 YES = {"en": "Yes, one or more", "es": "Sí, una o más"}
 SEE_ALL = {"en": "See every sign first", "es": "Primero vea todas las señales"}
 
 
-@pytest.fixture(scope="module")
-def finger() -> QPointingDevice:
-    return QTest.createTouchDevice()
-
-
-def touch(window: QWidget, finger: QPointingDevice, b: QAbstractButton) -> None:
-    """One finger down and up on the middle of a button, as the touch screen sends it."""
-    at = b.mapTo(window, b.rect().center())
-    QTest.touchEvent(window, finger).press(0, at, window).commit()
-    QTest.touchEvent(window, finger).release(0, at, window).commit()
 
 
 def patient_window(open_window: Callable[..., KioskWindow], language: str, high: bool,

@@ -18,18 +18,7 @@ from kiosk.session import Screen
 from kiosk.ui.scrolling import stop_and_top
 from kiosk.ui.window import KioskWindow
 from kiosk.visit import ANSWER_GUARD_S
-from tests.ui.conftest import configured, find_button, read_every_sign
-
-
-@pytest.fixture(scope="module")
-def finger() -> QPointingDevice:
-    return QTest.createTouchDevice()
-
-
-def touch_tap(window: QWidget, finger: QPointingDevice, at: QPoint) -> None:
-    """One finger down and up at a point of the window, as the touch screen sends it."""
-    QTest.touchEvent(window, finger).press(0, at, window).commit()
-    QTest.touchEvent(window, finger).release(0, at, window).commit()
+from tests.ui.conftest import configured, find_button, read_every_sign, touch_at
 
 
 def centre_of(window: QWidget, b: QAbstractButton) -> QPoint:
@@ -48,15 +37,15 @@ def test_a_double_tap_answers_one_question(
     read_every_sign(qtbot, window)
     no = find_button(window, "No, none of these")
     at = centre_of(window, no)
-    touch_tap(window, finger, at)
+    touch_at(window, finger, at)
     assert session.view.step == 1  # the first tap answered the first question
     now[0] += 0.05
-    touch_tap(window, finger, at)  # the second half of the double tap, same place
+    touch_at(window, finger, at)  # the second half of the double tap, same place
     qtbot.wait(50)
     assert session.view.step == 1 and session.answers[1] is None
     now[0] += ANSWER_GUARD_S + 0.05
     read_every_sign(qtbot, window)
-    touch_tap(window, finger, centre_of(window, find_button(window, "No, none of these")))
+    touch_at(window, finger, centre_of(window, find_button(window, "No, none of these")))
     assert session.view.step == 2  # a deliberate tap later still answers
 
 
@@ -131,7 +120,7 @@ def test_tapping_back_never_opens_the_staff_pad(
     assert at.x() < window.metrics.button and at.y() < window.metrics.button
     for _ in range(5):
         window.start_selfcheck() if window.visit.screen is not Screen.SELFCHECK else None
-        touch_tap(window, finger, at)
+        touch_at(window, finger, at)
     assert not window.staff.pin_pad.isVisible()
 
 
@@ -140,7 +129,7 @@ def test_the_staff_corner_still_works_where_no_button_is(
     window = open_window(configured(staff_pin_hash=hash_pin("2468", iterations=1)))
     assert window.visit.screen is Screen.HOME  # Back is hidden here: the corner is empty
     for _ in range(5):
-        touch_tap(window, finger, QPoint(4, 4))
+        touch_at(window, finger, QPoint(4, 4))
     assert window.staff.pin_pad.isVisible()
 
 
@@ -156,7 +145,7 @@ def test_a_flick_right_after_a_tap_still_scrolls(
     start = viewport.mapTo(window, QPoint(viewport.width() // 2, viewport.height() - 20))
     for _ in range(20):
         stop_and_top(screen.area)
-        touch_tap(window, finger, start)  # on the words, where no button is
+        touch_at(window, finger, start)  # on the words, where no button is
         qtbot.wait(100)  # well inside Qt's double-click interval (400 ms by default)
         began = time.monotonic()
         QTest.touchEvent(window, finger).press(0, start, window).commit()

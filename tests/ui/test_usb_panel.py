@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QPointingDevice
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.config import bundled_content
@@ -20,25 +19,13 @@ from kiosk.pin import hash_pin
 from kiosk.store import Store
 from kiosk.transfer import EXPORT_NAME
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import configured
+from tests.ui.conftest import configured, touch
 
 LONG_MS = 60_000  # waits that end when their event comes
 NEW_LINE = "\nUna línea nueva para la prueba.\n"
 PIN = "2468"
 
 
-@pytest.fixture(scope="module")
-def finger() -> QPointingDevice:
-    return QTest.createTouchDevice()
-
-
-def touch(window: QWidget, finger: QPointingDevice, b: QAbstractButton) -> None:
-    """A finger on a button, once the screen has settled (a person taps what they see)."""
-    QApplication.processEvents()
-    assert b.isVisible() and b.isEnabled(), b.text()
-    at = b.mapTo(window, b.rect().center())
-    QTest.touchEvent(window, finger).press(0, at, window).commit()
-    QTest.touchEvent(window, finger).release(0, at, window).commit()
 
 
 def enter_pin(window: KioskWindow, finger: QPointingDevice) -> None:
