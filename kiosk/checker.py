@@ -22,10 +22,18 @@ from urllib.parse import unquote
 
 from yaml.nodes import SequenceNode
 
-from kiosk import readability, review, yamlio
+from kiosk import bidi, readability, review, yamlio
 from kiosk.folder import is_inside  # the loader's own boundary: nothing outside is read
 from kiosk.model import _LANGUAGE_DIR as LANGUAGE_DIR  # the loader's own rule for folder names
-from kiosk.model import PAGE_MAX_BYTES, YAML_MAX_BYTES, Content, Loaded, Topic, read_text
+from kiosk.model import (
+    LABELS_FILE,
+    PAGE_MAX_BYTES,
+    YAML_MAX_BYTES,
+    Content,
+    Loaded,
+    Topic,
+    read_text,
+)
 from kiosk.pages import failed, load_rendered
 from kiosk.pictures import kind_of, raster_kind, raster_size
 from kiosk.problems import Problem, Severity
@@ -219,6 +227,24 @@ def language_problems(content: Content) -> list[Problem]:
             problems.append(Problem(topic.path, 1, f"the topic '{extra}' is not in "
                                     f"'{default.code}'", "warning",
                                     "give it the same file name as its twin in every language"))
+    return problems
+
+
+def direction_problems(content: Content) -> list[Problem]:
+    """Invisible direction controls at their file, line and column: marks are fine, isolates
+    must be closed on their line, embeddings and overrides are refused (kiosk.bidi)."""
+    problems = []
+    for language in content.languages.values():
+        texts: list[tuple[Path, str, int]] = [(t.path, t.body, t.body_line)
+                                              for t in language.topics]
+        for name in (FILE_NAME, LABELS_FILE):
+            path = language.folder / name
+            if path.is_file():
+                text, _problem = read_text(path, YAML_MAX_BYTES, content.root)
+                texts += [(path, text, 1)] if text else []
+        for path, text, first in texts:
+            problems += [Problem(path, first + index, f"column {column} {what}", "error", fix)
+                         for index, column, what, fix in bidi.control_problems(text)]
     return problems
 
 
@@ -703,6 +729,7 @@ def check_folder(root: Path, default_language: str = "en",
             for topic in language.topics:
                 problems += markdown_problems(topic)
         problems += language_problems(content)
+        problems += direction_problems(content)
         problems += selfcheck_problems(content)
         problems += picture_problems(content, pages)
         problems += image_problems(content, pages, left_out)

@@ -12,6 +12,8 @@ import re
 import string
 from collections.abc import Mapping
 
+from kiosk import bidi
+
 DEFAULTS: dict[str, str] = {
     "language.name": "English",
     "home.heading": "Tap a topic to learn more",
@@ -63,6 +65,14 @@ DEFAULTS: dict[str, str] = {
 }
 
 
+# Settings a labels.yaml may hold beside the words, with the values each may take. They are
+# not words to translate, so a language that leaves them out is not told it misses them.
+SETTINGS: dict[str, tuple[str, ...]] = {
+    "language.direction": bidi.DIRECTIONS,
+    "language.digits": tuple(bidi.DIGITS),
+}
+
+
 def placeholders(text: str) -> set[str]:
     """The ``{name}`` placeholders in a label."""
     return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name}
@@ -91,7 +101,10 @@ def words_for(code: str, own: Mapping[str, str]) -> tuple[dict[str, str], list[s
     other than English leaves out, in table order, for ``kiosk check`` to name."""
     words = dict(DEFAULTS)
     words["language.name"] = NAMES.get(code, code)
-    words.update((key, value) for key, value in own.items() if key in DEFAULTS)
+    words["language.direction"] = bidi.default_direction(code)
+    words["language.digits"] = bidi.default_digits(code)
+    words.update((key, value) for key, value in own.items()
+                 if key in DEFAULTS or key in SETTINGS)
     if is_english(code):
         return words, []
     missing = [key for key in DEFAULTS if key not in own

@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk import bidi, pictures, selfcheck, yamlio
 from kiosk import labels as labels_mod
-from kiosk import pictures, selfcheck, yamlio
 from kiosk.folder import is_inside as is_inside  # re-exported: the loader's own boundary
 from kiosk.names import nfc, on_disk
 from kiosk.pictures import Escape as Escape  # re-exported
@@ -72,6 +72,16 @@ class Language:
     @property
     def name(self) -> str:
         return self.labels["language.name"]
+
+    @property
+    def rtl(self) -> bool:
+        """Whether this language is written right to left (its labels' setting)."""
+        return self.labels.get("language.direction") == "rtl"
+
+    @property
+    def digits(self) -> str:
+        """Which digits the kiosk writes its own numbers in: latin, persian or arabic."""
+        return self.labels.get("language.digits", "latin")
 
     def topic(self, topic_id: str) -> Topic | None:
         for topic in self.topics:
@@ -235,10 +245,14 @@ _JOINERS = {"\u200c", "\u200d"}  # needed inside words in Persian, Indic scripts
 def invisible_character(text: str) -> tuple[int, str] | None:
     """The first invisible format character (Unicode Cf: direction overrides, zero-width
     spaces...) in ``text``: its index and its name. A joiner between two letters of a script
-    that needs it is allowed."""
+    that needs it is allowed, and so are direction marks and closed isolates (kiosk.bidi)."""
+    direction = bidi.control_problem(text)  # an override, or an isolate left open
+    if direction is not None:
+        i = direction[0] - 1
+        return i, f"U+{ord(text[i]):04X} {unicodedata.name(text[i], 'FORMAT CHARACTER')}"
     for i, ch in enumerate(text):
-        if unicodedata.category(ch) != "Cf":
-            continue
+        if unicodedata.category(ch) != "Cf" or ch in bidi.MARKS or ch in bidi.ISOLATES:
+            continue  # marks, and isolates closed in the same line, keep the words in order
         if ch in _JOINERS and 0 < i < len(text) - 1 and not text[i - 1].isascii() and \
                 not text[i + 1].isascii() and unicodedata.category(text[i - 1]) != "Cf" \
                 and unicodedata.category(text[i + 1]) != "Cf":
@@ -392,6 +406,20 @@ def parse_labels(path: Path, root: Path | None = None) -> tuple[dict[str, str], 
                                     f"'{key}' must contain {names}; the built-in English "
                                     "words are used",
                                     "warning"))
+            continue
+        out[key] = value
+    for key, allowed in labels_mod.SETTINGS.items():
+        if not fields.has(key):
+            continue
+        try:
+            value = (fields.text(key) or "").strip().lower()
+        except yamlio.FieldError as exc:
+            problems.append(Problem(path, exc.line, exc.message))
+            continue
+        if value not in allowed:
+            problems.append(Problem(path, fields.line_of(key), f"'{key}' must be "
+                                    + " or ".join(allowed) + f", not '{value}'", "error",
+                                    f"write  {key}: {allowed[-1]}  or leave the line out"))
             continue
         out[key] = value
     problems += [Problem(path, p.line, p.message, "warning") for p in fields.unknown()]

@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from kiosk import bidi
 from kiosk.problems import Problem
 
 TOPIC_SCHEME = "topic"
@@ -38,4 +39,4 @@ _BLOCK_END = re.compile(r"</(p|li|h[1-6]|td|th|tr|blockquote)>", re.IGNORECASE)
 
 def plain_text(page_html: str) -> str:
     """The words of a rendered page, one block (paragraph, item, heading) per paragraph."""
-    return html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n\n", page_html)))
+    return bidi.strip_controls(html.unescape(_TAG.sub(" ", _BLOCK_END.sub("\n\n", page_html))))

@@ -19,6 +19,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from kiosk import bidi
 from kiosk.model import Escape, Language, Refusal, Topic, did_you_mean, find_picture
 from kiosk.names import nfc
 from kiosk.page import IMAGE_SCHEME as IMAGE_SCHEME  # re-exported
@@ -36,15 +37,20 @@ ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "b", "i",
     "table", "thead", "tbody", "tr", "th", "td", "img", "a", "span", "blockquote", "code",
 }
+# Blocks that carry a direction: Qt's rich text honours ``dir`` on blocks only.
+_BLOCKS = ("h1", "h2", "h3", "h4", "p", "ul", "ol", "li", "table", "td", "th", "blockquote")
 ALLOWED_ATTRIBUTES = {
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "table": {"class", "width", "cellpadding", "cellspacing", "border"},
+    "table": {"class", "width", "cellpadding", "cellspacing", "border", "align"},
     "td": {"class", "align"},
     "th": {"align"},
     "p": {"class"},
     "span": {"class"},
 }
+for _tag in _BLOCKS:
+    ALLOWED_ATTRIBUTES.setdefault(_tag, set()).add("dir")
+DIRECTION_VALUES = ("ltr", "rtl", "auto")
 
 
 def line_of(body: str, needle: str, first_line: int) -> int:
@@ -77,6 +83,30 @@ class _Policy(Treeprocessor):
                     self.image(parent, child)
                 elif child.tag == "div" and "admonition" in child.get("class", ""):
                     self.callout(child)
+        self.direction(root)
+
+    def direction(self, root: ET.Element) -> None:
+        """Every block carries its language's direction (Qt lays a block out by its own
+        ``dir``, not by the words it starts with: a Persian paragraph that begins with "MRI"
+        still reads right to left); a table sits on the reading side, its header cells aligned
+        with its text; phone numbers keep the order they are dialled in; embeddings and
+        overrides (which can show a line in another order than the file's) are dropped."""
+        rtl = self.language.rtl
+        side = "right" if rtl else "left"
+        for element in root.iter():
+            if rtl and element.tag in _BLOCKS and not element.get("dir"):
+                element.set("dir", "rtl")
+            if element.tag == "table" and rtl and "callout" not in element.get("class", ""):
+                element.set("align", "right")
+            elif element.tag == "th" and not element.get("align"):
+                element.set("align", side)
+            for attribute in ("text", "tail"):
+                text = getattr(element, attribute)
+                if text and not text.isascii():
+                    text = "".join(ch for ch in text if ch not in bidi.REFUSED)
+                if text and rtl:
+                    text = bidi.isolate_numbers(text)
+                setattr(element, attribute, text)
 
     def link(self, a: ET.Element) -> None:
         href = a.attrib.pop("href", "")
@@ -170,6 +200,10 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if _OWN_HREF.match(value) else None
     if attribute == "src":
         return value if _OWN_SRC.match(value) else None
+    if attribute == "dir":
+        return value.strip().lower() if value.strip().lower() in DIRECTION_VALUES else None
+    if attribute == "align":
+        return value if value.strip().lower() in ("left", "right", "center") else None
     return value
 
 
@@ -298,12 +332,13 @@ def render_topic(topic: Topic, language: Language, root: Path) -> Page:
     paragraphs and the reason is in ``refused``.
     """
     page = Page("")
+    dir_attr = ' dir="rtl"' if language.rtl else ""
     complex_at = too_complex(topic.body)
     if complex_at is not None:
         offset, why = complex_at
         page.refused.append(Problem(topic.path, topic.body_line + offset, why, "error",
                                     "simplify the page there"))
-        page.html = "".join(f"<p>{html.escape(block)}</p>"
+        page.html = "".join(f"<p{dir_attr}>{html.escape(block)}</p>"
                             for block in topic.body.split("\n\n") if block.strip())
         return page
     md = markdown.Markdown(
@@ -314,7 +349,7 @@ def render_topic(topic: Topic, language: Language, root: Path) -> Page:
     page.html = sanitize(md.convert(topic.body))
     reviewed = reviewed_line(topic, language)
     if reviewed:  # small print at the very end; nothing at all for a page never reviewed
-        page.html += f'\n<p class="reviewed">{html.escape(reviewed)}</p>'
+        page.html += f'\n<p class="reviewed"{dir_attr}>{html.escape(reviewed)}</p>'
     return page
 
 
@@ -336,7 +371,7 @@ li {{ margin-bottom: {round(body_px * 0.3)}px; }}
 a {{ color: {theme.link}; text-decoration: underline; font-weight: 600; }}
 table {{ border-collapse: collapse; margin-top: {round(body_px * 0.4)}px;
          margin-bottom: {round(body_px * 0.9)}px; }}
-th {{ background-color: {theme.surface}; font-weight: 700; text-align: left;
+th {{ background-color: {theme.surface}; font-weight: 700;
       border: 1px solid {theme.border}; padding: {round(body_px * 0.4)}px; }}
 td {{ border: 1px solid {theme.border}; padding: {round(body_px * 0.4)}px; }}
 table.callout {{ border: 0; }}

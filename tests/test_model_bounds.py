@@ -169,6 +169,19 @@ def test_front_matter_over_its_limit_is_refused(make_content: Callable[..., Path
     assert len(found) == 1 and "front matter" in found[0].message and found[0].line == 2
 
 
+@pytest.mark.parametrize("title", [
+    "Back \u200fpain", "Back pain\u200e", "\u061cBack pain", "Call \u2066310-828-7757\u2069 now",
+    "\u2067\u0633\u0644\u0627\u0645\u2069 Back pain",
+])
+def test_direction_marks_and_closed_isolates_in_a_title_are_fine(
+        make_content: Callable[..., Path], title: str) -> None:
+    root = make_content(**{"en/jaw.md": topic_text(title, "About back pain.", 2)})
+    loaded, problems = check_folder(root)
+    assert not [p for p in problems if p.path.name == "jaw.md" and p.is_error]
+    assert loaded.content is not None
+    assert loaded.content.language("en").topic("jaw") is not None
+
+
 def test_a_self_check_over_its_limit_is_refused(make_content: Callable[..., Path]) -> None:
     root = make_content(**{"en/self-check.yaml": "title: x\n" + "# c\n" * 40_000})
     loaded = load_content(root)
@@ -178,7 +191,7 @@ def test_a_self_check_over_its_limit_is_refused(make_content: Callable[..., Path
 
 @pytest.mark.parametrize(("field", "char"), [
     ("title", "\u202e"), ("summary", "\u202e"), ("title", "\u2066"), ("title", "\u200b"),
-    ("summary", "\u200f"), ("title", "\ufeff"), ("title", "\u200d"),
+    ("summary", "\u2069"), ("title", "\ufeff"), ("title", "\u200d"), ("summary", "\u202b"),
 ])
 def test_invisible_format_characters_in_titles_and_summaries_are_errors(
         make_content: Callable[..., Path], field: str, char: str) -> None:
