@@ -89,6 +89,25 @@ def isolate_numbers(text: str) -> str:
     return _NUMBER.sub(wrap, text)
 
 
+def starts_rtl(text: str) -> bool:
+    """Whether the first letter with a direction of its own reads right to left."""
+    import unicodedata
+
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def rtl_paragraph(text: str) -> str:
+    """``text`` as a right-to-left paragraph, whatever it starts with ("MRI ...", an
+    English name, a phone number): a RIGHT-TO-LEFT MARK first, when it needs one."""
+    return text if not text or starts_rtl(text) else RLM + text
+
+
 def ltr_run(text: str) -> str:
     """``text`` as one left-to-right run that keeps its order inside any paragraph."""
     return f"{LRI}{text}{PDI}"

@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from yaml.nodes import SequenceNode
 
-from kiosk import bidi, readability, review, yamlio
+from kiosk import bidi, fonts, readability, review, yamlio
 from kiosk.folder import is_inside  # the loader's own boundary: nothing outside is read
 from kiosk.model import _LANGUAGE_DIR as LANGUAGE_DIR  # the loader's own rule for folder names
 from kiosk.model import (
@@ -99,13 +99,25 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
         for topic in language.topics:
             page = pages[(language.code, topic.id)]
             reading = readability.analyse(plain_text(page.html), language.code)
-            if reading is None or not readability.too_hard(reading, max_grade):
+            if reading is None:
                 continue
-            scores = "; ".join(f"{k} {v:g}" + (f", {reading.bands[k]}" if k in reading.bands
-                                                else "") for k, v in reading.scores.items())
+            hard = readability.too_hard(reading, max_grade)
+            if reading.grade is None and not topic.reviewed_by:
+                # No formula can vouch for the page: a person who reads it must.
+                problems.append(Problem(
+                    topic.path, topic.reviewed_line, f"{readability.described(reading)}; "
+                    f"someone who reads '{language.code}' well must check that this page is "
+                    "plain and says what the default language's page says", "warning",
+                    "once a translator and a clinician have read it, add  reviewed_by: Name  "
+                    "and  reviewed_on: YYYY-MM-DD  to the front matter"))
+            if not hard:
+                continue
             aim = f"grade {max_grade:g} or lower"
             if reading.bands:
                 aim += f" and {readability.INFLESZ_NORMAL:g} (normal) or more on INFLESZ"
+            if reading.grade is None:
+                aim = (f"at most {readability.MAX_WORDS_PER_SENTENCE:g} words per sentence on "
+                       f"average and {readability.MAX_SENTENCE_WORDS} in any one")
             parts = []
             line = topic.body_line  # the page as a whole, unless a sentence is to blame
             if reading.long_sentences:
@@ -119,7 +131,7 @@ def reading_problems(content: Content, pages: Pages, max_grade: float) -> list[P
                 parts.append("rare long words: " + ", ".join(reading.rare_words))
             problems.append(Problem(
                 topic.path, line,
-                f"reads at about grade {reading.grade:g} ({scores}); aim for {aim}. "
+                f"reads at {readability.described(reading)}; aim for {aim}. "
                 + "; ".join(parts), "warning",
                 "split long sentences, one idea each, and use everyday words "
                 "(see docs/AUTHORING.md, plain-language rules)"))
@@ -245,6 +257,19 @@ def direction_problems(content: Content) -> list[Problem]:
         for path, text, first in texts:
             problems += [Problem(path, first + index, f"column {column} {what}", "error", fix)
                          for index, column, what, fix in bidi.control_problems(text)]
+    return problems
+
+
+def font_problems(content: Content) -> list[Problem]:
+    """A language whose script no installed font has would show as empty boxes: say so,
+    naming the package to install (kiosk.fonts)."""
+    problems = []
+    for code, language in content.languages.items():
+        why = fonts.missing(code)
+        if why:
+            labels = language.folder / LABELS_FILE
+            problems.append(Problem(labels if labels.is_file() else language.folder, 1, why,
+                                    "warning", fonts.package_hint(code)))
     return problems
 
 
@@ -730,6 +755,7 @@ def check_folder(root: Path, default_language: str = "en",
                 problems += markdown_problems(topic)
         problems += language_problems(content)
         problems += direction_problems(content)
+        problems += font_problems(content)
         problems += selfcheck_problems(content)
         problems += picture_problems(content, pages)
         problems += image_problems(content, pages, left_out)

@@ -86,6 +86,22 @@ def fill(template: str, **values: object) -> str:
         return template
 
 
+def say(words: Mapping[str, str], key: str, **values: object) -> str:
+    """A label of one language with its placeholders filled as that language shows them:
+    the kiosk's own numbers in the language's digits, and in a right-to-left language a
+    phone number or a web address kept in the order it is dialled or typed."""
+    kind = words.get("language.digits", "latin")
+    rtl = words.get("language.direction") == "rtl"
+    shown: dict[str, object] = {}
+    for name, value in values.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = bidi.digits(str(value), kind)
+        elif isinstance(value, str) and rtl and name in ("phone", "address"):
+            value = bidi.ltr_run(value)
+        shown[name] = value
+    return fill(words[key], **shown)
+
+
 # A language's own name, for a language whose labels.yaml does not give 'language.name'.
 NAMES = {"en": "English", "es": "Español"}
 

@@ -17,8 +17,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n{2,}")
+# A word: letters, with an apostrophe or a zero-width non-joiner inside (Persian writes
+# "می‌شود" as one word with one).
+_WORD = re.compile(r"[^\W\d_]+(?:['’\u200c][^\W\d_]+)*", re.UNICODE)
+# A sentence ends at . ! ? and their forms in other scripts (Arabic-script ؟ and ۔,
+# Armenian ։, CJK 。！？).
+_SENTENCE_END = re.compile(r"(?<=[.!?\u061f\u06d4\u0589])\s+|(?<=[\u3002\uff01\uff1f])\s*"
+                           r"|\n{2,}")
 
 # Fernández-Huerta bands (Spanish readability), as the usual table gives them: the lowest
 # score for a text a reader of that US school grade reads easily.
@@ -33,12 +38,16 @@ RARE_ZIPF = 3.5  # wordfreq's Zipf scale: below about 1 use per 300,000 words is
 INFLESZ_NORMAL = 55.0  # below this a Spanish page is "algo difícil" for the general public
 
 
+MAX_WORDS_PER_SENTENCE = 15.0  # where no formula is validated: the average to stay under
+MAX_SENTENCE_WORDS = 25  # and the longest sentence
+
+
 @dataclass
 class Reading:
     language: str
     words: int
     sentences: int
-    grade: float  # estimated US school grade
+    grade: float | None  # estimated US school grade; None: no formula for this language
     scores: dict[str, float] = field(default_factory=dict)  # each formula's own number
     bands: dict[str, str] = field(default_factory=dict)  # formula -> its band's name
     long_sentences: list[str] = field(default_factory=list)  # longest first
@@ -130,12 +139,12 @@ SUPPORTED = ("en", "es")
 def analyse(text: str, language: str) -> Reading | None:
     """Reading level of plain text; None when there is too little text to judge, or the
     language has no formula here (English and Spanish do)."""
-    if not language.startswith(SUPPORTED):
-        return None
     sentences = sentences_of(text)
     words = words_of(text)
     if len(words) < 30 or not sentences:
         return None
+    if not language.startswith(SUPPORTED):
+        return lengths_only(language, words, sentences)
     n_words, n_sent = len(words), len(sentences)
     counts = [syllables(w, language) for w in words]
     n_syll = sum(counts)
@@ -170,7 +179,35 @@ def analyse(text: str, language: str) -> Reading | None:
     return Reading(language, n_words, n_sent, round(grade, 1), scores, bands, long_ones, rare)
 
 
+def lengths_only(language: str, words: list[str], sentences: list[str]) -> Reading:
+    """For a language with no validated readability formula here (Persian, Korean,
+    Armenian...): no grade, only what can be counted in any language: words per sentence,
+    the longest sentences and letters per word. A grade from an English formula would be
+    a made-up number for them."""
+    lengths = sorted(((len(words_of(s)), s) for s in sentences), key=lambda ls: -ls[0])
+    scores = {"words per sentence": round(len(words) / len(sentences), 1),
+              "longest sentence (words)": float(lengths[0][0]),
+              "letters per word": round(sum(len(w.replace("\u200c", "")) for w in words)
+                                        / len(words), 1)}
+    long_ones = [s for n, s in lengths if n > MAX_WORDS_PER_SENTENCE][:3]
+    return Reading(language, len(words), len(sentences), None, scores, {}, long_ones, [])
+
+
 def too_hard(reading: Reading, max_grade: float) -> bool:
-    """Above the grade aimed for; in Spanish also below "normal" on the INFLESZ scale."""
+    """Above the grade aimed for; in Spanish also below "normal" on the INFLESZ scale. With
+    no formula: sentences longer than plain-language guides allow, on average or at most."""
+    if reading.grade is None:
+        return (reading.scores["words per sentence"] > MAX_WORDS_PER_SENTENCE
+                or reading.scores["longest sentence (words)"] > MAX_SENTENCE_WORDS)
     sp = reading.scores.get("Szigriszt-Pazos (INFLESZ)")
     return reading.grade > max_grade or (sp is not None and sp < INFLESZ_NORMAL)
+
+
+def described(reading: Reading) -> str:
+    """The reading level in words, for the checker and the proof."""
+    scores = "; ".join(f"{k} {v:g}" + (f", {reading.bands[k]}" if k in reading.bands else "")
+                       for k, v in reading.scores.items())
+    if reading.grade is None:
+        return (f"no validated reading-level formula for '{reading.language}', so no grade: "
+                f"{scores}")
+    return f"about grade {reading.grade:g} ({scores})"

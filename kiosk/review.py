@@ -47,8 +47,8 @@ def month_year(day: date, language: Language) -> str:
     names = [n.strip() for n in language.labels["date.months"].split(",")]
     if len(names) != 12 or not all(names):
         names = [n.strip() for n in labels_mod.DEFAULTS["date.months"].split(",")]
-    return labels_mod.fill(language.labels["date.month_year"], month=names[day.month - 1],
-                           year=day.year)
+    return labels_mod.say(language.labels, "date.month_year", month=names[day.month - 1],
+                          year=day.year)  # the year in the language's digits
 
 
 def reviewed_line(topic: Topic, language: Language) -> str:

@@ -313,21 +313,43 @@ def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     return check, problems
 
 
+# Arabic letters a Persian answer may be typed with (an Arabic keyboard), as Persian ones.
+_PERSIAN_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9"})
+
+
+def _plain_words(text: str) -> list[str]:
+    """``text``'s words, casefolded, without accents (and without a Persian hamza or madda:
+    "مطمئن" is "مطمین"), split at anything that is not a letter: a ZERO WIDTH NON-JOINER
+    too, so "هیچ‌کدام" is "هیچ", "کدام" and "نمی‌دانم" is "نمی", "دانم"."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.casefold())
+                    if not unicodedata.combining(c))
+    return re.findall(r"[^\W\d_]+", plain.translate(_PERSIAN_LETTERS))
+
+
+def _word_set(*words: str) -> frozenset[str]:
+    """``words`` as ``says_no`` reads an answer's words."""
+    return frozenset(plain for word in words for plain in _plain_words(word))
+
+
 # The first word of an answer that means "no" or "none" (accents and case aside), in the
 # bundled languages and a few more; and words after "no" that mean "I am not sure" instead.
-_NO_WORDS = frozenset({"no", "none", "nope", "nothing", "never", "neither", "ninguna",
-                       "ninguno", "ningun", "nada", "nunca", "tampoco", "nao", "nenhum",
-                       "nenhuma", "non", "aucun", "aucune", "rien", "jamais"})
-_UNSURE_WORDS = frozenset({"sure", "know", "idea", "remember", "certain", "se", "sabe",
-                           "seguro", "segura", "recuerdo", "sei", "sais"})
+# Persian: "نه", "نخیر", "خیر" (no), "هیچ", "هیچکدام" (none; "هیچ‌کدام" with a ZERO WIDTH
+# NON-JOINER is "هیچ" first), "هرگز" (never); "مطمئن"/"مطمین" (sure), "اطمینان" (certainty),
+# "نمی‌دانم"/"نمیدانم"/"نمی‌دونم" (I don't know), "یادم نیست", "خاطرم نیست" (I don't recall).
+_NO_WORDS = _word_set("no", "none", "nope", "nothing", "never", "neither", "ninguna",
+                      "ninguno", "ningun", "nada", "nunca", "tampoco", "nao", "nenhum",
+                      "nenhuma", "non", "aucun", "aucune", "rien", "jamais",
+                      "نه", "نخیر", "خیر", "هیچ", "هیچکدام", "هرگز")
+_UNSURE_WORDS = _word_set("sure", "know", "idea", "remember", "certain", "se", "sabe",
+                          "seguro", "segura", "recuerdo", "sei", "sais",
+                          "مطمئن", "مطمین", "اطمینان", "دانم", "نمیدانم", "دونم", "نمیدونم",
+                          "یادم", "خاطرم")
 
 
 def says_no(text: str) -> bool:
-    """Whether an answer says "no" or "none" ("No, none of these", "Ninguna de estas"), and
-    not "I am not sure" ("No sé", "No estoy seguro")."""
-    plain = "".join(c for c in unicodedata.normalize("NFD", text.casefold())
-                    if not unicodedata.combining(c))
-    words = re.findall(r"[^\W\d_]+", plain)
+    """Whether an answer says "no" or "none" ("No, none of these", "Ninguna de estas",
+    "نه، هیچ‌کدام"), and not "I am not sure" ("No sé", "No estoy seguro", "نه، نمی‌دانم")."""
+    words = _plain_words(text)
     return bool(words) and words[0] in _NO_WORDS and not _UNSURE_WORDS & set(words)
 
 

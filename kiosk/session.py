@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from kiosk import bidi
+from kiosk import labels as labels_mod
 from kiosk.model import Content, Language, Topic
 from kiosk.selfcheck import Outcome, Question, SelfCheck
 from kiosk.theme import TEXT_STEPS
@@ -66,6 +68,15 @@ class Session:
 
     def label(self, key: str) -> str:
         return self.language.labels[key]
+
+    def say(self, key: str, **values: object) -> str:
+        """A label with its placeholders filled in this language's digits and direction."""
+        return labels_mod.say(self.language.labels, key, **values)
+
+    def ltr(self, text: str) -> str:
+        """A phone number or an address as one left-to-right run in a right-to-left
+        language (so it shows in the order it is dialled or typed); as it is otherwise."""
+        return bidi.ltr_run(text) if self.language.rtl else text
 
     def topic(self) -> Topic | None:
         if self.view.topic_id is None:

@@ -413,7 +413,7 @@ def test_a_mistake_is_printed_once_with_its_line(tmp_path: Path,
     mentions = [line for line in (out + err).splitlines() if "'order' must be" in line
                 or line.startswith("WARNING")]
     assert mentions == [f"{root}/{expected}"]
-    assert "5 topics in en, 6 in es;" in err and "1 error(s)" in err
+    assert "5 topics in en, 6 in es, 6 in fa;" in err and "1 error(s)" in err
 
 
 def test_the_bundled_content_has_no_errors(baseline: set[str]) -> None:

@@ -16,16 +16,19 @@ def messages(root: Path) -> list[str]:
     return [str(p) for p in load_content(root).problems]
 
 
-def test_bundled_content_loads_cleanly_in_both_languages() -> None:
+def test_bundled_content_loads_cleanly_in_every_language() -> None:
     loaded = load_content(bundled_content())
     assert loaded.problems == []
     assert loaded.content is not None
-    assert loaded.content.codes == ["en", "es"]
+    assert loaded.content.codes == ["en", "es", "fa"]
     en = loaded.content.language("en")
     assert len(en.topics) == 6
     assert [t.order for t in en.topics] == sorted(t.order for t in en.topics)
     assert en.selfcheck is not None and len(en.selfcheck.questions) == 9
     assert loaded.content.language("es").name == "Español"
+    fa = loaded.content.language("fa")
+    assert fa.name == "فارسی" and fa.rtl and fa.digits == "persian"
+    assert [t.id for t in fa.topics] == [t.id for t in en.topics]
 
 
 def test_good_folder_loads(make_content: Callable[..., Path]) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from kiosk import readability
-from kiosk.checker import render_all
+from kiosk.checker import check_folder, render_all
 from kiosk.model import load_content
 from kiosk.readability import (
     analyse,
@@ -19,6 +20,7 @@ from kiosk.readability import (
     too_hard,
 )
 from kiosk.render import plain_text
+from tests.conftest import topic_text
 
 BUNDLED = Path(readability.__file__).parent / "content"
 
@@ -96,3 +98,33 @@ def test_rare_words_are_rare_not_just_the_least_common_of_a_page() -> None:
     assert hard is not None
     assert hard.rare_words[:2] == ["craniomandibular", "cervicogenic"]
     assert "together" not in hard.rare_words and "everyday" not in hard.rare_words
+
+
+FA_TEXT = ("درد کمر و سردرد گاهی با هم می‌آیند. " * 6 + "آیا گردن شما درد می‌کند؟ "
+           + "این یک جمله بلند است که " + "و " * 30 + "تمام می‌شود.")
+
+
+def test_a_language_with_no_formula_gets_lengths_and_no_grade() -> None:
+    reading = readability.analyse(FA_TEXT, "fa")
+    assert reading is not None and reading.grade is None
+    assert reading.sentences == 8  # "؟" ends a sentence too
+    assert reading.scores["longest sentence (words)"] == 38
+    assert "می‌آیند" in readability.words_of(FA_TEXT)  # a non-joiner is inside a word
+    assert readability.too_hard(reading, 8)  # one sentence of 38 words
+    assert readability.described(reading).startswith(
+        "no validated reading-level formula for 'fa', so no grade: words per sentence ")
+    short = readability.analyse("درد کمر و سردرد گاهی با هم می‌آیند. " * 10, "fa")
+    assert short is not None and not readability.too_hard(short, 8)
+
+
+def test_the_checker_asks_a_reader_of_the_language_to_review_an_ungraded_page(
+        make_content: Callable[..., Path]) -> None:
+    root = make_content(**{
+        "fa/back-pain.md": topic_text("کمر درد", "درباره کمر درد.", 1, FA_TEXT),
+        "fa/jaw.md": topic_text("فک", "درباره فک.", 2, FA_TEXT).replace(
+            "---\n\n", "reviewed_by: Dr. Sara Ahmadi\nreviewed_on: 2026-11-30\n---\n\n", 1)})
+    _loaded, problems = check_folder(root)
+    asked = [p for p in problems if "someone who reads 'fa' well" in p.message]
+    assert [p.path.name for p in asked] == ["back-pain.md"]
+    long_ones = [p for p in problems if "aim for at most 15 words per sentence" in p.message]
+    assert sorted(p.path.name for p in long_ones) == ["back-pain.md", "jaw.md"]

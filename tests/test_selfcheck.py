@@ -271,7 +271,8 @@ def test_a_question_whose_every_answer_is_a_red_flag_is_an_error() -> None:
 @pytest.mark.parametrize("answer", ["No, none of these", "None of these", "No", "no.",
                                     "No, ninguna de estas", "Ninguna de estas", "Ninguno",
                                     "NINGÚN síntoma", "Nada de esto", "No tengo ninguna",
-                                    "Never", "Não, nenhum destes"])
+                                    "Never", "Não, nenhum destes", "نه، هیچ‌کدام", "نه",
+                                    "هیچ‌کدام", "هيچكدام", "خیر"])
 def test_a_red_flag_on_an_answer_that_says_no_is_an_error(answer: str) -> None:
     assert says_no(answer)
     text = SELF_CHECK.replace(FLAGGED, f"      - text: \"{answer}\"\n        red_flag: true\n"
@@ -287,7 +288,9 @@ def test_a_red_flag_on_an_answer_that_says_no_is_an_error(answer: str) -> None:
                                     "No sé", "No lo sé", "No estoy seguro", "No estoy segura",
                                     "I don't know", "A sudden, very bad headache",
                                     "Nausea or throwing up", "Now",
-                                    "Numbness in the groin", "Noche sin dormir"])
+                                    "Numbness in the groin", "Noche sin dormir",
+                                    "بله، یکی یا بیشتر", "مطمئن نیستم", "نمی‌دانم",
+                                    "نه، مطمئن نیستم", "نه، نمی‌دانم", "نه، یادم نیست"])
 def test_a_red_flag_on_other_answers_is_fine(answer: str) -> None:
     assert not says_no(answer)
     text = SELF_CHECK.replace(FLAGGED, f"      - text: \"{answer}\"\n        red_flag: true\n")

@@ -243,9 +243,9 @@ def test_pages_are_rendered_once_by_the_renderer_given(clock: Clock) -> None:
 
 def test_staff_status_counts_topics_per_language_and_lists_pages_due(visit: Visit) -> None:
     status = visit.staff_status()
-    assert status.startswith("Topics: 6 in en, 6 in es, from ")
-    # No clinician has reviewed the bundled pages yet: all twelve are due.
-    assert "12 page(s) due for a clinician's review (every 12 months): " \
+    assert status.startswith("Topics: 6 in en, 6 in es, 6 in fa, from ")
+    # No clinician has reviewed the bundled pages yet: all eighteen are due.
+    assert "18 page(s) due for a clinician's review (every 12 months): " \
         "en/migraines-and-back-pain.md (never reviewed)" in status
 
 

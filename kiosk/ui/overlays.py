@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk import labels
+from kiosk import bidi, labels
 from kiosk.pin import PinGuard, Verdict
 from kiosk.theme import Metrics, Theme
 from kiosk.ui.widgets import button, label, needed_width
@@ -88,10 +88,12 @@ class StillThere(Overlay):
         self.tick.timeout.connect(self._tick)
         self.remaining = 0
         self.template = labels.DEFAULTS["idle.countdown"]
+        self.digits = "latin"
 
     def ask(self, seconds: int, words: Callable[[str], str]) -> None:
         self.heading.setText(words("idle.heading"))
         self.template = words("idle.countdown")
+        self.digits = words("language.digits")
         text = words("idle.stay")
         self.stay_button.setText(text)
         self.stay_button.setAccessibleName(text)
@@ -105,7 +107,8 @@ class StillThere(Overlay):
         self.hide()
 
     def _show_count(self) -> None:
-        self.countdown.setText(labels.fill(self.template, seconds=self.remaining))
+        self.countdown.setText(labels.fill(self.template,
+                                           seconds=bidi.digits(str(self.remaining), self.digits)))
 
     def _tick(self) -> None:
         self.remaining -= 1
@@ -132,6 +135,7 @@ class PinPad(Overlay):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # staff's, in English
         self.guard: PinGuard | None = None
         self.entered = ""
         self.heading = label("Staff PIN", "Heading")
@@ -242,6 +246,7 @@ class StaffPanel(Overlay):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # staff's, in English
         self.widest = 1100
         self.heading = label("Staff panel", "Title")
         self.version = label("", "Strong")
@@ -422,7 +427,9 @@ class QrPanel(Overlay):
         self.code.set_data(url)
         # Big enough for a phone at arm's length, small enough to fit on 800x480.
         self.code.set_side(max(150, min(m.height - 4 * m.button - 2 * m.margin, 360)))
-        self.address.setText(url)
+        # The address in the order it is typed, also in a right-to-left language.
+        rtl = words("language.direction") == "rtl"
+        self.address.setText(bidi.ltr_run(url) if rtl else url)
         _set_text(self.close_button, words("qr.close"))
         self.open()
 

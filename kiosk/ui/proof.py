@@ -141,9 +141,8 @@ def _topic(doc: QTextDocument, content: Content, language: Language, topic: Topi
                 doc.addResource(QTextDocument.ResourceType.ImageResource,
                                 QUrl(f"{IMAGE_SCHEME}:{rel}"), image)
     reading = readability.analyse(plain_text(page.html), language.code)
-    level = ("Reading level: about grade " + f"{reading.grade:g} ("
-             + ", ".join(f"{name} {score:g}" for name, score in reading.scores.items()) + ")"
-             if reading is not None else "Reading level: too little text to judge")
+    level = ("Reading level: " + readability.described(reading) if reading is not None
+             else "Reading level: too little text to judge")
     rel = Path(topic.path).relative_to(content.root).as_posix()
     note = ('<p class="changed">CHANGED since the earlier version</p>'
             if _is_changed(content, topic.path, changed) else "")

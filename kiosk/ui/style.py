@@ -4,14 +4,49 @@ from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontMetrics
 
+from kiosk import fonts
 from kiosk.theme import Metrics, Theme
 
 FONT_FAMILIES = ["Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial", "sans-serif"]
+_families: list[str] = list(FONT_FAMILIES)  # the patient's language's (use_language)
+_by_code: dict[str, list[str]] = {}
+
+
+def families_for(code: str) -> list[str]:
+    """The families to draw a language in: the usual ones, with the installed families that
+    have its script's letters (kiosk.fonts, asked of Qt's font database, which fontconfig
+    fills) just after the first, so its own letters never come from a stray fallback."""
+    if code not in _by_code:
+        script = fonts.script_of(code)
+        chosen: list[str] = []
+        if script is not None:
+            from PySide6.QtGui import QFontDatabase
+
+            system = getattr(QFontDatabase.WritingSystem, script.writing_system)
+            have = set(QFontDatabase.families(system))
+            chosen = [f for f in script.families if f in have] or sorted(have)[:1]
+        _by_code[code] = [FONT_FAMILIES[0], *chosen,
+                          *(f for f in FONT_FAMILIES[1:] if f not in chosen)]
+    return _by_code[code]
+
+
+def use_language(code: str) -> bool:
+    """Draw from now on in ``code``'s families; whether they changed."""
+    global _families
+    wanted = families_for(code)
+    if wanted == _families:
+        return False
+    _families = wanted
+    return True
+
+
+def families() -> list[str]:
+    return list(_families)
 
 
 def font(px: int, bold: bool = False) -> QFont:
     f = QFont()
-    f.setFamilies(FONT_FAMILIES)
+    f.setFamilies(_families)
     f.setPixelSize(px)
     f.setBold(bold)
     f.setStyleHint(QFont.StyleHint.SansSerif)

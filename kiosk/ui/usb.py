@@ -41,6 +41,7 @@ class UsbPanel(Overlay):
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # staff's, in English
         self.widest = 1100
         self.heading = label("USB stick", "Title")
         self.status = label("")

@@ -6,7 +6,17 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
@@ -22,9 +32,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QWidget,
 )
 
+from kiosk import bidi
 from kiosk.pictures import QT_FORMAT, Picture, Refusal, check
 from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.offthread import weak, worker
@@ -128,10 +140,39 @@ def needed_width(b: QAbstractButton, m: Metrics) -> int:
     return fm.horizontalAdvance(b.text()) + 2 * max(16, m.button // 3) + 12
 
 
+class Words(QLabel):
+    """A plain-text label that reads in its screen's direction. Qt gives a plain label the
+    direction of its first letter, so in a right-to-left language a label that starts with
+    "MRI", an English clinic name or a phone number would sit on the left and read left to
+    right; this one shows it as a right-to-left paragraph (``text()`` is then the shown
+    words, with the mark; ``words()`` as given)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._words = ""
+
+    def words(self) -> str:
+        return self._words
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        self._words = text
+        super().setText(self._shown())
+
+    def _shown(self) -> str:
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            return bidi.rtl_paragraph(self._words)
+        return self._words
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LayoutDirectionChange and self.text() != self._shown():
+            super().setText(self._shown())
+        super().changeEvent(event)
+
+
 def label(text: str = "", name: str = "", wrap: bool = True,
           parent: QWidget | None = None) -> QLabel:
     """A plain-text label (never rich text: staff words are shown as written)."""
-    lab = QLabel(parent)
+    lab = Words(parent)
     lab.setTextFormat(Qt.TextFormat.PlainText)
     lab.setText(text)
     lab.setWordWrap(wrap)
@@ -298,6 +339,7 @@ class BigButton(QAbstractButton):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         t = self.theme
         p = QPainter(self)
+        p.setLayoutDirection(self.layoutDirection())  # words aligned to the reading side
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
         radius = max(8, self.metrics.button // 6)
@@ -311,6 +353,13 @@ class BigButton(QAbstractButton):
         p.drawRoundedRect(rect, radius, radius)
         pad = self._pad()
         inner = self.rect().adjusted(pad, pad, -pad, -pad)
+        # Laid out as if left to right, then mirrored for a right-to-left language: the
+        # picture on the reading side, the words after it (text alignment mirrors itself).
+        direction, whole = self.layoutDirection(), self.rect()
+
+        def mirror(r: QRect) -> QRect:
+            return QStyle.visualRect(direction, whole, r)
+
         room = self._picture_width(self.width())
         side = self.picture_side()
         picture = QPixmap()
@@ -322,8 +371,8 @@ class BigButton(QAbstractButton):
         if room and not picture.isNull():
             ratio = picture.devicePixelRatio() or 1.0
             w, h = round(picture.width() / ratio), round(picture.height() / ratio)
-            p.drawPixmap(QRect(inner.left() + (side - w) // 2, inner.center().y() - h // 2, w, h),
-                         picture)
+            p.drawPixmap(mirror(QRect(inner.left() + (side - w) // 2,
+                                      inner.center().y() - h // 2, w, h)), picture)
             inner.setLeft(inner.left() + room)
         title_px, detail_px = self._fonts()
         # The text block sits in the middle of the button, however tall the button is.
@@ -333,8 +382,8 @@ class BigButton(QAbstractButton):
         p.setPen(QColor(t.muted if locked else t.heading))
         p.setFont(font(title_px, True))
         align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        used = p.boundingRect(inner, int(align) | int(_WRAP), self.text())
-        p.drawText(inner, int(align) | int(_WRAP), self.text())
+        used = p.boundingRect(mirror(inner), int(align) | int(_WRAP), self.text())
+        p.drawText(mirror(inner), int(align) | int(_WRAP), self.text())
         if self.detail:
             p.setPen(QColor(t.muted))
             p.setFont(font(detail_px))
@@ -343,9 +392,9 @@ class BigButton(QAbstractButton):
             if inset and not picture.isNull():
                 ratio = picture.devicePixelRatio() or 1.0
                 w, h = round(picture.width() / ratio), round(picture.height() / ratio)
-                p.drawPixmap(QRect(below.left() + (side - w) // 2, below.top() + (side - h) // 2,
-                                   w, h), picture)
+                p.drawPixmap(mirror(QRect(below.left() + (side - w) // 2,
+                                          below.top() + (side - h) // 2, w, h)), picture)
                 below.setLeft(below.left() + inset)
-            p.drawText(below, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            p.drawText(mirror(below), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                        | int(_WRAP), self.detail)
         p.end()

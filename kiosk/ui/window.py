@@ -22,7 +22,7 @@ from kiosk.model import Content, Loaded
 from kiosk.page import Page
 from kiosk.session import Screen, Session
 from kiosk.theme import HIGH_CONTRAST, LIGHT, Metrics, Theme
-from kiosk.ui import screens
+from kiosk.ui import screens, style
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import CornerTaps, KioskEvents
 from kiosk.ui.parts import LazyScreens, guarded, in_background
@@ -325,6 +325,17 @@ class KioskWindow(QWidget):
             self._arm_idle()
             return
         self.apply_look()
+        # The whole patient screen mirrors for a language written right to left (set per
+        # language in its labels); the staff panels keep their own left-to-right layout.
+        direction = (Qt.LayoutDirection.RightToLeft if session.language.rtl
+                     else Qt.LayoutDirection.LeftToRight)
+        if self.layoutDirection() != direction:
+            self.setLayoutDirection(direction)
+        if style.use_language(session.language_code):  # fonts that have its letters
+            f = self.font()
+            f.setFamilies(style.families())
+            self.setFont(f)
+            self.apply_look(force=True)
         screen = self.screens[session.view.screen]
         state = screens.State(session, self.config.clinic, screens.Look(self.theme, self.metrics))
         screen.show_state(state)

@@ -31,7 +31,7 @@ def test_a_running_kiosk_writes_what_it_shows(
     window = open_window(config)
     qtbot.waitUntil(prom.is_file, timeout=LONG_MS)
     body = prom.read_text("utf-8")
-    assert 'clinic_kiosk_content_info{languages="en,es",version_id="installed"} 1.0' in body
+    assert 'clinic_kiosk_content_info{languages="en,es,fa",version_id="installed"} 1.0' in body
     assert "clinic_kiosk_up 1.0" in body
     version = import_edit(installed, store.root, tmp_path)
     qtbot.waitUntil(lambda: window.visit.content is not None

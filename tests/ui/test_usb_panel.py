@@ -172,4 +172,4 @@ def test_the_proof_to_sign_is_written_to_the_stick(
     assert usb.status.text().startswith(f"Wrote {stick / 'clinic-kiosk-proof.pdf'}")
     text = subprocess.run(["pdftotext", str(stick / "clinic-kiosk-proof.pdf"), "-"],
                           capture_output=True, text=True, check=True, timeout=60).stdout
-    assert "Content proof: The Spine Institute" in text and text.count("Signature") == 14
+    assert "Content proof: The Spine Institute" in text and text.count("Signature") == 21

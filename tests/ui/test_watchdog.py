@@ -142,12 +142,12 @@ def test_systemctl_status_says_what_the_kiosk_shows_and_follows_an_import(
     qtbot.waitUntil(lambda: any(m.startswith("READY=1") for m in systemd.messages),
                     timeout=60000)
     ready = next(m for m in systemd.messages if m.startswith("READY=1"))
-    assert ready == (f"READY=1\nSTATUS=showing content from {installed}, 12 topics in en/es, "
+    assert ready == (f"READY=1\nSTATUS=showing content from {installed}, 18 topics in en/es/fa, "
                      "read-aloud off")
     background_done(qtbot)
     window.watch_content()
     version = import_edit(installed, store.root, tmp_path)
-    want = f"STATUS=showing content version {version.id}, 12 topics in en/es, read-aloud off"
+    want = f"STATUS=showing content version {version.id}, 18 topics in en/es/fa, read-aloud off"
     qtbot.waitUntil(lambda: want in systemd.messages, timeout=60000)
     window.watchdog = None
     notifier.close()  # what the kiosk's exit does (Watchdog.stopping)

@@ -41,7 +41,7 @@ def test_kiosk_windowed_shows_its_window_on_x11(display: str, tmp_path: Path) ->
                 time.sleep(0.2)
             assert proc.poll() is None, log.read_text()
             assert '"The Spine Institute"' in tree, tree
-            assert "kiosk ready: 12 topics in en, es" in log.read_text()
+            assert "kiosk ready: 18 topics in en, es, fa" in log.read_text()
         finally:
             proc.terminate()
             proc.wait(timeout=10)

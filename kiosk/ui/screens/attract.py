@@ -124,7 +124,7 @@ class Highlight(QWidget):
         self.look: Look | None = None
         self.topics: list[tuple[str, str]] = []
         self._pending = False
-        self._drawn: dict[tuple[str, str, int, int, float], QPixmap] = {}
+        self._drawn: dict[tuple[str, str, int, int, float, bool], QPixmap] = {}
 
     def style_for(self, look: Look) -> None:
         self.look = look
@@ -146,7 +146,8 @@ class Highlight(QWidget):
 
     def _picture(self, title: str, summary: str) -> QPixmap:
         ratio = self.devicePixelRatioF()
-        key = (title, summary, self.width(), self.height(), ratio)
+        key = (title, summary, self.width(), self.height(), ratio,
+               self.layoutDirection() == Qt.LayoutDirection.RightToLeft)
         picture = self._drawn.get(key)
         if picture is None and self.look is not None:
             picture = QPixmap(max(1, round(self.width() * ratio)),
@@ -157,6 +158,7 @@ class Highlight(QWidget):
             flags = int(Qt.TextFlag.TextWordWrap) | int(Qt.AlignmentFlag.AlignLeft)
             area = QRect(0, 0, self.width(), self.height())
             p = QPainter(picture)
+            p.setLayoutDirection(self.layoutDirection())  # a picture has no direction of its own
             p.setFont(font(m.heading, True))
             p.setPen(QColor(theme.heading))
             used = p.boundingRect(area, flags, title)
@@ -175,7 +177,8 @@ class Highlight(QWidget):
         p.drawPixmap(0, 0, self._picture(self.title, self.summary))
         p.end()
         ratio = self.devicePixelRatioF()
-        if not self._pending and any((t, x, self.width(), self.height(), ratio)
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        if not self._pending and any((t, x, self.width(), self.height(), ratio, rtl)
                                      not in self._drawn for t, x in self.topics):
             self._pending = True
             QTimer.singleShot(0, self.draw_all)

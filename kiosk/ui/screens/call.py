@@ -25,7 +25,8 @@ class CallScreen(BaseScreen):
         if clinic.doctor:
             col.addWidget(label(labels.doctor_line(session.language.labels, clinic.doctor),
                                 "Heading"))
-        self.phone = label(clinic.phone, "Phone", wrap=False)
+        # In the order it is dialled, also in a right-to-left language (never "7757-828-310").
+        self.phone = label(session.ltr(clinic.phone), "Phone", wrap=False)
         self.phone.setAccessibleName(clinic.phone)
         # Very large, but never wider than the column (a long number gets smaller type).
         room = min(m.column, m.width - 2 * m.margin) - 8

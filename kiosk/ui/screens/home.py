@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
-from kiosk import labels
 from kiosk.ui.screens.base import BaseScreen, Controller, State, language_buttons
 from kiosk.ui.widgets import BigButton, button, label
 
 
 def call_words(state: State) -> str:
     """"Call 310-828-7757": one tap to the call panel, with the number itself in view."""
-    return labels.fill(state.session.label("home.call"), phone=state.clinic.phone)
+    return state.session.say("home.call", phone=state.clinic.phone)
 
 
 def main_actions(state: State, controller: Controller) -> list[QPushButton]:

@@ -5,6 +5,7 @@ same-day sign, asking to be seen today (with the topics still in reach)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QVBoxLayout
 
 from kiosk.ui.screens.base import BaseScreen, State
@@ -35,7 +36,15 @@ class ResultScreen(BaseScreen):
         col.addWidget(box)
         col.addWidget(label(check.not_diagnosis, "Muted"))
         col.addStretch(2)
-        self.swap(body)
+        # Redrawn for the same result (the desk's confirmation arrived): the reader keeps
+        # their place instead of being thrown back to the top.
+        same = self.isVisible() and (outcome.tier, outcome.title) == getattr(self, "_shown", None)
+        self._shown = (outcome.tier, outcome.title)
+        bar = self.area.verticalScrollBar()
+        place = max(bar.value(), getattr(self, "_following", 0))  # a redraw mid-way too
+        self.swap(body, top=not same)
+        if same and place:
+            self._keep_place(place)
         if outcome.urgent:
             desk = button(session.label("result.desk"), primary=True)
             desk.setProperty("role", "urgent")
@@ -54,3 +63,25 @@ class ResultScreen(BaseScreen):
         home = button(session.label("result.home"))
         home.clicked.connect(self.controller.go_home)
         self.set_actions(state, [call, home])
+
+    def _keep_place(self, place: int) -> None:
+        """Scroll back to ``place`` as the new body's height arrives (its layout runs
+        after this), and stop following once there, or after a second."""
+        bar = self.area.verticalScrollBar()
+        self._following = place
+
+        def follow(_low: int = 0, high: int = 0) -> None:
+            bar.setValue(min(place, bar.maximum()))
+            if bar.value() >= place:
+                stop()
+
+        def stop() -> None:
+            self._following = 0
+            try:
+                bar.rangeChanged.disconnect(follow)
+            except (RuntimeError, TypeError):
+                pass
+
+        bar.rangeChanged.connect(follow)
+        follow()
+        QTimer.singleShot(1000, stop)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk import labels
 from kiosk.ui.screens.base import BaseScreen, Controller, State
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.widgets import BigButton, label
@@ -40,7 +39,7 @@ class SelfCheckScreen(BaseScreen):
         step = session.view.step
         q = check.questions[step]
         body, col = self.column(state.look)
-        col.addWidget(label(labels.fill(session.label("check.progress"), number=step + 1,
+        col.addWidget(label(session.say("check.progress", number=step + 1,
                                         total=len(check.questions)), "Muted"))
         if step == 0 and check.intro and not q.signs:  # the signs come before anything
             col.addWidget(label(check.intro))

@@ -78,7 +78,8 @@ class TopicScreen(BaseScreen):
         if topic.more_info:
             self.more_info_code.set_data(topic.more_info)
             self.more_info_code.set_side(max(120, min(200, m.button * 2 + m.gap * 4)))
-            self.more_info_text.setText(f"{session.label('topic.scan')}\n{topic.more_info}")
+            self.more_info_text.setText(
+                f"{session.label('topic.scan')}\n{session.ltr(topic.more_info)}")
         self.more_info.setVisible(bool(topic.more_info))
         self.title.setText(topic.title)
         self.title.setAccessibleName(topic.title)
