@@ -76,7 +76,7 @@ def test_the_proof_holds_every_page_question_answer_tier_and_a_signature_line(
         for tier in ("now", "today"):
             assert has(check.tiers[tier].title)
         signed += 1
-    assert text.count("DANGER SIGN, emergency: tell the front desk now") == 9  # 2+1 each, 3 languages
+    assert text.count("DANGER SIGN, emergency: tell the front desk now") == 9  # 3 per language
     assert text.count("DANGER SIGN, same day: tell a doctor or nurse today") == 9  # + result
     assert text.count("Reading level: about grade") == 12
     assert text.count("Signature") == signed == 21
