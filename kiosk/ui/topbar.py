@@ -81,6 +81,15 @@ class TopBar(QWidget):
             px = fitting_px(longest, room, m.heading, m.small, bold=True)
         self.title.setStyleSheet(f"font-size: {px}px;")
         self.title.setText(title)
+        # Too narrow for the name's longest word even in small type (the largest text on a
+        # small screen, with long button words in some language): no name rather than a
+        # cut one. The attract screen and the call panel still show it in full.
+        inside = m.width - 2 * (m.margin // 2 + 4) - 2 * side - 2 * m.gap  # its real width
+        fits = QFontMetrics(font(px, True)).horizontalAdvance(longest) <= min(room, inside)
+        policy = self.title.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.title.setSizePolicy(policy)
+        self.title.setVisible(fits)
 
     def show_for(self, words: Mapping[str, str], at_home: bool) -> None:
         for b, key in ((self.back, "nav.back"), (self.home, "nav.home"),

@@ -101,6 +101,10 @@ def check_screen(window: KioskWindow, where: str) -> list[str]:
             need = lab.heightForWidth(lab.width())
             if need > lab.height() + 1:
                 bad.append(f"{where}: label {lab.text()[:30]!r} is cut ({lab.height()}<{need})")
+            widest = max(lab.text().split(), key=lab.fontMetrics().horizontalAdvance)
+            if lab.fontMetrics().horizontalAdvance(widest) > lab.contentsRect().width() + 1:
+                bad.append(f"{where}: the word {widest!r} of label {lab.text()[:30]!r} is "
+                           "wider than the label: it is cut")
         elif lab.fontMetrics().horizontalAdvance(lab.text()) > lab.contentsRect().width() + 1:
             bad.append(f"{where}: label {lab.text()[:30]!r} is cut sideways")
     return bad
