@@ -202,6 +202,7 @@ class KioskWindow(QWidget):
             self._still_there = StillThere(self)
             self._still_there.expired.connect(self.idle_reset)
             self._still_there.stay.connect(self._arm_idle)
+            self._still_there.style_for(self.theme, self.metrics)  # made on first use: styled now
         return self._still_there
 
     @property
@@ -212,6 +213,7 @@ class KioskWindow(QWidget):
             self._display_panel = DisplayPanel(self)
             self._display_panel.text_step.connect(self.set_text_step)
             self._display_panel.contrast.connect(self.set_contrast)
+            self._display_panel.style_for(self.theme, self.metrics)
         return self._display_panel
 
     @property
@@ -220,6 +222,7 @@ class KioskWindow(QWidget):
             from kiosk.ui.overlays import QrPanel
 
             self._qr_panel = QrPanel(self)
+            self._qr_panel.style_for(self.theme, self.metrics)
         return self._qr_panel
 
     def _overlays(self) -> list[Overlay]:

@@ -370,3 +370,17 @@ def test_screens_and_controls_have_accessible_names_in_the_language(
             assert screen.accessibleName() not in DEFAULTS.values(), name
         for b, _rect in reachable_buttons(window):
             assert b.accessibleName() == b.text() and b.text(), (name, b.text())
+
+
+def test_overlays_made_on_first_use_are_styled_at_once(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    """The first "Are you still there?" of the day had no padding and no width (it was
+    styled only at the next change of size or colours)."""
+    window = open_window(configured(), size=(800, 480))
+    window.wake()
+    window.go_home()
+    m = window.metrics
+    for overlay in (window.still_there, window.display_panel, window.qr_panel):
+        margins = overlay.card_layout.contentsMargins()
+        assert (margins.left(), margins.top()) == (m.gap * 2, m.gap * 2), overlay
+        assert overlay.card.minimumWidth() == overlay.card.maximumWidth() >= 300
