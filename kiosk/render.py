@@ -47,6 +47,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align"},
     "p": {"class"},
     "span": {"class"},
+    "ol": {"class"},
 }
 for _tag in _BLOCKS:
     ALLOWED_ATTRIBUTES.setdefault(_tag, set()).add("dir")
@@ -93,6 +94,9 @@ class _Policy(Treeprocessor):
         overrides (which can show a line in another order than the file's) are dropped."""
         rtl = self.language.rtl
         side = "right" if rtl else "left"
+        if self.language.digits != "latin":
+            for ol in list(root.iter("ol")):
+                self.own_numbers(ol)
         for element in root.iter():
             if rtl and element.tag in _BLOCKS and not element.get("dir"):
                 element.set("dir", "rtl")
@@ -160,6 +164,22 @@ class _Policy(Treeprocessor):
         img.set("src", f"{IMAGE_SCHEME}:{rel}")
         if picture.size is not None:  # its box is laid out before it is drawn
             self.page.pictures[rel] = (picture.kind, *picture.size)
+
+    def own_numbers(self, ol: ET.Element) -> None:
+        """A numbered list in the language's own digits (۱. ۲. ۳.): Qt numbers lists in
+        0-9 only, so its numbers are hidden and written into each item instead."""
+        try:
+            number = int(ol.get("start", "1"))
+        except ValueError:
+            number = 1
+        ol.set("class", "own-numbers")
+        for li in ol.findall("li"):
+            target = li
+            if not (li.text or "").strip() and len(li) and li[0].tag == "p":
+                target = li[0]  # a loose list: the words are in a paragraph
+            target.text = f"{bidi.digits(str(number), self.language.digits)}. " + (
+                target.text or "").lstrip()
+            number += 1
 
     def callout(self, div: ET.Element) -> None:
         """Admonitions become one-cell tables: Qt draws borders and padding only on tables."""
@@ -366,6 +386,7 @@ h1, h2 {{ font-size: {h2}px; font-weight: 700; color: {theme.heading};
           margin-top: {round(body_px * 1.1)}px; margin-bottom: {round(body_px * 0.5)}px; }}
 h3, h4 {{ font-size: {h3}px; font-weight: 700; color: {theme.heading};
           margin-top: {round(body_px * 0.9)}px; margin-bottom: {round(body_px * 0.4)}px; }}
+ol.own-numbers {{ list-style-type: none; }}
 ul, ol {{ margin-top: 0; margin-bottom: {round(body_px * 0.7)}px; }}
 li {{ margin-bottom: {round(body_px * 0.3)}px; }}
 a {{ color: {theme.link}; text-decoration: underline; font-weight: 600; }}

@@ -201,3 +201,11 @@ def test_overrides_never_reach_the_screen(make_content: Callable[..., Path]) -> 
 ])
 def test_the_sanitizer_keeps_only_a_real_direction_on_a_block(raw: str, kept: str) -> None:
     assert sanitize(raw) == kept
+
+
+def test_a_numbered_list_counts_in_the_languages_digits(
+        make_content: Callable[..., Path]) -> None:
+    page = _fa_page(make_content, "1. اول\n2. دوم\n\nمتن.\n\n5. پنجم\n\n6. ششم\n")
+    assert page.count('class="own-numbers"') == 2  # Qt's own 1. 2. 3. are hidden
+    items = re.findall(r"<li[^>]*>\s*(?:<p[^>]*>)?([^<]*)<", page)
+    assert items == ["۱. اول", "۲. دوم", "۵. پنجم", "۶. ششم"]  # a loose list's too
