@@ -103,7 +103,9 @@ def say(words: Mapping[str, str], key: str, **values: object) -> str:
 
 
 # A language's own name, for a language whose labels.yaml does not give 'language.name'.
-NAMES = {"en": "English", "es": "Español"}
+NAMES = {"en": "English", "es": "Español", "fa": "فارسی", "ar": "العربية", "he": "עברית",
+         "ko": "한국어", "hy": "Հայերեն", "zh": "中文", "vi": "Tiếng Việt", "tl": "Tagalog",
+         "ru": "Русский"}
 
 
 def is_english(code: str) -> bool:

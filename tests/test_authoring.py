@@ -315,6 +315,13 @@ SCENARIOS: dict[str, list[Callable[[Path], None]]] = {
     "self-check: back to front": [check_edit("  - from: 2\n    to: 3", "  - from: 3\n    to: 2")],
     "self-check: no urgent": [check_edit("now:\n", "nw:\n")],
     "self-check: no red flag": [check_edit("red_flag: now", "points: 0")],
+    "right-to-left override": [add("fa/jaw-and-tmj.md", page(
+        "فک و سردرد", 2, "فک شما به سر وصل است.\n\nیک \u202eخط که برعکس دیده می‌شود."))],
+    "a language with no formula": [add("fa/jaw-and-tmj.md", page("فک و سردرد", 2, (
+        "مفصل فک شما جلوی گوش است. وقتی غذا می‌خورید این مفصل کار می‌کند. "
+        "گاهی فک درد می‌کند. درد فک ممکن است به سر و گردن برسد. "
+        "اگر فکتان صدا می‌دهد به پزشک بگویید. اگر دندان‌هایتان را روی هم فشار می‌دهید "
+        "به پزشک بگویید.")))],
     "no topics": [remove_all, add("notes.txt", "nothing here")],
     "no folder": [remove_all, lambda root: root.rmdir()],
 }
