@@ -5,7 +5,9 @@ from fonts that have its letters (Korean, Armenian), or the checker says which p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,10 +18,12 @@ from pytestqt.qtbot import QtBot
 
 from kiosk import bidi, fonts
 from kiosk.checker import check_folder
+from kiosk.config import bundled_content
 from kiosk.session import Screen
 from kiosk.ui import style
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import configured, find_button, touch, visible_buttons
+from tests.ui.test_access import visible_words, walk_all
 
 RTL = Qt.LayoutDirection.RightToLeft
 
@@ -175,3 +179,28 @@ def test_a_script_with_no_font_is_named_with_its_package(
         " of Korean (Hangul), so patients reading 'ko' would see empty boxes instead of words "
         "(fix: install a font for it (on Debian or Raspberry Pi OS: sudo apt-get install "
         "fonts-noto-cjk (or the smaller fonts-nanum)), then restart the kiosk)"]
+
+
+def test_every_farsi_screen_shows_farsi_words_only(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    """Walking every Farsi screen (largest text, high contrast): a Latin word on screen is
+    one the Persian content itself uses (MRI, CSF, TMJ, the clinic's English name), the
+    clinic or doctor from the config, another language's button, or an address; never an
+    English label left untranslated."""
+    window = open_window(replace(configured(), language="fa"), size=(800, 480))
+    clinic = window.config.clinic
+    fa = bundled_content() / "fa"
+    allowed = set(re.findall(r"[A-Za-z]{2,}", " ".join(
+        p.read_text("utf-8") for p in [*fa.glob("*.md"), *fa.glob("*.yaml")])))
+    allowed |= set(re.findall(r"[A-Za-z]{2,}", f"{clinic.name} {clinic.doctor} English "
+                                                "Español https example org more to read"))
+    screens, leaks = 0, []
+    for name in walk_all(window, 2, True):
+        if name.startswith(("en-", "es-")) or name.startswith("staff"):
+            continue  # fa is the default here: its screens have no prefix
+        screens += 1
+        for words in visible_words(window):
+            leaks += [f"{name}: {w!r} in {words!r}"
+                      for w in re.findall(r"[A-Za-z]{2,}", words) if w not in allowed]
+    assert screens >= 30
+    assert leaks == []
