@@ -108,6 +108,22 @@ def rtl_paragraph(text: str) -> str:
     return text if not text or starts_rtl(text) else RLM + text
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def other_digits(text: str, kind: str) -> str | None:
+    """The first number in ``text`` written in other digits than the language's ``kind``,
+    phone numbers left aside (they keep the digits a phone's keypad shows); None if none."""
+    own = DIGITS.get(kind, DIGITS["latin"])
+    phones = [m.span() for m in _NUMBER.finditer(text)]
+    for match in _DIGIT_RUN.finditer(text):
+        if any(a <= match.start() < b for a, b in phones):
+            continue
+        if any(ch not in own for ch in match.group()):
+            return match.group()
+    return None
+
+
 def ltr_run(text: str) -> str:
     """``text`` as one left-to-right run that keeps its order inside any paragraph."""
     return f"{LRI}{text}{PDI}"

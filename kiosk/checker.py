@@ -260,6 +260,38 @@ def direction_problems(content: Content) -> list[Problem]:
     return problems
 
 
+def digit_problems(content: Content, pages: Pages) -> list[Problem]:
+    """A page or self-check that writes numbers in two kinds of digits (50 beside ۵۰): one
+    kind, the language's own (``language.digits``), reads as one voice. Phone numbers are
+    left aside: they keep the digits a phone's keypad shows."""
+    problems = []
+    for code, language in content.languages.items():
+        kind = language.digits
+        word = {"latin": "0-9", "persian": "Persian ۰-۹", "arabic": "Arabic ٠-٩"}[kind]
+        fix = (f"write it in {word} like the rest of '{code}' (or set language.digits in "
+               f"{code}/labels.yaml)")
+        for topic in language.topics:
+            page = pages.get((code, topic.id))
+            found = bidi.other_digits(plain_text(page.html), kind) if page else None
+            if found:
+                problems.append(Problem(topic.path, line_of(topic.body, found, topic.body_line),
+                                        f"the number {found} is not in the digits this "
+                                        f"language uses ({word})", "warning", fix))
+        check = language.selfcheck
+        path = language.folder / FILE_NAME
+        if check is None or not path.is_file():
+            continue
+        text, _problem = read_text(path, YAML_MAX_BYTES, content.root)
+        for number, line in enumerate((text or "").split("\n"), start=1):
+            if re.match(r"\s*-?\s*(points|from|to)\s*:", line) or line.lstrip().startswith("#"):
+                continue
+            found = bidi.other_digits(line.partition(":")[2], kind)
+            if found:
+                problems.append(Problem(path, number, f"the number {found} is not in the "
+                                        f"digits this language uses ({word})", "warning", fix))
+    return problems
+
+
 def font_problems(content: Content) -> list[Problem]:
     """A language whose script no installed font has would show as empty boxes: say so,
     naming the package to install (kiosk.fonts)."""
@@ -756,6 +788,7 @@ def check_folder(root: Path, default_language: str = "en",
         problems += language_problems(content)
         problems += direction_problems(content)
         problems += font_problems(content)
+        problems += digit_problems(content, pages)
         problems += selfcheck_problems(content)
         problems += picture_problems(content, pages)
         problems += image_problems(content, pages, left_out)

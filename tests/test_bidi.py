@@ -209,3 +209,20 @@ def test_a_numbered_list_counts_in_the_languages_digits(
     assert page.count('class="own-numbers"') == 2  # Qt's own 1. 2. 3. are hidden
     items = re.findall(r"<li[^>]*>\s*(?:<p[^>]*>)?([^<]*)<", page)
     assert items == ["۱. اول", "۲. دوم", "۵. پنجم", "۶. ششم"]  # a loose list's too
+
+
+def test_a_page_that_mixes_digits_is_named_at_its_line(
+        make_content: Callable[..., Path]) -> None:
+    body = "اگر بالای ۵۰ سال دارید.\n\nبا 310-828-7757 یا 911 تماس بگیرید.\n\nبالای 50 سال.\n"
+    root = make_content(**{
+        "fa/back-pain.md": topic_text("کمر درد", "درباره کمر درد.", 1, body),
+        "en/jaw.md": topic_text("Your jaw", "About the jaw.", 2, "Over ۵۰ years old.")})
+    _loaded, problems = check_folder(root)
+    mixed = sorted((p.path.relative_to(root).as_posix(), p.line, p.message)
+                   for p in problems if "digits this language uses" in p.message)
+    fa_line = 1 + (root / "fa" / "back-pain.md").read_text().split("\n").index("بالای 50 سال.")
+    assert mixed == [
+        ("en/jaw.md", 7, "the number ۵۰ is not in the digits this language uses (0-9)"),
+        ("fa/back-pain.md", fa_line,
+         "the number 50 is not in the digits this language uses (Persian ۰-۹)"),
+    ]
