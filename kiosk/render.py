@@ -19,7 +19,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from kiosk import bidi
+from kiosk import bidi, fonts
 from kiosk.model import Escape, Language, Refusal, Topic, did_you_mean, find_picture
 from kiosk.names import nfc
 from kiosk.page import IMAGE_SCHEME as IMAGE_SCHEME  # re-exported
@@ -97,7 +97,13 @@ class _Policy(Treeprocessor):
         if self.language.digits != "latin":
             for ol in list(root.iter("ol")):
                 self.own_numbers(ol)
+        upright = rtl or fonts.script_of(self.language.code) is not None
         for element in root.iter():
+            if upright and element.tag in ("em", "i"):
+                # Italics are a Latin-script habit: Persian, Arabic, Hebrew, Korean or
+                # Armenian type has none (and DejaVu Sans Oblique has no Arabic letters: they
+                # would show as empty boxes). Emphasis is bold there.
+                element.tag = "strong"
             if rtl and element.tag in _BLOCKS and not element.get("dir"):
                 element.set("dir", "rtl")
             if element.tag == "table" and rtl and "callout" not in element.get("class", ""):

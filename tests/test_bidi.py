@@ -226,3 +226,12 @@ def test_a_page_that_mixes_digits_is_named_at_its_line(
         ("fa/back-pain.md", fa_line,
          "the number 50 is not in the digits this language uses (Persian ۰-۹)"),
     ]
+
+
+def test_emphasis_in_a_right_to_left_page_is_bold_not_italic(
+        make_content: Callable[..., Path]) -> None:
+    """Persian type has no italics, and DejaVu Sans Oblique has no Arabic letters: an
+    italic Persian word would show as empty boxes."""
+    page = _fa_page(make_content, "این *مهم* است و _این_ هم.\n")
+    assert "<em>" not in page and "<i>" not in page
+    assert page.count("<strong>") == 2

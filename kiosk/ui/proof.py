@@ -17,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QMarginsF, QSizeF, QUrl
 from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
-from kiosk import readability
+from kiosk import fonts, readability
 from kiosk.model import Content, Language, Topic, find_picture
 from kiosk.page import IMAGE_SCHEME, plain_text
 from kiosk.render import render_topic, stylesheet
@@ -151,8 +151,19 @@ def _topic(doc: QTextDocument, content: Content, language: Language, topic: Topi
     return (_break() + f"<h1>{html.escape(topic.title)}</h1>"
             f'<p class="meta">{html.escape(language.name)} · {html.escape(rel)} · '
             f"{html.escape(level)} · {html.escape(reviewed)}</p>{note}"
-            f"<p><i>{html.escape(topic.summary)}</i></p>" + page.html
+            + _aside(language, html.escape(topic.summary)) + page.html
             + _sign(f"{language.name}, {topic.title} ({rel})"))
+
+
+def _aside(language: Language, words: str) -> str:
+    """A line set apart: in italics, but upright for a language in its own script (its type
+    has no italics, and DejaVu Sans Oblique has no Arabic letters: they would be empty
+    boxes)."""
+    if language.rtl:
+        return f'<p dir="rtl" class="aside">{words}</p>'
+    if fonts.script_of(language.code) is not None:  # Korean, Armenian...: no italics either
+        return f"<p>{words}</p>"
+    return f"<p><i>{words}</i></p>"
 
 
 def _selfcheck(language: Language, check: SelfCheck, changed: set[str] | None) -> str:
@@ -184,6 +195,6 @@ def _selfcheck(language: Language, check: SelfCheck, changed: set[str] | None) -
             rows += (f"<tr><td>{html.escape(TIER_WORDS[tier])}</td><td><b>"
                      f"{html.escape(said.title)}</b><br>{html.escape(said.message)}</td></tr>")
     out.append(f'<table class="check" width="100%">{rows}</table>')
-    out.append(f"<p><i>Under every result: {html.escape(check.not_diagnosis)}</i></p>")
+    out.append(_aside(language, f"Under every result: {html.escape(check.not_diagnosis)}"))
     out.append(_sign(f"{language.name}, the self-check ({language.code}/{rel})"))
     return "".join(out)

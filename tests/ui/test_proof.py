@@ -59,7 +59,7 @@ def test_the_proof_holds_every_page_question_answer_tier_and_a_signature_line(
             return len(wanted & pdf_words) >= 0.85 * len(wanted)
 
         for topic in language.topics:
-            assert has(topic.title)
+            assert has(topic.title) and has(topic.summary), topic.summary  # no empty boxes
             body = plain_text(render_topic(topic, language, content.root).html)
             sentences = [s for s in re.split(r"(?<=[.!?])\s+", words(body)) if len(s) > 30]
             for sentence in sentences[:3] + sentences[-3:]:  # its start and its end
@@ -75,6 +75,7 @@ def test_the_proof_holds_every_page_question_answer_tier_and_a_signature_line(
             assert has(band.message)
         for tier in ("now", "today"):
             assert has(check.tiers[tier].title)
+        assert has(check.not_diagnosis)
         signed += 1
     assert text.count("DANGER SIGN, emergency: tell the front desk now") == 9  # 3 per language
     assert text.count("DANGER SIGN, same day: tell a doctor or nurse today") == 9  # + result
