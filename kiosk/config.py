@@ -65,6 +65,14 @@ def _alert_format_problem(value: str) -> str | None:
     return None if value in ("json", "text") else "must be \"json\" or \"text\" (ntfy)"
 
 
+def _keys_problem(value: str) -> str | None:
+    if not value:
+        return None  # the action's own keys
+    from kiosk.keypad import key_problem  # only when a config names keypad keys
+
+    return key_problem(value)
+
+
 def _metrics_problem(value: str) -> str | None:
     if value in ("", "off") or value.endswith(".prom"):
         return None
@@ -168,6 +176,32 @@ class Options:
     alert_format = Option("alert.format", str, "json", "\"json\" (Home Assistant webhooks, "
                           "most receivers) or \"text\" (ntfy's publish API).",
                           problem=_alert_format_problem)
+
+    keypad_next = Option("keypad.next", str, "", "Keypad keys (Qt's key names, comma "
+                         "between) that move to the next control or paragraph. Empty: Down, "
+                         "Tab.", problem=_keys_problem)
+    keypad_previous = Option("keypad.previous", str, "", "Keys that move to the one before. "
+                             "Empty: Up, Backtab.", problem=_keys_problem)
+    keypad_select = Option("keypad.select", str, "", "Keys that press the control in focus "
+                           "(the round action key). Empty: Return, Enter, Space, Select.",
+                           problem=_keys_problem)
+    keypad_back = Option("keypad.back", str, "", "Keys that go back a screen or close a "
+                         "panel. Empty: Escape, Backspace, Back.", problem=_keys_problem)
+    keypad_help = Option("keypad.help", str, "", "Keys that say where the patient is and "
+                         "which keys do what. Empty: F1, Help, Question.",
+                         problem=_keys_problem)
+    keypad_repeat = Option("keypad.repeat", str, "", "Keys that say the one in focus again. "
+                           "Empty: F5, R.", problem=_keys_problem)
+    keypad_pause = Option("keypad.pause", str, "", "Keys that pause or go on speaking. Empty: "
+                          "MediaTogglePlayPause, MediaPlay, Pause, P.", problem=_keys_problem)
+    keypad_faster = Option("keypad.faster", str, "", "Keys that speak faster. Empty: Plus, "
+                           "BracketRight.", problem=_keys_problem)
+    keypad_slower = Option("keypad.slower", str, "", "Keys that speak slower. Empty: Minus, "
+                           "BracketLeft.", problem=_keys_problem)
+    keypad_louder = Option("keypad.louder", str, "", "Keys that speak louder. Empty: "
+                           "VolumeUp, PageUp.", problem=_keys_problem)
+    keypad_softer = Option("keypad.softer", str, "", "Keys that speak softer. Empty: "
+                           "VolumeDown, PageDown.", problem=_keys_problem)
 
 OPTIONS: tuple[Option[Any], ...] = tuple(v for v in vars(Options).values()
                                          if isinstance(v, Option))
@@ -297,6 +331,13 @@ class Config:
         from kiosk.store import Store
 
         return Store(self.store_dir).live(self.content_dir)
+
+    def keys(self) -> dict[str, str]:
+        """Keypad key name -> action (kiosk.keypad), the config's choices over the defaults."""
+        from kiosk import keypad
+
+        return keypad.key_map({action: str(self.values.get(f"keypad.{action}", ""))
+                               for action in keypad.ACTIONS})
 
     def __getitem__(self, key: str) -> Any:
         """Any declared option by its key, e.g. ``config["idle_timeout"]`` (untyped; prefer

@@ -1,16 +1,21 @@
-"""What makes the window a kiosk: no keys, menus or drops anywhere, and the hidden staff
-gesture (five taps in the top-left corner, never on a patient's button)."""
+"""What makes the window a kiosk: no keys (but the keypad path's), menus or drops anywhere,
+and the hidden staff gesture (five taps in the top-left corner, never on a patient's
+button)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from kiosk.ui.idle import INPUT_EVENTS, IdleWatcher
+
+if TYPE_CHECKING:
+    from kiosk.ui.keypad import Keypad
 
 STAFF_TAPS = 5  # taps in the top-left corner ...
 STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
@@ -75,20 +80,29 @@ class CornerTaps(QObject):
             self.gesture()
 
 
+KEYS = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
+                  QEvent.Type.ShortcutOverride})
+
+
 class KioskEvents(QObject):
     """The window's one application-wide event filter: the lockdown, the staff corner and
     idle activity in a single Python call per event (three filters cost three calls on
     every event the application handles, painting included)."""
 
     def __init__(self, parent: QObject, idle: IdleWatcher, lockdown: bool,
-                 corner: CornerTaps | None) -> None:
+                 corner: CornerTaps | None, keypad: Keypad | None = None) -> None:
         super().__init__(parent)
         self.idle = idle
         self.blocked = BLOCKED if lockdown else frozenset()
         self.corner = corner
+        self.keypad = keypad
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
+        if kind in KEYS and self.keypad is not None and self.keypad.key(event):
+            if kind == QEvent.Type.KeyPress:
+                self.idle.touched()  # a key is someone there, as a touch is
+            return True  # the keypad path's keys: its own, and nothing else sees them
         if kind in self.blocked:
             return True
         if kind in INPUT_EVENTS:

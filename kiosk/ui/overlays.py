@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QHideEvent, QMouseEvent, QPainter, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -45,12 +45,26 @@ class Overlay(QWidget):
             self.setGeometry(parent.rect())
         return False
 
+    for_patients = True  # the keypad path reaches it (the staff's panels are touch only)
+
     def open(self) -> None:
         parent = self.parentWidget()
         assert parent is not None
         self.setGeometry(parent.rect())
         self.raise_()
         self.show()
+
+    def dismiss_by_key(self) -> None:
+        """The keypad's Back key: close the panel."""
+        self.hide()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        _tell_keypad(self)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        super().hideEvent(event)
+        _tell_keypad(self)
 
     def style_for(self, theme: Theme, m: Metrics) -> None:
         self.metrics = m
@@ -63,6 +77,13 @@ class Overlay(QWidget):
         p = QPainter(self)
         p.fillRect(self.rect(), QColor(0, 0, 0, 140))
         p.end()
+
+
+def _tell_keypad(overlay: QWidget) -> None:
+    """A panel opened or closed: the keypad's focus moves to it, or back to the screen."""
+    keypad = getattr(overlay.parentWidget(), "keypad", None)
+    if keypad is not None and keypad.active:
+        QTimer.singleShot(0, keypad.follow)
 
 
 class StillThere(Overlay):
@@ -122,6 +143,9 @@ class StillThere(Overlay):
         self.dismiss()
         self.stay.emit()
 
+    def dismiss_by_key(self) -> None:
+        self._stay()  # any key means someone is there
+
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
         """A touch anywhere means someone is there."""
         self._stay()
@@ -132,6 +156,8 @@ class PinPad(Overlay):
 
     accepted = Signal()
     cancelled = Signal()
+
+    for_patients = False
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -243,6 +269,8 @@ class StaffPanel(Overlay):
     undo_requested = Signal()  # the last update
     proof_requested = Signal()  # the sign-off PDF, to a USB stick
     test_alert_requested = Signal()  # a test of the front-desk alert
+
+    for_patients = False
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)

@@ -6,9 +6,11 @@ Its own module: only the topic screen needs it, so it is loaded with the first p
 from __future__ import annotations
 
 import math
+import re
 import weakref
 from collections import OrderedDict
 from collections.abc import Mapping
+from html import unescape
 from pathlib import Path
 
 import shiboken6
@@ -71,6 +73,9 @@ def _tight_picture_lines(doc: QTextDocument) -> None:
         block = block.next()
 
 
+_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')
+
+
 class PageView(QTextBrowser):
     """A rendered topic page, as tall as its text, that follows only links to other topics.
 
@@ -115,6 +120,8 @@ class PageView(QTextBrowser):
         self.content_root = root
         self.refused_resources = []
         self._shapes = dict(pictures or {})
+        # Each picture's description, in page order: the keypad path reads it out.
+        self._picture_words = [unescape(alt) for alt in _ALT.findall(html)]
         key = (html, css, body_px, str(root))
         doc = self._docs.pop(key, None)
         if doc is None:
@@ -132,6 +139,10 @@ class PageView(QTextBrowser):
             self.setDocument(doc)
             doc.documentLayout().documentSizeChanged.connect(self._fit)
         self._fit()
+
+    def picture_words(self) -> list[str]:
+        """The page's pictures' descriptions (their alt text), in page order."""
+        return list(getattr(self, "_picture_words", []))
 
     def clear(self) -> None:
         """Show nothing, and forget every laid-out page."""

@@ -39,6 +39,8 @@ PROOF_NAME = "clinic-kiosk-proof.pdf"
 class UsbPanel(Overlay):
     """What a USB update would change, its problems, the changed pages; apply or cancel."""
 
+    for_patients = False
+
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # staff's, in English

@@ -114,6 +114,9 @@ class KioskWindow(QWidget):
         self.staff = staff or StaffAccess(self, None, not config.fullscreen, self.staff_status,
                                           self._wire_staff, self.content_version)
         self.idle = IdleWatcher(self)
+        from kiosk.ui.keypad import Keypad
+
+        self.keypad = Keypad(self, config.keys())  # the keys-only path; off until a key
         self.idle.idle.connect(self.on_idle)
         self._filters_on = False
         self.apply_look(force=True)
@@ -136,7 +139,7 @@ class KioskWindow(QWidget):
             return
         self._corner = None if self.preview else CornerTaps(
             self, lambda: self.metrics.button, self.staff.gesture)
-        self._events = KioskEvents(self, self.idle, not self.preview, self._corner)
+        self._events = KioskEvents(self, self.idle, not self.preview, self._corner, self.keypad)
         app.installEventFilter(self._events)
         # A tap and then a quick flick: Qt makes the flick's press the second half of a
         # double click, and QScroller starts a flick on a press only, so the page stayed
@@ -292,6 +295,7 @@ class KioskWindow(QWidget):
         if change == Change.NONE:
             return
         if Change.FORGET in change:
+            self.keypad.reset()  # the next patient starts by touch
             for screen in self.screens.values():
                 screen.forget()
             if self._still_there is not None:
@@ -347,6 +351,8 @@ class KioskWindow(QWidget):
         self.bar.show_for(session.language.labels, session.view.screen is Screen.HOME)
         screen.setAccessibleName(self.screen_name())
         self._arm_idle()
+        if self.keypad.active:
+            QTimer.singleShot(0, self.keypad.follow)  # the focus goes to the new screen
 
     def screen_name(self) -> str:
         """What a screen reader says the screen is, in the patient's language."""

@@ -95,13 +95,15 @@ def test_stray_keys_and_close_requests_leave_the_window_up(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(watch_content=False))
     tap(qtbot, window, "Your jaw joint (TMJ) and headaches")
-    keys = [(Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
-            (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+    # (Escape and Backspace are the keypad path's Back keys: tests/ui/test_keypad.py.)
+    keys = [(Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
             (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
             (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
             (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier),
             (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier),
-            (Qt.Key.Key_Backspace, Qt.KeyboardModifier.NoModifier)]
+            (Qt.Key.Key_Escape, Qt.KeyboardModifier.ControlModifier),
+            (Qt.Key.Key_Backspace, Qt.KeyboardModifier.AltModifier),
+            (Qt.Key.Key_Return, Qt.KeyboardModifier.AltModifier)]
     for key, mods in keys:
         for target in (window, window.topic_screen.page, window.back_button):
             for kind in (QKeyEvent.Type.ShortcutOverride, QKeyEvent.Type.KeyPress):

@@ -1,0 +1,376 @@
+"""The keypad path: every control and every paragraph reachable with a few keys, one at a
+time in reading order, with a large focus ring that shows in both themes.
+
+The first keypad key switches the mode on (it does nothing else, so a patient who cannot see
+the screen cannot press something by chance); the visit's end switches it off for the next
+patient. Up/Down (and Tab) move, the round action key presses, Back goes back or closes a
+panel. Touch keeps working alongside. Which keys do what: kiosk.keypad and the config's
+``[keypad]``. Every other key stays locked out (kiosk.ui.lockdown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, QUrl
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractButton, QLabel, QScrollArea, QWidget
+
+if TYPE_CHECKING:
+    from kiosk.ui.overlays import Overlay
+    from kiosk.ui.window import KioskWindow
+
+_LETTER = re.compile(r"\w")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One stop of the focus: a control or a label, or one block of a page."""
+
+    widget: QWidget
+    block: int = -1  # the page's block number, when ``widget`` is the page
+    text: str = ""  # what it says (a picture: its description)
+    link: str = ""  # a page block's first link, pressed by the action key
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return id(self.widget), self.block
+
+
+class FocusRing(QWidget):
+    """A thick ring, dark outside and yellow inside: seen on white and on black alike."""
+
+    WIDTH = 5
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground, True)
+        self.setObjectName("FocusRing")
+        self.hide()
+
+    def around(self, rect: QRect) -> None:
+        pad = 2 * self.WIDTH + 2
+        self.setGeometry(rect.adjusted(-pad, -pad, pad, pad).intersected(
+            self.parentWidget().rect()))  # type: ignore[union-attr]
+        self.raise_()
+        self.show()
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        w = self.WIDTH
+        outer = QRectF(self.rect()).adjusted(w / 2, w / 2, -w / 2, -w / 2)
+        p.setPen(QPen(QColor("#101820"), w))
+        p.drawRoundedRect(outer, 10, 10)
+        p.setPen(QPen(QColor("#ffd400"), w))
+        p.drawRoundedRect(outer.adjusted(w, w, -w, -w), 7, 7)
+        p.end()
+
+
+class Keypad(QObject):
+    """Moves a focus through the patient's screen by keys, and presses what it is on."""
+
+    def __init__(self, window: KioskWindow, keys: dict[str, str]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.keys = keys
+        self.active = False
+        self.items: list[Item] = []
+        self.index = -1
+        self._place: tuple[int, ...] = ()  # which screen the items were collected on
+        self.ring = FocusRing(window)
+        self.moved: list[Callable[[Item | None], None]] = []  # told of every focus change
+        self._scrolled: QScrollArea | None = None
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_of(self, event: QKeyEvent) -> str | None:
+        held = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier \
+            | Qt.KeyboardModifier.MetaModifier
+        if event.modifiers() & held:
+            return None  # Alt+Tab, Ctrl+W...: a keyboard's commands, never a keypad's keys
+        try:
+            name = Qt.Key(event.key()).name.removeprefix("Key_")
+        except ValueError:
+            return None
+        return self.keys.get(name)
+
+    def key(self, event: QEvent) -> bool:
+        """A key press; True when it was the keypad's (and is used up)."""
+        if not isinstance(event, QKeyEvent):
+            return False
+        action = self.action_of(event)
+        if action is None:
+            return False
+        if event.type() != QEvent.Type.KeyPress:
+            return True  # its release, or its shortcut check: used up too
+        self.do(action)
+        return True
+
+    def do(self, action: str) -> None:
+        w = self.window
+        from kiosk.session import Screen
+
+        if w.visit.screen is Screen.ATTRACT:
+            self.active = True
+            w.wake()  # any key starts, as a touch anywhere does
+            QTimer.singleShot(0, self.follow)
+            return
+        if not self.active:  # the first key only switches the mode on
+            self.active = True
+            self.follow(restart=True)
+            return
+        if action in ("next", "previous"):
+            self.move(1 if action == "next" else -1)
+        elif action == "select":
+            self.press()
+        elif action == "back":
+            self.back()
+        else:
+            self.follow()  # help, repeat and the speech keys: the speech mode's (later)
+
+    # -- focus ---------------------------------------------------------------------------
+    def follow(self, restart: bool = False) -> None:
+        """Collect the screen's stops again (after a change); stay on the same one if it is
+        still there, else start at the screen's first."""
+        if not self.active:
+            return
+        current = self.current()
+        place = self._where()
+        self.items = self.collect()
+        keys = [item.key for item in self.items]
+        if restart or place != self._place or current is None or current.key not in keys:
+            self.index = 0 if self.items else -1
+        else:
+            self.index = keys.index(current.key)
+        self._place = place
+        self.show_focus()
+
+    def move(self, step: int) -> None:
+        self.items = self.collect() if self._where() == self._place else self.items
+        if not self.items:
+            self.follow(restart=True)
+            return
+        current = self.current()
+        keys = [item.key for item in self.items]
+        at = keys.index(current.key) if current is not None and current.key in keys else -step
+        self.index = (at + step) % len(self.items)
+        self.show_focus()
+
+    def current(self) -> Item | None:
+        return self.items[self.index] if 0 <= self.index < len(self.items) else None
+
+    def press(self) -> None:
+        item = self.current()
+        if item is None:
+            return
+        if isinstance(item.widget, QAbstractButton):
+            if item.widget.isEnabled():
+                item.widget.click()
+        elif item.link:
+            from kiosk.ui.pageview import PageView
+
+            if isinstance(item.widget, PageView):
+                item.widget.anchorClicked.emit(QUrl(item.link))
+        QTimer.singleShot(0, self.follow)
+
+    def back(self) -> None:
+        w = self.window
+        overlay = self._overlay()
+        if overlay is not None:
+            overlay.dismiss_by_key()
+        elif w.bar.isVisible() and w.bar.back.isVisible():
+            w.bar.back.click()
+        QTimer.singleShot(0, self.follow)
+
+    def reset(self) -> None:
+        """The visit ended: the next patient starts by touch, with no ring."""
+        self.active = False
+        self.items, self.index, self._place = [], -1, ()
+        self.ring.hide()
+        self._watch_scroll(None)
+
+    # -- what is on screen -------------------------------------------------------------------
+    def _overlay(self) -> Overlay | None:
+        from kiosk.ui.overlays import Overlay
+
+        shown = [o for o in self.window.findChildren(Overlay) if o.isVisible()]
+        return shown[-1] if shown else None
+
+    def _where(self) -> tuple[int, ...]:
+        w = self.window
+        overlay = self._overlay()
+        screen = w.current_screen
+        area = getattr(screen, "area", None)
+        body = area.widget() if isinstance(area, QScrollArea) else None
+        return id(overlay), id(screen), id(body)
+
+    def collect(self) -> list[Item]:
+        """The stops of the top layer, in reading order: a panel's when one is open; else
+        the screen's words and controls, its actions, then the header."""
+        from kiosk.ui.screens.base import BaseScreen
+
+        w = self.window
+        overlay = self._overlay()
+        if overlay is not None:
+            if not getattr(overlay, "for_patients", True):
+                return []  # the staff's panels are touch only
+            return self._in(overlay.card)
+        screen = w.current_screen
+        items: list[Item] = []
+        if isinstance(screen, BaseScreen):
+            body = screen.area.widget()
+            if body is not None:
+                items += self._in(body)
+            items += [i for i in self._in(screen.action_bar) if i.widget is not screen.more]
+        if w.bar.isVisible():
+            items += self._in(w.bar)
+        return items
+
+    def _in(self, root: QWidget) -> list[Item]:
+        from kiosk.ui.pageview import PageView
+
+        w = self.window
+        rtl = w.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        found: list[tuple[int, int, Item]] = []
+        for child in root.findChildren(QWidget):
+            if not child.isVisibleTo(w) or _inside_button(child, root):
+                continue
+            top_left = child.mapTo(root, QPoint(0, 0))
+            x = -(top_left.x() + child.width()) if rtl else top_left.x()
+            if isinstance(child, PageView):
+                for item, rect in _blocks(child):
+                    y = child.mapTo(root, rect.topLeft()).y()
+                    found.append((y, x, item))
+            elif isinstance(child, QAbstractButton):
+                found.append((top_left.y(), x, Item(child, text=child.text())))
+            elif isinstance(child, QLabel) and _LETTER.search(child.text()):
+                found.append((top_left.y(), x, Item(child, text=child.text())))
+        # Rows first (a few pixels apart still count as one row), then the reading side.
+        found.sort(key=lambda f: (f[0] // 12, f[1]))
+        return [item for _y, _x, item in found]
+
+    def rect_of(self, item: Item) -> QRect:
+        """Where an item is, in the window's pixels."""
+        from kiosk.ui.pageview import PageView
+
+        w = self.window
+        if item.block >= 0 and isinstance(item.widget, PageView):
+            for candidate, rect in _blocks(item.widget):
+                if candidate.block == item.block:
+                    return QRect(item.widget.mapTo(w, rect.topLeft()), rect.size())
+        return QRect(item.widget.mapTo(w, QPoint(0, 0)), item.widget.size())
+
+    def show_focus(self) -> None:
+        item = self.current()
+        if item is None:
+            self.ring.hide()
+            self._tell(None)
+            return
+        self._scroll_to(item)
+        self._place_ring()
+        self._tell(item)
+
+    def _tell(self, item: Item | None) -> None:
+        for listener in self.moved:
+            listener(item)
+
+    def _scroll_to(self, item: Item) -> None:
+        area = _area_of(item.widget)
+        self._watch_scroll(area)
+        if area is None or area.widget() is None:
+            return
+        body = area.widget()
+        assert body is not None
+        rect = self.rect_of(item)
+        top = body.mapFrom(self.window, rect.topLeft()).y()
+        bar = area.verticalScrollBar()
+        view = area.viewport().height()
+        margin = min(view // 6, 48)
+        if top - margin < bar.value():
+            bar.setValue(max(0, top - margin))
+        elif top + rect.height() + margin > bar.value() + view:
+            bar.setValue(min(top - margin, top + rect.height() + margin - view))
+
+    def _watch_scroll(self, area: QScrollArea | None) -> None:
+        if area is self._scrolled:
+            return
+        if self._scrolled is not None:
+            try:
+                self._scrolled.verticalScrollBar().valueChanged.disconnect(self._place_ring)
+            except (RuntimeError, TypeError):
+                pass
+        self._scrolled = area
+        if area is not None:
+            area.verticalScrollBar().valueChanged.connect(self._place_ring)
+
+    def _place_ring(self, *_args: int) -> None:
+        item = self.current()
+        if item is None or not self.active:
+            self.ring.hide()
+            return
+        rect = self.rect_of(item)
+        area = _area_of(item.widget)
+        if area is not None:  # only the part in view
+            view = QRect(area.viewport().mapTo(self.window, QPoint(0, 0)),
+                         area.viewport().size())
+            rect = rect.intersected(view) if rect.intersects(view) else QRect()
+        if rect.isEmpty():
+            self.ring.hide()
+        else:
+            self.ring.around(rect)
+
+
+def _inside_button(child: QWidget, root: QWidget) -> bool:
+    parent = child.parentWidget()
+    while parent is not None and parent is not root:
+        if isinstance(parent, QAbstractButton):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _area_of(widget: QWidget) -> QScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            return parent
+        parent = parent.parentWidget()
+    return None
+
+
+def _blocks(page: QWidget) -> list[tuple[Item, QRect]]:
+    """A page's blocks with words (or a picture), each with its rectangle in the page."""
+    from kiosk.ui.pageview import PageView
+
+    assert isinstance(page, PageView)
+    doc = page.document()
+    layout = doc.documentLayout()
+    offset = page.viewport().mapTo(page, QPoint(0, 0))
+    alts = iter(page.picture_words())
+    out = []
+    block = doc.begin()
+    while block.isValid():
+        text = block.text().replace("\u2028", " ").strip()
+        words = text.replace("\ufffc", "").strip()
+        if "\ufffc" in text and not words:
+            words = next(alts, "")
+        elif "\ufffc" in text:
+            next(alts, "")
+        if words:
+            link = ""
+            it = block.begin()
+            while not it.atEnd():
+                fmt = it.fragment().charFormat()
+                if fmt.isAnchor() and fmt.anchorHref():
+                    link = fmt.anchorHref()
+                    break
+                it += 1
+            r = layout.blockBoundingRect(block).toAlignedRect()
+            out.append((Item(page, block.blockNumber(), words, link), r.translated(offset)))
+        block = block.next()
+    return out
