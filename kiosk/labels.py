@@ -59,6 +59,22 @@ DEFAULTS: dict[str, str] = {
     "resting.heading": "This screen is resting",
     "resting.message": "Please ask the front desk for help.",
     "page.reviewed": "Reviewed by {name} · {date}",
+    "speech.on": "Speech is on. Press Down for the next item and Up for the one before. "
+                 "Press the round key to choose. Press Back to go back. Press Help to hear "
+                 "this again.",
+    "speech.help": "{screen}. Press Down for the next item and Up for the one before. Press "
+                   "the round key to choose. Press Back to go back. Press any key to stop the "
+                   "screen from starting over.",
+    "speech.button": "{text}. Button.",
+    "speech.answer": "{text}. Answer {number} of {total}.",
+    "speech.chosen": "{text}. Answer {number} of {total}, chosen.",
+    "speech.locked": "{text}. Answer {number} of {total}. Hear every sign first.",
+    "speech.sign": "Sign {number} of {total}: {text}.",
+    "speech.heading": "{text}. Heading.",
+    "speech.picture": "Picture: {text}.",
+    "speech.link": "{text}. Link.",
+    "speech.still_there": "{heading} {countdown} Press any key for more time.",
+    "speech.reset": "The screen is starting over for the next person.",
     "date.month_year": "{month} {year}",
     "date.months": "January, February, March, April, May, June, July, August, September, "
                    "October, November, December",

@@ -86,6 +86,9 @@ class Keypad(QObject):
         self.ring = FocusRing(window)
         self.moved: list[Callable[[Item | None], None]] = []  # told of every focus change
         self._scrolled: QScrollArea | None = None
+        # The speech mode's: the patient's pace (-1 .. 1) and loudness (0 .. 1), and a pause.
+        self.rate, self.volume, self.paused = 0.0, 1.0, False
+        self._greet = False
 
     # -- keys ------------------------------------------------------------------------------
     def action_of(self, event: QKeyEvent) -> str | None:
@@ -117,12 +120,19 @@ class Keypad(QObject):
 
         if w.visit.screen is Screen.ATTRACT:
             self.active = True
+            self._greet = True  # said when the woken screen is up (the window's refresh)
             w.wake()  # any key starts, as a touch anywhere does
-            QTimer.singleShot(0, self.follow)
+            return
+        from kiosk.ui.overlays import StillThere
+
+        overlay = self._overlay()
+        if isinstance(overlay, StillThere):  # any key gives more time, as a touch does
+            self.active = True
+            overlay.dismiss_by_key()
             return
         if not self.active:  # the first key only switches the mode on
             self.active = True
-            self.follow(restart=True)
+            self.follow(restart=True, greet=True)
             return
         if action in ("next", "previous"):
             self.move(1 if action == "next" else -1)
@@ -130,25 +140,49 @@ class Keypad(QObject):
             self.press()
         elif action == "back":
             self.back()
-        else:
-            self.follow()  # help, repeat and the speech keys: the speech mode's (later)
+        elif action == "help":
+            self.say(self.words("speech.help", screen=w.screen_name()))
+        elif action == "repeat":
+            self.speak_focus()
+        elif action == "pause":
+            self.paused = not self.paused
+            speaker = w.speaker
+            if speaker is not None and self.speech_on():
+                speaker.pause(self.paused)
+        else:  # faster, slower, louder, softer: then the item again, at the new pace
+            if action in ("faster", "slower"):
+                self.rate = max(-1.0, min(1.0, self.rate + (0.25 if action == "faster"
+                                                            else -0.25)))
+            else:
+                self.volume = max(0.1, min(1.0, self.volume + (0.15 if action == "louder"
+                                                               else -0.15)))
+            if w.speaker is not None and self.speech_on():
+                w.speaker.set_voice(self.rate, self.volume)
+            self.speak_focus()
 
     # -- focus ---------------------------------------------------------------------------
-    def follow(self, restart: bool = False) -> None:
+    def follow(self, restart: bool = False, greet: bool = False) -> None:
         """Collect the screen's stops again (after a change); stay on the same one if it is
-        still there, else start at the screen's first."""
+        still there, else start at the screen's first, and say what the new screen is."""
         if not self.active:
             return
+        if self._greet:
+            restart, greet, self._greet = True, True, False
         current = self.current()
         place = self._where()
         self.items = self.collect()
         keys = [item.key for item in self.items]
-        if restart or place != self._place or current is None or current.key not in keys:
+        arrived = restart or place != self._place or current is None or \
+            current.key not in keys
+        if arrived or current is None:
             self.index = 0 if self.items else -1
         else:
             self.index = keys.index(current.key)
         self._place = place
-        self.show_focus()
+        self.show_focus(speak=False)
+        if arrived:
+            opening = self.arrival()
+            self.say(f"{self.words('speech.on')} {opening}" if greet else opening)
 
     def move(self, step: int) -> None:
         self.items = self.collect() if self._where() == self._place else self.items
@@ -190,6 +224,9 @@ class Keypad(QObject):
     def reset(self) -> None:
         """The visit ended: the next patient starts by touch, with no ring."""
         self.active = False
+        self.rate, self.volume, self.paused = 0.0, 1.0, False
+        if self.window.speaker is not None:
+            self.window.speaker.set_voice(0.0, 1.0)
         self.items, self.index, self._place = [], -1, ()
         self.ring.hide()
         self._watch_scroll(None)
@@ -265,7 +302,7 @@ class Keypad(QObject):
                     return QRect(item.widget.mapTo(w, rect.topLeft()), rect.size())
         return QRect(item.widget.mapTo(w, QPoint(0, 0)), item.widget.size())
 
-    def show_focus(self) -> None:
+    def show_focus(self, speak: bool = True) -> None:
         item = self.current()
         if item is None:
             self.ring.hide()
@@ -274,6 +311,97 @@ class Keypad(QObject):
         self._scroll_to(item)
         self._place_ring()
         self._tell(item)
+        if speak:
+            self.speak_focus()
+
+    # -- speech ------------------------------------------------------------------------------
+    def speech_on(self) -> bool:
+        """The keypad is on and a voice speaks the patient's language."""
+        session = self.window.visit.session
+        speaker = self.window.speaker
+        return (self.active and session is not None and speaker is not None
+                and speaker.can_speak(session.language_code))
+
+    def say(self, text: str) -> None:
+        """Say ``text`` now, in the patient's language (what was being said stops); never
+        waits: the speech child answers on its own time."""
+        from kiosk.bidi import strip_controls
+
+        session = self.window.visit.session
+        speaker = self.window.speaker
+        if not text or session is None or speaker is None or not self.speech_on():
+            return
+        speaker.stop()
+        self.paused = False
+        speaker.say(strip_controls(text), session.language_code)
+
+    def words(self, key: str, **values: object) -> str:
+        session = self.window.visit.session
+        if session is None:
+            return ""
+        return session.say(key, **values)
+
+    def speak_focus(self) -> None:
+        item = self.current()
+        if item is not None:
+            self.say(self.spoken(item))
+
+    def arrival(self) -> str:
+        """What a screen says when it opens: its first stop; for a question, the question
+        and every one of its signs, before any answer; for "Are you still there?", the
+        question, the time left and how to get more."""
+        from kiosk.ui.overlays import StillThere
+        from kiosk.ui.screens.selfcheck import SelfCheckScreen
+
+        overlay = self._overlay()
+        if isinstance(overlay, StillThere):
+            return self.words("speech.still_there", heading=overlay.heading.text(),
+                              countdown=overlay.countdown.text())
+        screen = self.window.current_screen
+        first = self.current()
+        if overlay is None and isinstance(screen, SelfCheckScreen) and screen.sign_labels:
+            parts = [self.spoken(i) for i in self.items
+                     if isinstance(i.widget, QLabel) and i.widget not in screen.sign_labels
+                     and i.widget.objectName() != "BarTitle"][:2]
+            total = len(screen.sign_labels)
+            parts += [self.words("speech.sign", number=n, total=total, text=lab.text())
+                      for n, lab in enumerate(screen.sign_labels, start=1)]
+            return " ".join(parts)
+        return self.spoken(first) if first is not None else ""
+
+    def spoken(self, item: Item) -> str:
+        """An item's words with what it is: "Take the self-check. Button.", "Sign 3 of 4:
+        ...", "Yes. Answer 1 of 2, chosen."; a page's heading, picture or link says so."""
+        from kiosk.ui.pageview import PageView
+        from kiosk.ui.screens.selfcheck import SelfCheckScreen
+
+        screen = self.window.current_screen
+        widget = item.widget
+        if isinstance(screen, SelfCheckScreen) and self._overlay() is None:
+            if widget in screen.answers:
+                n, total = screen.answers.index(widget) + 1, len(screen.answers)
+                button = screen.answers[n - 1]
+                key = ("speech.locked" if button.locked else "speech.chosen"
+                       if button.isChecked() else "speech.answer")
+                return self.words(key, text=item.text, number=n, total=total)
+            if widget in screen.sign_labels:
+                return self.words("speech.sign", number=screen.sign_labels.index(widget) + 1,
+                                  total=len(screen.sign_labels), text=item.text)
+        if isinstance(widget, QAbstractButton):
+            return self.words("speech.button", text=item.text)
+        if isinstance(widget, PageView) and item.block >= 0:
+            block = widget.document().findBlockByNumber(item.block)
+            if block.blockFormat().headingLevel() > 0:
+                return self.words("speech.heading", text=item.text)
+            if "\ufffc" in block.text() and not block.text().replace("\ufffc", "").strip():
+                return self.words("speech.picture", text=item.text)
+            if item.link:
+                return self.words("speech.link", text=item.text)
+            return item.text
+        if isinstance(widget, QLabel) and widget.objectName() in ("Title", "Heading",
+                                                                    "UrgentTitle"):
+            return self.words("speech.heading", text=item.text)
+        return item.text
 
     def _tell(self, item: Item | None) -> None:
         for listener in self.moved:

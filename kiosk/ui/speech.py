@@ -160,6 +160,16 @@ class Speaker(QObject):
             self._send({"cmd": "stop"})
         self._set_speaking(False)
 
+    def pause(self, paused: bool) -> None:
+        """Pause the words being said, or go on with them."""
+        if self.available:
+            self._send({"cmd": "pause" if paused else "resume"})
+
+    def set_voice(self, rate: float, volume: float) -> None:
+        """Pace (-1 slowest .. 1 fastest, 0 the voice's own) and loudness (0 .. 1)."""
+        if self.available:
+            self._send({"cmd": "set", "rate": rate, "volume": volume})
+
     def close(self) -> None:
         """End the child (the kiosk is quitting)."""
         self._timer.stop()

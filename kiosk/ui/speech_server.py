@@ -117,6 +117,15 @@ class Server(QObject):
             self.tts.say(str(command.get("text", "")))
         elif kind == "stop":
             self.tts.stop()
+        elif kind == "pause":
+            self.tts.pause()
+        elif kind == "resume":
+            self.tts.resume()
+        elif kind == "set":  # the patient's pace and loudness (the keypad's keys)
+            if "rate" in command:
+                self.tts.setRate(max(-1.0, min(1.0, float(command["rate"]))))
+            if "volume" in command:
+                self.tts.setVolume(max(0.0, min(1.0, float(command["volume"]))))
         emit({"event": "ack", "id": ident, "locale": self.tts.locale().name(),
               "voice": self.tts.voice().name()})
 

@@ -47,6 +47,9 @@ log = logging.getLogger(__name__)
 STAFF_EXIT_CODE = 0  # "Exit the kiosk" is a normal exit: deploy/x11 does not restart it
 
 
+SPEECH_PATIENCE = 10  # in speech mode the idle time-outs are this many times longer
+
+
 class KioskWindow(QWidget):
     """Top-level window over one ``Visit``."""
 
@@ -564,7 +567,13 @@ class KioskWindow(QWidget):
 
     @guarded
     def idle_reset(self) -> None:
+        speaking = self.keypad.speech_on()
+        session = self.visit.session
+        words = session.label("speech.reset") if session is not None else ""
+        language = session.language_code if session is not None else ""
         self.show_change(self.visit.reset(idle=True))
+        if speaking and self.speaker is not None and words:
+            self.speaker.say(words, language)  # said after the screen changed: not cut off
 
     def page(self, topic_id: str) -> Page | None:
         return self.visit.page(topic_id)
@@ -608,7 +617,10 @@ class KioskWindow(QWidget):
 
     # -- idle ------------------------------------------------------------------------------
     def _arm_idle(self) -> None:
-        self.idle.arm(self.visit.idle_seconds())
+        seconds = self.visit.idle_seconds()
+        if seconds is not None and self.keypad.speech_on():
+            seconds *= SPEECH_PATIENCE  # someone listening needs far longer (Trace Center)
+        self.idle.arm(seconds)
 
     @guarded
     def on_idle(self) -> None:

@@ -11,7 +11,7 @@ it has, it tells the visit and unlocks the answer. A tap on the locked answer sc
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import BaseScreen, Controller, State
 from kiosk.ui.scrolling import Kinetic
@@ -22,6 +22,7 @@ class SelfCheckScreen(BaseScreen):
     def __init__(self, controller: Controller, kinetic: Kinetic) -> None:
         super().__init__(controller, kinetic)
         self.answers: list[BigButton] = []
+        self.sign_labels: list[QLabel] = []  # each sign's words, in order
         self._signs: list[QWidget] = []  # the question's signs, while an answer is locked
         self._seen: list[tuple[int, int]] = []  # spans of the list that were in view
         self._seen_height = 0
@@ -74,6 +75,8 @@ class SelfCheckScreen(BaseScreen):
             b.clicked.connect(lambda _=False, s=step, i=i: self._tapped(s, i))
             self.answers.append(b)
         self._signs = signs if any(b.locked for b in self.answers) else []
+        # The signs' own words, for the keypad path: "Sign 2 of 4: ...".
+        self.sign_labels = [row.findChildren(QLabel)[-1] for row in signs]
         columns = 2 if m.width >= 700 and len(self.answers) > 1 else 1
         self._more_words = session.label("topic.more")
         # While an answer is locked the cue says why, and how to open it.
@@ -127,6 +130,7 @@ class SelfCheckScreen(BaseScreen):
     def forget(self) -> None:
         self.answers = []
         self._signs = []
+        self.sign_labels = []
         super().forget()
 
 
