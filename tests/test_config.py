@@ -37,6 +37,9 @@ def test_values_are_read(config_file: Callable[[str], Path]) -> None:
     ('langauge = "es"\n', ":1: unknown key 'langauge' (did you mean 'language'?)"),
     ("[clinic]\nname = \"x\"\nfax = \"1\"\n", ":3: unknown key 'clinic.fax'"),
     ("fullscreen = \n", ":1: this is not valid TOML"),
+    ('[keypad]\nnext = "Dwon, 2"\n', ":2: 'keypad.next' has 'Dwon', which is not a key name "
+     "(did you mean 'Down'?)"),
+    ('[keypad]\nselect = ""\nback = " , "\n', ":3: 'keypad.back' names no key"),
 ])
 def test_errors_name_line_and_key(config_file: Callable[[str], Path], text: str,
                                   expected: str) -> None:

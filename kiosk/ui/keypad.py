@@ -10,6 +10,7 @@ panel. Touch keeps working alongside. Which keys do what: kiosk.keypad and the c
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from kiosk.ui.overlays import Overlay
     from kiosk.ui.window import KioskWindow
 
+log = logging.getLogger(__name__)
 _LETTER = re.compile(r"\w")
 
 
@@ -41,9 +43,12 @@ class Item:
 
 
 class FocusRing(QWidget):
-    """A thick ring, dark outside and yellow inside: seen on white and on black alike."""
+    """A thick ring, white, magenta, white: it stands out on the light theme and on the
+    high-contrast one alike (magenta is in neither: not the blue of buttons, the red of a
+    danger box or the yellow of high contrast), and its width, not only its colour, marks
+    the focus."""
 
-    WIDTH = 5
+    BAND = 4  # px: each of the three bands
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -53,7 +58,7 @@ class FocusRing(QWidget):
         self.hide()
 
     def around(self, rect: QRect) -> None:
-        pad = 2 * self.WIDTH + 2
+        pad = 3 * self.BAND + 3
         self.setGeometry(rect.adjusted(-pad, -pad, pad, pad).intersected(
             self.parentWidget().rect()))  # type: ignore[union-attr]
         self.raise_()
@@ -63,12 +68,12 @@ class FocusRing(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        w = self.WIDTH
-        outer = QRectF(self.rect()).adjusted(w / 2, w / 2, -w / 2, -w / 2)
-        p.setPen(QPen(QColor("#101820"), w))
-        p.drawRoundedRect(outer, 10, 10)
-        p.setPen(QPen(QColor("#ffd400"), w))
-        p.drawRoundedRect(outer.adjusted(w, w, -w, -w), 7, 7)
+        b = self.BAND
+        ring = QRectF(self.rect())
+        for n, colour in enumerate(("#ffffff", "#d6007a", "#d6007a", "#ffffff")):
+            p.setPen(QPen(QColor(colour), b))
+            inset = b / 2 + n * b * 0.75
+            p.drawRoundedRect(ring.adjusted(inset, inset, -inset, -inset), 12, 12)
         p.end()
 
 
@@ -89,6 +94,7 @@ class Keypad(QObject):
         # The speech mode's: the patient's pace (-1 .. 1) and loudness (0 .. 1), and a pause.
         self.rate, self.volume, self.paused = 0.0, 1.0, False
         self._greet = False
+        self._logged: set[str] = set()  # key names said in the log once
 
     # -- keys ------------------------------------------------------------------------------
     def action_of(self, event: QKeyEvent) -> str | None:
@@ -108,11 +114,25 @@ class Keypad(QObject):
             return False
         action = self.action_of(event)
         if action is None:
+            if event.type() == QEvent.Type.KeyPress:
+                self._unknown(event)
             return False
         if event.type() != QEvent.Type.KeyPress:
             return True  # its release, or its shortcut check: used up too
         self.do(action)
         return True
+
+    def _unknown(self, event: QKeyEvent) -> None:
+        """Name a key that is not the keypad's, once, in the log: how IT learns what their
+        keypad's keys send (deploy/README.md, 7b). A key's name says nothing of a patient."""
+        try:
+            name = Qt.Key(event.key()).name.removeprefix("Key_")
+        except ValueError:
+            name = f"code {event.key()}"
+        if name not in self._logged:
+            self._logged.add(name)
+            log.info("key %s is not one of the keypad path's keys, so it does nothing; to "
+                     "use it, name it in the config's [keypad] (deploy/README.md, 7b)", name)
 
     def do(self, action: str) -> None:
         w = self.window
@@ -185,7 +205,10 @@ class Keypad(QObject):
             self.say(f"{self.words('speech.on')} {opening}" if greet else opening)
 
     def move(self, step: int) -> None:
-        self.items = self.collect() if self._where() == self._place else self.items
+        if self._where() != self._place:  # the screen changed since: start on the new one
+            self.follow(restart=True)
+            return
+        self.items = self.collect()
         if not self.items:
             self.follow(restart=True)
             return
@@ -408,6 +431,8 @@ class Keypad(QObject):
             listener(item)
 
     def _scroll_to(self, item: Item) -> None:
+        if not _on(item.widget, self.window):
+            return
         area = _area_of(item.widget)
         self._watch_scroll(area)
         if area is None or area.widget() is None:
@@ -438,7 +463,7 @@ class Keypad(QObject):
 
     def _place_ring(self, *_args: int) -> None:
         item = self.current()
-        if item is None or not self.active:
+        if item is None or not self.active or not _on(item.widget, self.window):
             self.ring.hide()
             return
         rect = self.rect_of(item)
@@ -451,6 +476,14 @@ class Keypad(QObject):
             self.ring.hide()
         else:
             self.ring.around(rect)
+
+
+def _on(widget: QWidget, window: QWidget) -> bool:
+    """Whether a widget is still part of the window (a screen's old body is not)."""
+    try:
+        return widget.window() is window
+    except RuntimeError:  # already deleted
+        return False
 
 
 def _inside_button(child: QWidget, root: QWidget) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -90,9 +90,18 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
             window.go_home()
             window.open_topic(topic.id)
             yield f"{prefix}topic-{topic.id}"
+        if code == content.default_language:  # the keypad path's focus ring, on a page
+            window.go_home()
+            window.open_topic(session.language.topics[0].id)
+            yield from _keypad_on(window, "keypad-page", 4)
         check = session.selfcheck
         if check is None:
             continue
+        if code == content.default_language:  # ... and on an answer
+            window.go_home()
+            window.start_selfcheck()
+            first = check.questions[0].answers[0].text
+            yield from _keypad_on(window, "keypad-answer", 60, first.__eq__)
         window.go_home()
         window.start_selfcheck()
         for step in range(len(check.questions)):
@@ -121,6 +130,23 @@ def walk(window: KioskWindow, text_step: int = 0, high_contrast: bool = False) -
             yield f"{prefix}result-{name}"
         window.open_call()
         yield f"{prefix}call"
+
+
+def _keypad_on(window: KioskWindow, name: str, moves: int,
+               until: Callable[[str], bool] | None = None) -> Iterator[str]:
+    """The screen as a keypad user sees it: the ring ``moves`` stops down (or down to the
+    stop whose words ``until`` accepts); then off."""
+    keypad = window.keypad
+    keypad.active = True
+    keypad.follow(restart=True)
+    for _ in range(moves):
+        item = keypad.current()
+        if until is not None and item is not None and until(item.text):
+            break
+        keypad.move(1)
+    _settle()
+    yield name
+    keypad.reset()
 
 
 def _read_down(window: KioskWindow) -> bool:

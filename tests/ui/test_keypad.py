@@ -5,14 +5,16 @@ and every other key stays locked out."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from kiosk import bidi
 from kiosk.session import Screen
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import configured
@@ -27,8 +29,9 @@ def press(qtbot: QtBot, window: KioskWindow, key: Qt.Key, times: int = 1) -> Non
 
 
 def focus_text(window: KioskWindow) -> str:
+    """The words in focus, as they read (without direction marks)."""
     item = window.keypad.current()
-    return item.text if item is not None else ""
+    return bidi.strip_controls(item.text) if item is not None else ""
 
 
 def go_to(qtbot: QtBot, window: KioskWindow, text: str) -> None:
@@ -98,42 +101,50 @@ def test_down_and_up_walk_every_control_and_paragraph_in_reading_order(
     assert focus_text(window) == stops[len(page_stops) - 2]
 
 
+@pytest.mark.parametrize("code", ["en", "es", "fa"])
 def test_the_whole_patient_path_by_keys_alone(
-        qtbot: QtBot, keys_only: Callable[..., KioskWindow]) -> None:
-    """Home, the self-check with every list of signs read, a result, the call panel and back,
-    the text-size panel: never a touch. At the largest text the lists of signs do not fit:
-    moving through them is what opens "No"."""
+        qtbot: QtBot, keys_only: Callable[..., KioskWindow], code: str) -> None:
+    """The language, the text-size panel, the self-check with every list of signs read, a
+    result, the call panel and back: never a touch, in each language. At the largest text
+    the lists of signs do not fit: moving through them is what opens "No"."""
     window = keys_only()
     press(qtbot, window, Qt.Key.Key_Down)
-    choose(qtbot, window, "Text size")  # the text-size panel, by keys
+    content = window.visit.content
+    assert content is not None
+    choose(qtbot, window, content.language(code).name)  # the language button, by keys
+    session = window.visit.session
+    assert session is not None and session.language_code == code
+    words = session.label
+    choose(qtbot, window, words("nav.text"))  # the text-size panel, by keys
     assert window.display_panel.isVisible()
-    qtbot.waitUntil(lambda: focus_text(window) == "Text size and colors")  # in the panel
-    choose(qtbot, window, "Largest")
-    assert window.visit.session.text_step == 2  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: focus_text(window) == words("display.heading"))  # in the panel
+    choose(qtbot, window, words("display.largest"))
+    assert session.text_step == 2
     press(qtbot, window, Qt.Key.Key_Escape)  # Back closes the panel
     assert not window.display_panel.isVisible()
-    choose(qtbot, window, "Take the self-check")
-    check = window.visit.session.selfcheck  # type: ignore[union-attr]
+    choose(qtbot, window, words("topic.take_check"))
+    check = session.selfcheck
     assert check is not None
+    progress = words("check.progress").split("{")[0].strip()
     for step, question in enumerate(check.questions):
-        assert window.visit.session.view.step == step  # type: ignore[union-attr]
-        assert focus_text(window).startswith("Question")  # each question starts at its top
-        stops = [item.text for item in window.keypad.items]
+        assert session.view.step == step
+        assert focus_text(window).startswith(progress)  # each question starts at its top
+        stops = [bidi.strip_controls(item.text) for item in window.keypad.items]
         if question.signs:  # the question, every sign, and only then its answers
             assert stops.index(question.signs[-1]) < stops.index(question.answers[0].text)
         choose(qtbot, window, question.answers[-1].text)  # "No" / "No, none of these"
     assert window.visit.screen is Screen.RESULT
-    assert focus_text(window) == "Your result"
-    choose(qtbot, window, "Call to schedule")
+    assert focus_text(window) == words("result.heading")
+    choose(qtbot, window, words("result.call"))
     assert window.visit.screen is Screen.CALL
-    assert "310-828-7757" in [i.text for i in window.keypad.items]
+    assert "310-828-7757" in [bidi.strip_controls(i.text) for i in window.keypad.items]
     press(qtbot, window, Qt.Key.Key_Escape)  # Back
     assert window.visit.screen is Screen.RESULT
-    choose(qtbot, window, "Text size")
-    qtbot.waitUntil(lambda: focus_text(window) == "Text size and colors")
-    choose(qtbot, window, "Normal")
-    assert window.visit.session.text_step == 0  # type: ignore[union-attr]
-    choose(qtbot, window, "Done")
+    choose(qtbot, window, words("nav.text"))
+    qtbot.waitUntil(lambda: focus_text(window) == words("display.heading"))
+    choose(qtbot, window, words("display.normal"))
+    assert session.text_step == 0
+    choose(qtbot, window, words("display.done"))
     assert not window.display_panel.isVisible()
 
 
@@ -183,3 +194,39 @@ def test_other_keys_stay_locked_out_and_a_clinic_names_its_own(
     press(qtbot, window, Qt.Key.Key_5)  # the clinic's action key
     assert window.visit.screen is not Screen.HOME or go_to_key in ("Tap a topic to learn more",
                                                                    "English")
+
+
+@pytest.mark.parametrize("high", [False, True], ids=["light", "contrast"])
+def test_the_focus_ring_shows_in_both_themes(
+        qtbot: QtBot, keys_only: Callable[..., KioskWindow], high: bool) -> None:
+    """A band of a colour neither theme uses, between two white ones, all around the stop."""
+    window = keys_only()
+    press(qtbot, window, Qt.Key.Key_Down)
+    window.set_contrast(high)
+    window.display_panel.hide()
+    qtbot.waitUntil(lambda: not window.display_panel.isVisible())
+    go_to(qtbot, window, "Take the self-check")
+    ring = window.keypad.ring.geometry()
+    button = window.keypad.current().widget  # type: ignore[union-attr]
+    inside = QRect(button.mapTo(window, button.rect().topLeft()), button.size())
+    assert ring.contains(inside)  # all around it
+    image = window.grab().toImage()
+    magenta = 0
+    for x in range(ring.left(), ring.right() + 1):
+        for y in (ring.top() + 5, ring.bottom() - 5):
+            c = image.pixelColor(x, y)
+            magenta += c.red() > 170 and c.green() < 60 and 90 < c.blue() < 160
+    assert magenta > ring.width()  # the band runs along the top and the bottom
+
+
+def test_a_key_that_does_nothing_is_named_once_in_the_log(
+        qtbot: QtBot, keys_only: Callable[..., KioskWindow],
+        caplog: pytest.LogCaptureFixture) -> None:
+    """How IT learns what their keypad's keys send (deploy/README.md, 7b)."""
+    window = keys_only()
+    with caplog.at_level(logging.INFO, logger="kiosk.ui.keypad"):
+        press(qtbot, window, Qt.Key.Key_F9, 3)
+    named = [r.getMessage() for r in caplog.records if "F9" in r.getMessage()]
+    assert named == ["key F9 is not one of the keypad path's keys, so it does nothing; to use "
+                     "it, name it in the config's [keypad] (deploy/README.md, 7b)"]
+    assert window.visit.screen is Screen.ATTRACT
