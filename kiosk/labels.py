@@ -66,6 +66,7 @@ DEFAULTS: dict[str, str] = {
                    "the round key to choose. Press Back to go back. Press any key to stop the "
                    "screen from starting over.",
     "speech.button": "{text}. Button.",
+    "speech.selected": "{text}. Button, selected.",
     "speech.answer": "{text}. Answer {number} of {total}.",
     "speech.chosen": "{text}. Answer {number} of {total}, chosen.",
     "speech.locked": "{text}. Answer {number} of {total}. Hear every sign first.",

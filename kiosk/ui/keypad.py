@@ -411,7 +411,8 @@ class Keypad(QObject):
                 return self.words("speech.sign", number=screen.sign_labels.index(widget) + 1,
                                   total=len(screen.sign_labels), text=item.text)
         if isinstance(widget, QAbstractButton):
-            return self.words("speech.button", text=item.text)
+            chosen = widget.isCheckable() and widget.isChecked()  # the text size in use...
+            return self.words("speech.selected" if chosen else "speech.button", text=item.text)
         if isinstance(widget, PageView) and item.block >= 0:
             block = widget.document().findBlockByNumber(item.block)
             if block.blockFormat().headingLevel() > 0:

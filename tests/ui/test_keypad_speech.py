@@ -52,7 +52,7 @@ def test_every_stop_is_said_with_what_it_is(
     assert first.startswith("Speech is on. Press Down for the next item")
     assert first.endswith("Tap a topic to learn more. Heading.")  # then the first words
     press(qtbot, window, Qt.Key.Key_Down)
-    assert said_texts(said)[-1] == "English. Button."
+    assert said_texts(said)[-1] == "English. Button, selected."  # the language in use
     assert said[-2]["cmd"] == "stop"  # what was being said stops first
     go_to(qtbot, window, "Take the self-check")
     assert said_texts(said)[-1] == "Take the self-check. Button."
@@ -89,6 +89,18 @@ def test_every_stop_is_said_with_what_it_is(
     count = len(said)
     window.reset()  # the visit ends: pace and loudness go back for the next patient
     assert [(c["rate"], c["volume"]) for c in said[count:] if c["cmd"] == "set"] == [(0.0, 1.0)]
+
+
+def test_a_choice_in_use_is_said_as_selected(
+        qtbot: QtBot, listening: tuple[KioskWindow, list[dict[str, Any]]]) -> None:
+    window, said = listening
+    press(qtbot, window, Qt.Key.Key_Down)
+    choose(qtbot, window, "Text size")
+    qtbot.waitUntil(lambda: focus_text(window) == "Text size and colors")
+    go_to(qtbot, window, "Normal")
+    assert said_texts(said)[-1] == "Normal. Button, selected."
+    press(qtbot, window, Qt.Key.Key_Down)
+    assert said_texts(said)[-1] == "Larger. Button."
 
 
 def test_time_outs_are_spoken_and_ten_times_longer(
