@@ -59,8 +59,9 @@ class FocusRing(QWidget):
 
     def around(self, rect: QRect) -> None:
         pad = 3 * self.BAND + 3
-        self.setGeometry(rect.adjusted(-pad, -pad, pad, pad).intersected(
-            self.parentWidget().rect()))  # type: ignore[union-attr]
+        parent = self.parentWidget()
+        room = parent.rect() if parent is not None else rect
+        self.setGeometry(rect.adjusted(-pad, -pad, pad, pad).intersected(room))
         self.raise_()
         self.show()
         self.update()
@@ -258,7 +259,9 @@ class Keypad(QObject):
     def _overlay(self) -> Overlay | None:
         from kiosk.ui.overlays import Overlay
 
-        shown = [o for o in self.window.findChildren(Overlay) if o.isVisible()]
+        # Annotated: PySide6 6.8's stubs do not say what findChildren returns.
+        overlays: list[Overlay] = list(self.window.findChildren(Overlay))
+        shown = [o for o in overlays if o.isVisible()]
         return shown[-1] if shown else None
 
     def _where(self) -> tuple[int, ...]:
@@ -297,7 +300,8 @@ class Keypad(QObject):
         w = self.window
         rtl = w.layoutDirection() == Qt.LayoutDirection.RightToLeft
         found: list[tuple[int, int, Item]] = []
-        for child in root.findChildren(QWidget):
+        children: list[QWidget] = list(root.findChildren(QWidget))  # (as above)
+        for child in children:
             if not child.isVisibleTo(w) or _inside_button(child, root):
                 continue
             top_left = child.mapTo(root, QPoint(0, 0))

@@ -76,7 +76,11 @@ class SelfCheckScreen(BaseScreen):
             self.answers.append(b)
         self._signs = signs if any(b.locked for b in self.answers) else []
         # The signs' own words, for the keypad path: "Sign 2 of 4: ...".
-        self.sign_labels = [row.findChildren(QLabel)[-1] for row in signs]
+        self.sign_labels = []
+        for row in signs:
+            # Annotated: PySide6 6.8's stubs do not say what findChildren returns.
+            words: list[QLabel] = list(row.findChildren(QLabel))
+            self.sign_labels.append(words[-1])
         columns = 2 if m.width >= 700 and len(self.answers) > 1 else 1
         self._more_words = session.label("topic.more")
         # While an answer is locked the cue says why, and how to open it.
