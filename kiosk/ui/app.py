@@ -237,6 +237,7 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
         topics = sum(len(lang.topics) for lang in content.languages.values())
         log.info("kiosk ready: %d topics in %s from %s", topics, ", ".join(content.codes),
                  content.root)
+    log.info("%s", window.physical_line())  # how tall the letters are (ADA 707.7.2)
     if os.environ.get("KIOSK_REPORT_READY"):
         _report_ready(window)
     code = app.exec()

@@ -636,8 +636,23 @@ class KioskWindow(QWidget):
             self.still_there.ask(self.visit.timing.countdown, self.visit.session.label)
 
     # -- staff -----------------------------------------------------------------------------
+    def physical_line(self) -> str:
+        """How tall the body text's capital letters are on this panel, at each text size
+        (kiosk.physical), from the config's screen_width_mm or the screen's own report."""
+        from kiosk import physical
+        from kiosk.theme import TEXT_STEPS
+
+        screen = self.screen()
+        reported = screen.physicalSize().width() if screen is not None else 0.0
+        width, height = max(1, self.width()), max(1, self.height())
+        found = physical.panel(width, self.config.options.screen_width_mm, reported)
+        names = ("Normal", "Larger", "Largest")
+        bodies = {name: Metrics.for_size(width, height, scale).body
+                  for name, scale in zip(names, TEXT_STEPS, strict=True)}
+        return physical.report(found, bodies)
+
     def staff_status(self) -> tuple[str, list[str]]:
-        status = self.visit.staff_status()
+        status = self.visit.staff_status() + "\n" + self.physical_line()
         failed = self._alert_tally.failures_today() if self._alert_tally else 0
         if failed:
             status += (f"\n{failed} front-desk alert(s) could not be delivered today (the log "

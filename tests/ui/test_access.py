@@ -384,3 +384,13 @@ def test_overlays_made_on_first_use_are_styled_at_once(
         margins = overlay.card_layout.contentsMargins()
         assert (margins.left(), margins.top()) == (m.gap * 2, m.gap * 2), overlay
         assert overlay.card.minimumWidth() == overlay.card.maximumWidth() >= 300
+
+
+def test_the_staff_panel_says_how_tall_the_letters_are(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    """From the config's panel width (the Raspberry Pi 7-inch display is 154 mm wide)."""
+    window = open_window(configured(screen_width_mm=154), size=(800, 480))
+    status, _problems = window.staff_status()
+    assert ("Screen 154 mm wide (config), 5.2 px/mm; capital letters of body text: Normal "
+            "2.5 mm, Larger 3.1 mm, Largest 3.5 mm; below 4.8 mm (ADA 707.7.2) at every size"
+            in status)

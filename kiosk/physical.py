@@ -1,0 +1,69 @@
+"""How tall the kiosk's letters really are on its panel, in millimetres.
+
+ADA §707.7.2 (ATMs and fare machines) asks for characters at least 3/16 in (4.8 mm) tall;
+EN 301 549 5.1.4 asks that a capital H subtend 0.7° at the viewing distance the supplier
+states. The kiosk learns the panel's width from the screen's own report (EDID, through Qt's
+``QScreen.physicalSize``), which some panels get wrong or leave out, or from the config's
+``screen_width_mm``, which wins. This module only measures and says; the text sizes
+themselves are kiosk.theme's. Plain Python; no Qt.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+CAP_RATIO = 0.73  # a capital H's height as a share of the type size (DejaVu Sans, Noto Sans)
+ADA_MM = 4.8  # 3/16 in, 2010 ADA Standards 707.7.2
+EN_DEGREES = 0.7  # EN 301 549 5.1.4: a capital H subtends at least this angle
+VIEWING_MM = 500  # the viewing distance this kiosk states: a seated patient at arm's length
+
+
+@dataclass(frozen=True)
+class Panel:
+    width_px: int
+    width_mm: float
+    source: str  # "config" or "screen"
+
+    @property
+    def px_per_mm(self) -> float:
+        return self.width_px / self.width_mm
+
+    def cap_mm(self, type_px: float) -> float:
+        """The height of a capital letter set at ``type_px``, in mm on this panel."""
+        return CAP_RATIO * type_px / self.px_per_mm
+
+
+def panel(width_px: int, config_mm: int, screen_mm: float) -> Panel | None:
+    """The panel's size: the config's when it names one, else the screen's own report when
+    it is believable (a 3-inch to 100-inch panel); None when neither says."""
+    if config_mm > 0:
+        return Panel(width_px, float(config_mm), "config")
+    if 60 <= screen_mm <= 2300:
+        return Panel(width_px, screen_mm, "screen")
+    return None
+
+
+def en_mm(distance_mm: float = VIEWING_MM) -> float:
+    """The capital height EN 301 549 5.1.4 asks for at ``distance_mm``."""
+    return 2 * distance_mm * math.tan(math.radians(EN_DEGREES) / 2)
+
+
+def report(found: Panel | None, body_px: dict[str, int]) -> str:
+    """One line for the log and the staff panel: the body text's capital height at each
+    text size, against ADA 707.7.2's 4.8 mm and EN 301 549's 0.7° at 50 cm."""
+    if found is None:
+        return ("Screen size unknown (the panel does not report it): set screen_width_mm in "
+                "the config to learn how tall the letters are")
+    sizes = ", ".join(f"{name} {found.cap_mm(px):.1f} mm" for name, px in body_px.items())
+    smallest = min(found.cap_mm(px) for px in body_px.values())
+    largest = max(found.cap_mm(px) for px in body_px.values())
+    if smallest >= ADA_MM:
+        verdict = f"all at least {ADA_MM:g} mm (ADA 707.7.2)"
+    elif largest >= ADA_MM:
+        verdict = f"below {ADA_MM:g} mm (ADA 707.7.2) at the smaller sizes"
+    else:
+        verdict = f"below {ADA_MM:g} mm (ADA 707.7.2) at every size"
+    return (f"Screen {found.width_mm:.0f} mm wide ({found.source}), {found.px_per_mm:.1f} "
+            f"px/mm; capital letters of body text: {sizes}; {verdict}; EN 301 549 5.1.4 asks "
+            f"{en_mm():.1f} mm at {VIEWING_MM / 10:g} cm")
