@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
+SELECT_GUARD_S = 0.5  # the action key again on the same stop within this: a double strike
 _LETTER = re.compile(r"\w")
 
 
@@ -96,6 +98,8 @@ class Keypad(QObject):
         self.rate, self.volume, self.paused = 0.0, 1.0, False
         self._greet = False
         self._logged: set[str] = set()  # key names said in the log once
+        # When the action key was last pressed, and on which stop (a double strike).
+        self._selected: tuple[float, tuple[int, int] | None] = (-SELECT_GUARD_S, None)
 
     # -- keys ------------------------------------------------------------------------------
     def action_of(self, event: QKeyEvent) -> str | None:
@@ -120,6 +124,14 @@ class Keypad(QObject):
             return False
         if event.type() != QEvent.Type.KeyPress:
             return True  # its release, or its shortcut check: used up too
+        if event.isAutoRepeat():
+            return True  # a key held down does it once (a shaky hand must not run on)
+        if action == "select" and self.active:
+            now, item = time.monotonic(), self.current()
+            target = item.key if item is not None else None
+            if target == self._selected[1] and now - self._selected[0] < SELECT_GUARD_S:
+                return True  # the action key struck twice on one stop: once is meant
+            self._selected = (now, target)
         self.do(action)
         return True
 
@@ -248,6 +260,7 @@ class Keypad(QObject):
     def reset(self) -> None:
         """The visit ended: the next patient starts by touch, with no ring."""
         self.active = False
+        self._selected = (-SELECT_GUARD_S, None)
         self.rate, self.volume, self.paused = 0.0, 1.0, False
         if self.window.speaker is not None:
             self.window.speaker.set_voice(0.0, 1.0)

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kiosk import bidi
@@ -230,3 +232,32 @@ def test_a_key_that_does_nothing_is_named_once_in_the_log(
     assert named == ["key F9 is not one of the keypad path's keys, so it does nothing; to use "
                      "it, name it in the config's [keypad] (deploy/README.md, 7b)"]
     assert window.visit.screen is Screen.ATTRACT
+
+
+def test_a_held_key_or_a_double_strike_does_it_once(
+        qtbot: QtBot, keys_only: Callable[..., KioskWindow]) -> None:
+    """EN 301 549 5.7 and 5.8: a key held down, or the action key struck twice on one stop,
+    counts once."""
+    window = keys_only()
+    press(qtbot, window, Qt.Key.Key_Down)
+    start = focus_text(window)
+    QTest.keyPress(window.windowHandle(), Qt.Key.Key_Down)  # a key held down: one press,
+    for _ in range(3):  # then the repeats the keyboard sends while it stays down
+        event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down,
+                          Qt.KeyboardModifier.NoModifier, "", True)
+        QApplication.sendEvent(window.windowHandle(), event)
+    QTest.keyRelease(window.windowHandle(), Qt.Key.Key_Down)
+    stops = [i.text for i in window.keypad.items]
+    assert stops.index(focus_text(window)) == stops.index(start) + 1  # moved once
+    go_to(qtbot, window, "How migraines and back pain may be linked")
+    press(qtbot, window, Qt.Key.Key_Return)
+    window.open_topic("jaw-and-tmj")  # a second page: Back twice would leave both
+    qtbot.wait(5)
+    go_to(qtbot, window, "Back")
+    for _ in range(2):  # struck twice, faster than the screen changes: one Back
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(window.windowHandle(), QKeyEvent(
+                kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+    qtbot.wait(5)
+    assert window.visit.screen is Screen.TOPIC
+    assert window.visit.session.view.topic_id == "migraines-and-back-pain"  # type: ignore[union-attr]
