@@ -181,31 +181,19 @@ class Options:
                           "most receivers) or \"text\" (ntfy's publish API).",
                           problem=_alert_format_problem)
 
-    keypad_next = Option("keypad.next", str, "", "Keypad keys (Qt's key names, comma "
-                         "between) that move to the next control or paragraph. Empty: Down, "
-                         "Tab.", problem=_keys_problem)
-    keypad_previous = Option("keypad.previous", str, "", "Keys that move to the one before. "
-                             "Empty: Up, Backtab.", problem=_keys_problem)
-    keypad_select = Option("keypad.select", str, "", "Keys that press the control in focus "
-                           "(the round action key). Empty: Return, Enter, Space, Select.",
-                           problem=_keys_problem)
-    keypad_back = Option("keypad.back", str, "", "Keys that go back a screen or close a "
-                         "panel. Empty: Escape, Backspace, Back.", problem=_keys_problem)
-    keypad_help = Option("keypad.help", str, "", "Keys that say where the patient is and "
-                         "which keys do what. Empty: F1, Help, Question.",
-                         problem=_keys_problem)
-    keypad_repeat = Option("keypad.repeat", str, "", "Keys that say the one in focus again. "
-                           "Empty: F5, R.", problem=_keys_problem)
-    keypad_pause = Option("keypad.pause", str, "", "Keys that pause or go on speaking. Empty: "
-                          "MediaTogglePlayPause, MediaPlay, Pause, P.", problem=_keys_problem)
-    keypad_faster = Option("keypad.faster", str, "", "Keys that speak faster. Empty: Plus, "
-                           "BracketRight.", problem=_keys_problem)
-    keypad_slower = Option("keypad.slower", str, "", "Keys that speak slower. Empty: Minus, "
-                           "BracketLeft.", problem=_keys_problem)
-    keypad_louder = Option("keypad.louder", str, "", "Keys that speak louder. Empty: "
-                           "VolumeUp, PageUp.", problem=_keys_problem)
-    keypad_softer = Option("keypad.softer", str, "", "Keys that speak softer. Empty: "
-                           "VolumeDown, PageDown.", problem=_keys_problem)
+
+def _add_keypad_options() -> None:
+    """One option for each keypad action, from the key map's own table (kiosk.keypad), so
+    the actions, their words and their default keys are written once."""
+    from kiosk import keypad  # plain Python, no Qt
+
+    for action, (what, keys) in keypad.ACTIONS.items():
+        setattr(Options, f"keypad_{action}", Option(
+            f"keypad.{action}", str, "", f"Keypad keys that {what}: Qt's key names, comma "
+            f"between. Empty: {', '.join(keys)}.", problem=_keys_problem))
+
+
+_add_keypad_options()
 
 OPTIONS: tuple[Option[Any], ...] = tuple(v for v in vars(Options).values()
                                          if isinstance(v, Option))
