@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QRectF, Qt, QTimer, QUrl
@@ -38,6 +38,9 @@ class Item:
     block: int = -1  # the page's block number, when ``widget`` is the page
     text: str = ""  # what it says (a picture: its description)
     link: str = ""  # a page block's first link, pressed by the action key
+    # A page block's rectangle in the page, found when the stops are collected (every key
+    # press), so following a scroll does not walk the whole page again.
+    area: QRect | None = field(default=None, compare=False)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -320,9 +323,9 @@ class Keypad(QObject):
             top_left = child.mapTo(root, QPoint(0, 0))
             x = -(top_left.x() + child.width()) if rtl else top_left.x()
             if isinstance(child, PageView):
-                for item, rect in _blocks(child):
-                    y = child.mapTo(root, rect.topLeft()).y()
-                    found.append((y, x, item))
+                for item in _blocks(child):
+                    assert item.area is not None
+                    found.append((child.mapTo(root, item.area.topLeft()).y(), x, item))
             elif isinstance(child, QAbstractButton):
                 found.append((top_left.y(), x, Item(child, text=child.text())))
             elif isinstance(child, QLabel) and _LETTER.search(child.text()):
@@ -333,13 +336,9 @@ class Keypad(QObject):
 
     def rect_of(self, item: Item) -> QRect:
         """Where an item is, in the window's pixels."""
-        from kiosk.ui.pageview import PageView
-
         w = self.window
-        if item.block >= 0 and isinstance(item.widget, PageView):
-            for candidate, rect in _blocks(item.widget):
-                if candidate.block == item.block:
-                    return QRect(item.widget.mapTo(w, rect.topLeft()), rect.size())
+        if item.area is not None:  # a block of the page
+            return QRect(item.widget.mapTo(w, item.area.topLeft()), item.area.size())
         return QRect(item.widget.mapTo(w, QPoint(0, 0)), item.widget.size())
 
     def show_focus(self, speak: bool = True) -> None:
@@ -522,7 +521,7 @@ def _area_of(widget: QWidget) -> QScrollArea | None:
     return None
 
 
-def _blocks(page: QWidget) -> list[tuple[Item, QRect]]:
+def _blocks(page: QWidget) -> list[Item]:
     """A page's blocks with words (or a picture), each with its rectangle in the page."""
     from kiosk.ui.pageview import PageView
 
@@ -550,6 +549,6 @@ def _blocks(page: QWidget) -> list[tuple[Item, QRect]]:
                     break
                 it += 1
             r = layout.blockBoundingRect(block).toAlignedRect()
-            out.append((Item(page, block.blockNumber(), words, link), r.translated(offset)))
+            out.append(Item(page, block.blockNumber(), words, link, r.translated(offset)))
         block = block.next()
     return out
