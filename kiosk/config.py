@@ -112,8 +112,9 @@ class Options:
                             "question waits before starting over for the next patient.", 1, 600)
     screen_width_mm = Option("screen_width_mm", int, 0, "The width of the panel's picture "
                              "in millimetres (the Raspberry Pi 7-inch display: 154). 0: what "
-                             "the screen reports. Used to say how tall the letters are, on the "
-                             "staff panel and in the log.", 0, 5000)
+                             "the screen reports. With it known, the smallest text size is "
+                             "raised to 4.8 mm capitals where the screen holds that; the staff "
+                             "panel and the log say how tall the letters are.", 0, 5000)
     hide_cursor = Option("hide_cursor", bool, True, "Hide the mouse pointer when full-screen "
                          "(set false for kiosks with a mouse).")
     speech = Option("speech", bool, True, "Offer \"Listen\" on pages when a speech engine with "

@@ -2,12 +2,17 @@
 
 Calm and clinical: a light background, one accent colour, dark text.
 Sizes scale with the screen: body text 18 px at 800x480, 28 px at 1920x1080, so a big
-screen gets bigger, calmer text rather than emptier space.
+screen gets bigger, calmer text rather than emptier space. When the kiosk knows the panel's
+physical size (kiosk.physical), the smallest text step is raised to a capital height of
+4.8 mm (ADA 707.7.2) wherever the window's layout holds that size.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from kiosk.physical import ADA_MM, CAP_RATIO
 
 
 @dataclass(frozen=True)
@@ -113,17 +118,29 @@ class Metrics:
     scale: float = 1.0
 
     @classmethod
-    def for_size(cls, width: int, height: int, scale: float = 1.0) -> Metrics:
-        """Sizes for a window; ``scale`` is the patient's text size (1, 1.2 or 1.4)."""
+    def for_size(cls, width: int, height: int, scale: float = 1.0,
+                 px_per_mm: float = 0.0) -> Metrics:
+        """Sizes for a window; ``scale`` is the patient's text size (1, 1.2 or 1.4).
+
+        With the panel's ``px_per_mm`` known, the steps are set by physical size instead:
+        the smallest becomes the body size whose capital letters are 4.8 mm tall, the
+        largest stays the largest the layout holds (1.4 x the usual), and the middle one sits
+        between. When even the largest is under 4.8 mm on this panel (a 7-inch 800x480
+        display) no step can meet it, and the usual steps stay, so the patient keeps a
+        choice (kiosk.physical says so on the staff panel and in the log)."""
         # 0 at 800x480 (Raspberry Pi touch display), 1 at 1920x1080 and above.
         t = max(0.0, min(1.0, (width - 800) / 1120, (height - 480) / 600))
+        base = _lerp(18, 28, t)
+        # sized by the panel: no letters anywhere under 4.8 mm, the small ones included
+        floor = ada_body_px(px_per_mm) if physical_scale(base, 1.0, px_per_mm) != 1.0 else 0
+        scale = physical_scale(base, scale, px_per_mm)
         body = round(_lerp(18, 28, t) * scale)
         margin = _lerp(12, 48, t)
         return cls(
             width=width,
             height=height,
             body=body,
-            small=max(18, round(_lerp(18, 22, t) * scale)),
+            small=max(18, floor, round(_lerp(18, 22, t) * scale)),
             heading=round(_lerp(24, 38, t) * scale),
             title=round(_lerp(28, 54, t) * min(scale, 1.25)),
             phone=_lerp(52, 120, t),
@@ -136,3 +153,21 @@ class Metrics:
 
 
 TEXT_STEPS = (1.0, 1.2, 1.4)  # normal, larger, largest
+
+
+def ada_body_px(px_per_mm: float) -> int:
+    """The smallest body size whose capital letters are 4.8 mm tall on this panel."""
+    return math.ceil(ADA_MM * px_per_mm / CAP_RATIO - 1e-9)
+
+
+def physical_scale(base: float, scale: float, px_per_mm: float) -> float:
+    """The scale to draw a text step at: ``scale`` itself unless the panel is known and the
+    4.8 mm body size lies between the usual smallest and largest steps; then the smallest
+    step starts there, the largest stays, and the steps between keep their places."""
+    top = TEXT_STEPS[-1]
+    if px_per_mm <= 0:
+        return scale
+    low = ada_body_px(px_per_mm) / base
+    if not 1.0 < low <= top + 1e-9:
+        return scale
+    return low + (top - low) * (scale - 1.0) / (top - 1.0)

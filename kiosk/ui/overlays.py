@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -456,10 +457,17 @@ class QrPanel(Overlay):
         # Big enough for a phone at arm's length, small enough to fit on 800x480.
         self.code.set_side(max(150, min(m.height - 4 * m.button - 2 * m.margin, 360)))
         # The address in the order it is typed, also in a right-to-left language.
+        # It may break after / . - ? & = (a zero-width space), so a long address wraps
+        # inside the card at large text rather than running off it; it is read as it is.
         rtl = words("language.direction") == "rtl"
-        self.address.setText(bidi.ltr_run(url) if rtl else url)
+        breakable = _BREAKS.sub(lambda hit: hit.group(0) + "\u200b", url)
+        self.address.setText(bidi.ltr_run(breakable) if rtl else breakable)
+        self.address.setAccessibleName(url)
         _set_text(self.close_button, words("qr.close"))
         self.open()
+
+
+_BREAKS = re.compile(r"(?<![:/])[/.\-?&=](?=.)")
 
 
 def _set_text(b: QWidget, text: str) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QThread, QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk import physical
 from kiosk.config import Config
 from kiosk.model import Content, Loaded
 from kiosk.page import Page
@@ -636,18 +637,24 @@ class KioskWindow(QWidget):
             self.still_there.ask(self.visit.timing.countdown, self.visit.session.label)
 
     # -- staff -----------------------------------------------------------------------------
-    def physical_line(self) -> str:
-        """How tall the body text's capital letters are on this panel, at each text size
-        (kiosk.physical), from the config's screen_width_mm or the screen's own report."""
-        from kiosk import physical
-        from kiosk.theme import TEXT_STEPS
-
+    def panel(self) -> physical.Panel | None:
+        """The panel's physical size (kiosk.physical): the config's screen_width_mm, or the
+        screen's own report; None when neither is known."""
         screen = self.screen()
         reported = screen.physicalSize().width() if screen is not None else 0.0
+        across = screen.geometry().width() if screen is not None else 0
+        return physical.panel(max(1, self.width()), self.config.options.screen_width_mm,
+                              reported, across)
+
+    def physical_line(self) -> str:
+        """How tall the body text's capital letters are on this panel, at each text size."""
+        from kiosk.theme import TEXT_STEPS
+
+        found = self.panel()
         width, height = max(1, self.width()), max(1, self.height())
-        found = physical.panel(width, self.config.options.screen_width_mm, reported)
+        per_mm = found.px_per_mm if found is not None else 0.0
         names = ("Normal", "Larger", "Largest")
-        bodies = {name: Metrics.for_size(width, height, scale).body
+        bodies = {name: Metrics.for_size(width, height, scale, per_mm).body
                   for name, scale in zip(names, TEXT_STEPS, strict=True)}
         return physical.report(found, bodies)
 
@@ -779,8 +786,10 @@ class KioskWindow(QWidget):
     def apply_look(self, force: bool = False) -> None:
         """Sizes for the window and the patient's text size; colours for their choice."""
         theme = HIGH_CONTRAST if self.visit.high_contrast else LIGHT
+        found = self.panel()
         metrics = Metrics.for_size(max(1, self.width()), max(1, self.height()),
-                                   self.visit.text_scale)
+                                   self.visit.text_scale,
+                                   found.px_per_mm if found is not None else 0.0)
         if metrics == self.metrics and theme == self.theme and not force:
             return
         self.metrics, self.theme = metrics, theme

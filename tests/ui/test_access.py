@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QRect
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtGui import QColor, QFontInfo, QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -101,7 +102,8 @@ def check_screen(window: KioskWindow, where: str) -> list[str]:
             need = lab.heightForWidth(lab.width())
             if need > lab.height() + 1:
                 bad.append(f"{where}: label {lab.text()[:30]!r} is cut ({lab.height()}<{need})")
-            widest = max(lab.text().split(), key=lab.fontMetrics().horizontalAdvance)
+            words = re.split(r"[\s\u200b]+", lab.text().strip())  # a zero-width space breaks
+            widest = max(words, key=lab.fontMetrics().horizontalAdvance)
             if lab.fontMetrics().horizontalAdvance(widest) > lab.contentsRect().width() + 1:
                 bad.append(f"{where}: the word {widest!r} of label {lab.text()[:30]!r} is "
                            "wider than the label: it is cut")
@@ -164,6 +166,39 @@ def test_every_screen_has_finger_sized_targets_and_nothing_clipped_or_hidden(
             problems += check_screen(window, name + " (scrolled to the end)")
     assert seen > 40
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize(("size", "mm", "body"), [((800, 480), 222, 24), ((1920, 1080), 344, 37)],
+                         ids=["10in-800x480", "15.6in-1920x1080"])
+@pytest.mark.parametrize("high", [False, True], ids=["light", "contrast"])
+def test_letters_sized_by_the_panel_still_fit_every_screen(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], size: tuple[int, int], mm: int,
+        body: int, high: bool) -> None:
+    """With the panel's width known, the smallest text step is raised to 4.8 mm capitals
+    (kiosk.physical), and every screen still holds: 24 px at 800x480 on a 10-inch panel,
+    37 px at 1920x1080 on a 15.6-inch one."""
+    window = open_window(configured(screen_width_mm=mm), size=size)
+    problems: list[str] = []
+    seen = 0
+    for name in walk_all(window, 0, high):
+        seen += 1
+        assert window.metrics.body == body, name
+        problems += check_screen(window, name)
+        root = layer(window)
+        for w in [*root.findChildren(QLabel), *root.findChildren(QAbstractButton)]:
+            if w.isVisibleTo(window) and w.text() and not name.startswith("staff"):
+                px = min(w._fonts()) if isinstance(w, BigButton) else \
+                    QFontInfo(w.font()).pixelSize()
+                if px < body:
+                    problems.append(f"{name}: {w.text()[:30]!r} is set at {px} px < {body}")
+        area = _scroll_area(window)
+        if area is not None:
+            area.verticalScrollBar().setValue(area.verticalScrollBar().maximum())
+            settle()
+            problems += check_screen(window, name + " (scrolled to the end)")
+    assert seen > 40
+    assert problems == [], "\n".join(problems)
+    assert "all at least 4.8 mm (ADA 707.7.2)" in window.physical_line()
 
 
 def _scroll_area(window: KioskWindow) -> Any:
@@ -392,5 +427,6 @@ def test_the_staff_panel_says_how_tall_the_letters_are(
     window = open_window(configured(screen_width_mm=154), size=(800, 480))
     status, _problems = window.staff_status()
     assert ("Screen 154 mm wide (config), 5.2 px/mm; capital letters of body text: Normal "
-            "2.5 mm, Larger 3.1 mm, Largest 3.5 mm; below 4.8 mm (ADA 707.7.2) at every size"
-            in status)
+            "2.5 mm, Larger 3.1 mm, Largest 3.5 mm; below 4.8 mm (ADA 707.7.2) at every size: "
+            "this screen holds body text up to 25 px, so at 800 px across the panel must be "
+            "at least 210 mm wide" in status)
