@@ -127,6 +127,11 @@ class Options:
         "speech_voice", (str, dict), "", "Read-aloud voice: a voice name or a locale such as "
         "\"es_MX\", or a table by language code (en = \"en_GB\", es = \"es_MX\"). Empty: en_US "
         "and US or Latin American Spanish when the engine has them.")
+    headphone_jack = Option("headphone_jack", str, "auto", "Headphones plugged in switch the "
+                            "keypad path's speech on, and pulled out stop it: \"auto\" "
+                            "watches the first sound card that reports its jack (most PC "
+                            "codecs do; the Raspberry Pi's jack does not), \"off\" none, or "
+                            "a device path such as /dev/input/by-path/...-event.")
     watch_content = Option("watch_content", bool, True, "Reload the content by itself when a "
                            "file changes.")
     staff_pin_hash = Option("staff_pin_hash", str, "", "Salted hash of the staff PIN; write it "

@@ -99,6 +99,7 @@ class Keypad(QObject):
         self._scrolled: QScrollArea | None = None
         # The speech mode's: the patient's pace (-1 .. 1) and loudness (0 .. 1), and a pause.
         self.rate, self.volume, self.paused = 0.0, 1.0, False
+        self.silenced = False  # headphones pulled out: nothing more is said aloud
         self._greet = False
         self._logged: set[str] = set()  # key names said in the log once
         # When the action key was last pressed, and on which stop (a double strike).
@@ -196,6 +197,22 @@ class Keypad(QObject):
                 w.speaker.set_voice(self.rate, self.volume)
             self.speak_focus()
 
+    def headphones(self, plugged: bool) -> None:
+        """Headphones went in: speech on, as the first key switches it on (EN 301 549 5.2:
+        no sight needed), and the patient hears where they are. Out: speech stops at once
+        and stays off until they are back, so what a patient chose is never said to the
+        room through the kiosk's speaker; the ring and the keys keep working."""
+        speaker = self.window.speaker
+        if not plugged:
+            self.silenced = True
+            if speaker is not None:
+                speaker.stop()
+            return
+        self.silenced = False
+        # As the Help key: it wakes the attract screen, answers "Are you still there?",
+        # or switches the mode on and says where the patient is; once on, says the keys.
+        self.do("help")
+
     # -- focus ---------------------------------------------------------------------------
     def follow(self, restart: bool = False, greet: bool = False) -> None:
         """Collect the screen's stops again (after a change); stay on the same one if it is
@@ -263,6 +280,7 @@ class Keypad(QObject):
     def reset(self) -> None:
         """The visit ended: the next patient starts by touch, with no ring."""
         self.active = False
+        self.silenced = False
         self._selected = (-SELECT_GUARD_S, None)
         self.rate, self.volume, self.paused = 0.0, 1.0, False
         if self.window.speaker is not None:
@@ -358,8 +376,8 @@ class Keypad(QObject):
         """The keypad is on and a voice speaks the patient's language."""
         session = self.window.visit.session
         speaker = self.window.speaker
-        return (self.active and session is not None and speaker is not None
-                and speaker.can_speak(session.language_code))
+        return (self.active and not self.silenced and session is not None
+                and speaker is not None and speaker.can_speak(session.language_code))
 
     def say(self, text: str) -> None:
         """Say ``text`` now, in the patient's language (what was being said stops); never

@@ -37,6 +37,7 @@ from kiosk.visit import Change, IdleStep, Visit
 if TYPE_CHECKING:  # made on first use
     from kiosk.alert import Tally
     from kiosk.metrics import TextfileWriter
+    from kiosk.ui.jack import JackWatch
     from kiosk.ui.overlays import DisplayPanel, Overlay, QrPanel, StillThere
     from kiosk.ui.screens.resting import RestingScreen
     from kiosk.ui.screens.topic import TopicScreen
@@ -76,6 +77,7 @@ class KioskWindow(QWidget):
         self.started_up = False
         self.kinetic = Kinetic()
         self.speaker: Speaker | None = None
+        self.jack: JackWatch | None = None  # the headphone jack, where the hardware reports it
         self._speaker_factory = speaker_factory
         self.watcher: Any = None
         # Where the live content comes from when staff can import: (what the live folder is
@@ -167,12 +169,37 @@ class KioskWindow(QWidget):
                 log.exception("start-up work after the first paint failed")
         if not self.preview and self.visit.content is not None:
             self._render_in_background()
+        self._watch_jack()
         if self._speaker_factory is not None and self.speaker is None:
             self.speaker = self._speaker_factory(self)
             if self.speaker is not None:
                 self.speaker.speaking_changed.connect(self._on_speaking)
                 self.speaker.available_changed.connect(self._on_speech_available)
                 self._on_speech_available()
+
+    def _watch_jack(self) -> None:
+        """Headphones in switch the keypad path's speech on; out, they stop it (kiosk.jack)."""
+        from kiosk import jack
+
+        setting = self.config.options.headphone_jack.strip()
+        if self.preview or setting in ("off", "") or self.jack is not None:
+            return
+        if setting == "auto":
+            found = jack.find()
+            if not found:
+                log.info("no sound card here reports its headphone jack, so plugging "
+                         "headphones in cannot switch speech on; the first key does")
+                return
+            chosen = found[0]
+        else:
+            chosen = jack.Jack(Path(setting), setting)
+        from kiosk.ui.jack import JackWatch
+
+        self.jack = JackWatch.open(chosen.device, chosen.name, self)
+        if self.jack is not None:
+            self.jack.changed.connect(self.keypad.headphones)
+            log.info("headphone jack watched: %s (%s); headphones %s now", chosen.device,
+                     chosen.name, "in" if self.jack.plugged else "out")
 
     def _on_speech_available(self, *_available: bool) -> None:
         """Voices arrived, or read-aloud was given up (a hung engine): Listen follows."""
