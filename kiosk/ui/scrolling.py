@@ -35,14 +35,21 @@ class Kinetic:
                 pass
 
 
+GRABBED = "kineticGrabbed"  # a dynamic property: this area has a scroller
+
+
 def stop_and_top(area: QScrollArea) -> None:
-    """Stop any flick still running and go to the top."""
-    if QScroller.hasScroller(area.viewport()):
+    """Stop any flick still running and go to the top. An area not yet grabbed (before the
+    first paint) has no flick to stop, and its viewport is not asked for: handing Python a
+    viewport makes PySide6 create the Python type of every widget class it has, to find
+    the viewport's own (about 65 types, tens of M instructions)."""
+    if area.property(GRABBED) and QScroller.hasScroller(area.viewport()):
         QScroller.scroller(area.viewport()).stop()
     area.verticalScrollBar().setValue(0)
 
 
 def _grab(area: QScrollArea) -> None:
+    area.setProperty(GRABBED, True)
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
     scroller = QScroller.scroller(viewport)

@@ -6,10 +6,12 @@ first paint, when the window can first be touched."""
 from __future__ import annotations
 
 import inspect
+import os
 import random
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -61,3 +63,35 @@ def test_the_lockdown_filter_is_on_from_the_first_paint(
     window = open_window(configured(), size=(800, 480))
     qtbot.waitUntil(lambda: window.started_up)
     assert window._filters_on
+
+
+START = """
+import os, runpy, sys
+real_exit = os._exit
+def at_first_paint(code):
+    import PySide6.QtWidgets as W
+    print(sorted(name for name in W.__dict__ if name.startswith("Q")))
+    real_exit(code)
+os._exit = at_first_paint  # the kiosk's ready reporter ends the process here
+sys.argv = ["kiosk", "--config", sys.argv[1]]
+runpy.run_module("kiosk", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_the_start_makes_no_widget_type_it_does_not_use(tmp_path: Path) -> None:
+    """Handing Python a widget Qt made (a scroll area's viewport) or sending every event
+    of the build through a Python filter makes PySide6 create the Python type of every
+    widget class it has (QCalendarWidget, QMdiArea...), tens of M instructions. Up to the
+    first paint, the kiosk does neither."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text('fullscreen = false\nspeech = false\nrecord_usage = false\n',
+                      encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_REPORT_READY": "quit",
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    run = subprocess.run([sys.executable, "-c", START, str(config)], capture_output=True,
+                         text=True, timeout=120, env=env)
+    made = run.stdout.strip().splitlines()[-1]
+    assert "'QPushButton'" in made  # it did reach the first paint
+    for unused in ("QCalendarWidget", "QMdiArea", "QStyle", "QTextBrowser", "QTreeView"):
+        assert f"'{unused}'" not in made, unused
