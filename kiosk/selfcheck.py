@@ -24,11 +24,13 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from yaml.nodes import Node, ScalarNode
+from typing import TYPE_CHECKING
 
 from kiosk import yamlio
 from kiosk.problems import Problem
+
+if TYPE_CHECKING:
+    from yaml.nodes import Node
 
 FILE_NAME = "self-check.yaml"
 MIN_ANSWERS, MAX_ANSWERS = 2, 4
@@ -378,6 +380,8 @@ def answer_tier(answer: yamlio.Fields, where: str = "") -> str:
 def _sign(node: Node, where: str) -> str:
     """One line of a question's list of signs: short plain text."""
     line = node.start_mark.line + 1
+    from yaml.nodes import ScalarNode
+
     value = str(node.value).strip() if isinstance(node, ScalarNode) else ""
     if not value:
         raise yamlio.FieldError(line, f"{where}: write the sign as one line of text after '- '")

@@ -10,12 +10,32 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import MappingNode, Node, ScalarNode
 
-# libyaml's C parser when PyYAML has it (several times faster), with the same node tree.
-_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+def _yaml() -> ModuleType:
+    """PyYAML, imported when a file is first read rather than when the kiosk starts: a start
+    that finds its content index current reads no YAML at all (kiosk.contentcache), and
+    importing PyYAML is about 100 M CPU instructions."""
+    import yaml
+
+    return yaml
+
+
+def _loader(yaml: Any) -> Any:
+    """libyaml's C parser when PyYAML has it (several times faster), with the same tree."""
+    return getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+def _nodes() -> Any:
+    import yaml.nodes
+
+    return yaml.nodes
 
 
 class FieldError(Exception):
@@ -37,8 +57,9 @@ def _refuse_anchors(text: str, first_line: int) -> None:
     gigabytes (the "billion laughs"). Staff files never need them, so they are errors. The
     scan reads libyaml's events one by one, so it uses no memory and no recursion.
     """
+    yaml = _yaml()
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=_loader(yaml)):
         line = first_line + (event.start_mark.line if event.start_mark else 0)
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             raise FieldError(line, "anchors and aliases (& and *) are not allowed; write the "
@@ -58,9 +79,11 @@ def parse(text: str, first_line: int = 1) -> Node | None:
 
     Anchors and aliases are refused (FieldError), so the tree is never larger than the text.
     """
+    yaml = _yaml()
     try:
         _refuse_anchors(text, first_line)
-        return yaml.compose(text, Loader=_LOADER)
+        node: Node | None = yaml.compose(text, Loader=_loader(yaml))
+        return node
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
@@ -157,7 +180,7 @@ class Fields:
     def of(cls, node: Node | None, offset: int, what: str, where: str = "") -> Fields:
         if node is None:
             raise FieldError(offset, f"{where}{what} is empty; it needs some fields")
-        if not isinstance(node, MappingNode):
+        if not isinstance(node, _nodes().MappingNode):
             raise FieldError(
                 _line(node, offset), f"{where}{what} must be a list of 'name: value' fields"
             )
@@ -168,7 +191,7 @@ class Fields:
         self._used: set[str] = set()
         self._duplicates: list[tuple[str, int]] = []
         for key_node, value_node in self.node.value:
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, _nodes().ScalarNode):
                 raise FieldError(_line(key_node, self.offset), f"{self.where}a field name "
                                  "must be plain words before the ':', not a list or a table")
             key = str(key_node.value)
@@ -207,7 +230,7 @@ class Fields:
         if node is None:
             return None
         line = _line(node, self.offset)
-        if not isinstance(node, ScalarNode):
+        if not isinstance(node, _nodes().ScalarNode):
             raise FieldError(line, f"{self.where}'{key}' must be {kind}, on one line")
         return str(node.value), line
 
@@ -220,7 +243,7 @@ class Fields:
         value = value.strip()
         node = self._items[key][1]
         # A value starting with '!' is a YAML "tag": the word after '!' would vanish silently.
-        if isinstance(node, ScalarNode) and node.tag and node.tag.startswith("!"):
+        if isinstance(node, _nodes().ScalarNode) and node.tag and node.tag.startswith("!"):
             raise FieldError(line, f"{self.where}'{key}' starts with a character YAML keeps "
                              "for itself; put the value in quotes")
         if required and not value:
@@ -262,7 +285,7 @@ class Fields:
         node = self._value(key, required)
         if node is None:
             return iter(())
-        if not isinstance(node, SequenceNode):
+        if not isinstance(node, _nodes().SequenceNode):
             raise FieldError(
                 _line(node, self.offset),
                 f"{self.where}'{key}' must be a list, each item on its own line starting with '- '",

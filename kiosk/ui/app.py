@@ -45,6 +45,7 @@ def build_window(config: Config, preview: bool = False,
         raise RuntimeError("build_window() needs a QApplication; create one first")
     options = config.options
     source: Config | None = None  # the config whose imported versions the kiosk follows
+    write_index: Callable[[], None] | None = None
     if config.use_store and not preview:
         source = config
         config = replace(config, content_dir=config.live_content())
@@ -53,8 +54,16 @@ def build_window(config: Config, preview: bool = False,
             from kiosk.checker import checked_load
 
             loaded = checked_load(config.content_dir, config.language)
-        else:
+        elif source is not None:
+            # From the content index when it is current (no YAML before the first paint);
+            # else loaded, and the index written after the first paint, off the GUI thread.
             # Pages are rendered in the background after the first paint (KioskWindow).
+            from kiosk import contentcache
+
+            loaded, write_index = contentcache.load(
+                config.content_dir, config.language,
+                source.store_dir / contentcache.FILE_NAME)
+        else:
             loaded = load_content(config.content_dir, config.language)
     for problem in loaded.problems:
         (log.error if problem.is_error else log.warning)("%s", problem)
@@ -76,6 +85,8 @@ def build_window(config: Config, preview: bool = False,
         window.content_source = (source.live_content, Store(source.store_dir).watched)
         window.source_config = source
     early.on_ready = weak(window, _page_ready)
+    if write_index is not None:
+        window.after_first_paint.append(write_index)
     if options.record_usage and not preview:
         # Opened after the first paint: nobody can tap anything before it.
         window.after_first_paint.append(lambda: _open_usage(visit, config))
