@@ -43,6 +43,7 @@ MAX_INDEX_BYTES = 8_000_000
 _CODE = ("model.py", "selfcheck.py", "labels.py", "pictures.py", "yamlio.py", "bidi.py",
          "names.py", "problems.py", "sizes.py", "folder.py", "contentcache.py",
          "readability.py", "review.py")
+CODE_DIR = Path(__file__).resolve().parent
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     model.Topic, model.Language, model.Content, selfcheck.SelfCheck, selfcheck.Question,
     selfcheck.Answer, selfcheck.Band, selfcheck.Message, Problem)}
@@ -63,11 +64,10 @@ def fingerprint(root: Path, default_language: str) -> str | None:
     import hashlib
 
     digest = hashlib.blake2b(digest_size=20)
-    here = Path(__file__).resolve().parent
     parts = [f"{FORMAT}", default_language, os.fsdecode(os.path.abspath(root))]
     try:
         for name in _CODE:
-            parts.append(_stat_line(name, os.stat(here / name)))
+            parts.append(_stat_line(name, os.stat(CODE_DIR / name)))
         count = 0
         pending: list[tuple[str, int]] = [(os.fspath(root), 0)]
         while pending:
