@@ -11,8 +11,6 @@ fontconfig's ``fc-list``. No Qt here.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 
@@ -81,6 +79,9 @@ def script_of(code: str) -> Script | None:
 def installed_for(code: str) -> tuple[str, ...] | None:
     """Installed families that fontconfig says cover a language (``fc-list :lang=fa``);
     None when fontconfig's tools are not there to ask."""
+    import shutil  # here, not at start: fc-list is asked only by the checker
+    import subprocess
+
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None

@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import logging
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -161,6 +160,8 @@ class Store:
                 for old in base.iterdir():
                     shutil.rmtree(old, ignore_errors=True)
             base.mkdir(parents=True, exist_ok=True)
+        import secrets  # only when a version is made, not at every start
+
         folder = base / secrets.token_hex(6)
         folder.mkdir()
         return folder
@@ -174,6 +175,8 @@ class Store:
         """Make a staged folder a version and apply it: its files synced, the folder moved
         into ``versions/``, then ``state.json`` replaced in one step."""
         now = dt.datetime.now().replace(microsecond=0)
+        import secrets
+
         version_id = f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
         files = _sync_tree(staged)
         with self._locked():

@@ -203,3 +203,22 @@ def test_shots_refuse_a_config_with_errors(config_file: Callable[[str], Path], t
     _, err = capsys.readouterr()
     assert err.startswith(f"{config}:2: 'clinic.phone' is empty")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("argv", "plain"), [
+    ([], True),
+    (["--config", "/etc/clinic-kiosk/config.toml"], True),
+    (["--config=/k.toml", "--content", "c", "--windowed"], True),
+    (["--config"], False),  # its error comes from the whole parser
+    (["check"], False),
+    (["chek"], False),  # "invalid choice: 'chek' (choose from 'check', ...)"
+    (["--help"], False),
+    (["--version"], False),
+    (["--windowed", "shots", "out"], False),
+])
+def test_a_plain_start_is_parsed_without_the_commands(argv: list[str], plain: bool) -> None:
+    from kiosk.__main__ import parser, plain_run
+
+    assert plain_run(argv) is plain
+    if plain:  # the short parser reads it exactly as the whole one does
+        assert parser(commands=False).parse_args(argv) == parser().parse_args(argv)
