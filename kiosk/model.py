@@ -19,17 +19,15 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import bidi, pictures, selfcheck, yamlio
+from kiosk import bidi, selfcheck, yamlio
 from kiosk import labels as labels_mod
 from kiosk.folder import is_inside as is_inside  # re-exported: the loader's own boundary
 from kiosk.names import nfc, on_disk
-from kiosk.pictures import Escape as Escape  # re-exported
-from kiosk.pictures import Picture
-from kiosk.pictures import Refusal as Refusal  # re-exported
 from kiosk.problems import Problem
 from kiosk.sizes import over_limit
 
 if TYPE_CHECKING:  # kiosk.render imports this module
+    from kiosk.pictures import Picture
     from kiosk.render import Page
 
 log = logging.getLogger(__name__)
@@ -127,6 +125,8 @@ def locate_picture(root: Path, base: Path, ref: str) -> tuple[Path | None, str]:
     symlink followed: never outside ``root``. Reads no file (``find_picture`` does). Returns
     the path, or None and the reason in plain words (an ``Escape`` when a file in the folder
     is a link to a file outside it)."""
+    from kiosk.pictures import Escape  # pictures are checked when read, not at every start
+
     ref = ref.strip()
     if not ref:
         return None, "the file name is empty"
@@ -156,11 +156,13 @@ def find_picture(root: Path, base: Path, ref: str,
     all), or None and the reason in plain words: an ``Escape`` when a file in the folder
     reaches outside it, a ``Refusal`` naming the picture file at fault, else a slip.
     """
+    from kiosk import pictures
+
     path, why = locate_picture(root, base, ref)
     if path is None:
         return None, why
     found = pictures.check(root, path, data=data)
-    if isinstance(found, Refusal):
+    if isinstance(found, pictures.Refusal):
         return None, found.saying(f"the picture '{ref.strip()}' {found}")
     return found, ""
 
@@ -364,6 +366,8 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
                                     "like  title: \"Back pain #1\""))
     image = None
     if image_ref:
+        from kiosk.pictures import Escape, Refusal
+
         image, why = resolve_inside(root, path.parent, image_ref)
         own = why.problem() if isinstance(why, Refusal) else None  # at the picture's file
         if isinstance(why, Escape):

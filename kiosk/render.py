@@ -20,13 +20,14 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from kiosk import bidi, fonts
-from kiosk.model import Escape, Language, Refusal, Topic, did_you_mean, find_picture
+from kiosk.model import Language, Topic, did_you_mean, find_picture
 from kiosk.names import nfc
 from kiosk.page import IMAGE_SCHEME as IMAGE_SCHEME  # re-exported
 from kiosk.page import QR_SCHEME as QR_SCHEME  # re-exported
 from kiosk.page import TOPIC_SCHEME as TOPIC_SCHEME  # re-exported
 from kiosk.page import Page as Page  # re-exported: rendering makes pages
 from kiosk.page import plain_text as plain_text  # re-exported
+from kiosk.pictures import Escape, Refusal
 from kiosk.problems import Problem
 from kiosk.review import reviewed_line
 from kiosk.theme import Theme

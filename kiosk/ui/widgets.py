@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QBuffer,
@@ -36,10 +37,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk import bidi
-from kiosk.pictures import QT_FORMAT, Picture, Refusal, check
 from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.offthread import weak, worker
 from kiosk.ui.style import font
+
+if TYPE_CHECKING:  # pictures are checked where they are read, after the first paint
+    from kiosk.pictures import Picture
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,8 @@ def draw_picture(picture: Picture, width: float, height: float = 0, ratio: float
     Qt is given the picture's bytes and their kind, never a file and never a guess from the
     content: an SVG is drawn at the final size (vector, so sharp) by Qt's SVG image plugin
     (the PySide6 QtSvg module is not needed). Safe off the GUI thread."""
+    from kiosk.pictures import QT_FORMAT
+
     form = QT_FORMAT.get(picture.kind or "")
     if form is None or not picture.data:
         return QImage()
@@ -111,6 +116,8 @@ def draw_file(root: Path, path: Path, width: float, height: float = 0, ratio: fl
               grow: bool = True) -> QImage:
     """A picture file inside ``root``, checked and drawn (``draw_picture``); null if it is
     refused or no picture. Reads the file: call it off the GUI thread."""
+    from kiosk.pictures import Refusal, check  # not before the first paint
+
     found = check(root, path, data=True)
     if isinstance(found, Refusal):
         log.warning("%s: not shown: it %s", path, found)
@@ -228,6 +235,8 @@ class BigButton(QAbstractButton):
     def picture(self) -> QPixmap:
         """The picture file drawn now, on this thread, at its own size (an SVG 256 px wide);
         null without one. For tools and tests: the tile draws its own off the GUI thread."""
+        from kiosk.pictures import Picture, check
+
         if self._picture is None:
             self._picture = QPixmap()
             if self.image_path is not None and self.image_root is not None:
