@@ -138,6 +138,11 @@ class Options:
                             "with 'kiosk set-pin'. Empty: no staff panel when full-screen.")
     record_usage = Option("record_usage", bool, True, "Keep privacy-safe usage counts (screens "
                           "shown, never answers) for 'kiosk stats'.")
+    usage_write_minutes = Option("usage_write_minutes", int, 30, "Minutes the usage counts "
+                                 "gather in memory before they are written (each write is "
+                                 "about 24 KiB on the card: at 30, a busy day writes well "
+                                 "under 1 MB). A power cut loses at most this many minutes of "
+                                 "counts; a clean stop loses none.", 1, 1440)
     usage_retention_days = Option("usage_retention_days", int, 365, "Days of usage counts to "
                                   "keep.", 1, 3650)
     pin_attempts = Option("pin_attempts", int, 5, "Wrong PINs in a row before the PIN pad "

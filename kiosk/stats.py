@@ -7,10 +7,12 @@ session ended (its length in coarse buckets) and whether it ended by the idle re
 times of day, no identifiers, nothing typed or chosen.
 
 Stored as counts, not events: one row per (day, kind, detail) holding how many times it
-happened that day. Counts gather in memory and are written at most once a minute (``interval``)
-and when the kiosk closes, in one short transaction, so a tap never touches the disk and a
-busy hour costs 60 small writes, never a rewrite of the file (no VACUUM in normal running;
-bench/disk_writes.py measures the bytes). What the file's bytes can tell, exactly:
+happened that day. Counts gather in memory and are written at most once an ``interval`` (a
+minute by default; the kiosk uses the config's ``usage_write_minutes``, 30) and when the kiosk
+closes, in one short transaction, so a tap never touches the disk and a busy hour costs at
+most 60 small writes, never a rewrite of the file (no VACUUM in normal running;
+bench/disk_writes.py measures the bytes, bench/kiosk_writes.py the whole kiosk's). What the
+file's bytes can tell, exactly:
 
 - Within a write, the order is gone: a minute's events are summed in memory first.
 - Across writes, the order is gone too: the day still open is in a table of its own
@@ -30,7 +32,7 @@ bench/disk_writes.py measures the bytes). What the file's bytes can tell, exactl
 An older database (one row per event, or a single ``counts`` table) is migrated when opened.
 ``counts`` is a view of both tables, for anyone reading the file.
 
-A power cut loses at most the counts of the last minute and never corrupts the file (rollback
+A power cut loses at most the counts of the last interval and never corrupts the file (rollback
 journal, ``synchronous=FULL``). A database that is locked or busy (a backup, the sqlite3
 shell, ``kiosk stats``) is waited for and tried again later, the counts kept in memory
 meanwhile; only a file SQLite itself reports as corrupt (SQLITE_CORRUPT, SQLITE_NOTADB, or a

@@ -113,7 +113,11 @@ def build_window(config: Config, preview: bool = False,
 def _open_usage(visit: Visit, config: Config) -> None:
     from kiosk.stats import UsageLog
 
-    visit.usage = UsageLog(retention_days=config.options.usage_retention_days)
+    # Written every usage_write_minutes, not every minute: an SD card's wear (issue 24,
+    # bench/kiosk_writes.py: about 24 KiB a write; a patient every 3 minutes wrote 4.8 MB a
+    # busy day at one write a minute).
+    visit.usage = UsageLog(retention_days=config.options.usage_retention_days,
+                           interval=config.options.usage_write_minutes * 60.0)
 
 
 def _page_ready(window: KioskWindow, topic_id: str) -> None:
