@@ -90,7 +90,9 @@ class KioskEvents(QObject):
     every event the application handles, painting included)."""
 
     def __init__(self, parent: QObject, idle: IdleWatcher, lockdown: bool,
-                 corner: CornerTaps | None, keypad: Keypad | None = None) -> None:
+                 corner: CornerTaps | None,
+                 keypad: Callable[[], Keypad] | None = None) -> None:
+        """``keypad``: gives the keypad path, made on the first key that asks for it."""
         super().__init__(parent)
         self.idle = idle
         self.blocked = BLOCKED if lockdown else frozenset()
@@ -99,7 +101,7 @@ class KioskEvents(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         kind = event.type()
-        if kind in KEYS and self.keypad is not None and self.keypad.key(event):
+        if kind in KEYS and self.keypad is not None and self.keypad().key(event):
             if kind == QEvent.Type.KeyPress:
                 self.idle.touched()  # a key is someone there, as a touch is
             return True  # the keypad path's keys: its own, and nothing else sees them

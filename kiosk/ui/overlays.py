@@ -82,7 +82,7 @@ class Overlay(QWidget):
 
 def _tell_keypad(overlay: QWidget) -> None:
     """A panel opened or closed: the keypad's focus moves to it, or back to the screen."""
-    keypad = getattr(overlay.parentWidget(), "keypad", None)
+    keypad = getattr(overlay.parentWidget(), "_keypad", None)  # only once it was made
     if keypad is not None and keypad.active:
         QTimer.singleShot(0, keypad.follow)
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # made on first use
     from kiosk.alert import Tally
     from kiosk.metrics import TextfileWriter
     from kiosk.ui.jack import JackWatch
+    from kiosk.ui.keypad import Keypad
     from kiosk.ui.overlays import DisplayPanel, Overlay, QrPanel, StillThere
     from kiosk.ui.screens.resting import RestingScreen
     from kiosk.ui.screens.topic import TopicScreen
@@ -120,13 +121,21 @@ class KioskWindow(QWidget):
         self.staff = staff or StaffAccess(self, None, not config.fullscreen, self.staff_status,
                                           self._wire_staff, self.content_version)
         self.idle = IdleWatcher(self)
-        from kiosk.ui.keypad import Keypad
-
-        self.keypad = Keypad(self, config.keys())  # the keys-only path; off until a key
+        self._keypad: Keypad | None = None  # the keys-only path: made at the first key
         self.idle.idle.connect(self.on_idle)
         self._filters_on = False
         self.apply_look(force=True)
         self.show_change(Change.VIEW | Change.CONTENT)
+
+    @property
+    def keypad(self) -> Keypad:
+        """The keypad path (kiosk.ui.keypad), made when first needed: at the first key, not
+        before the first paint (its module and focus ring cost the start 11 M instructions)."""
+        if self._keypad is None:
+            from kiosk.ui.keypad import Keypad
+
+            self._keypad = Keypad(self, self.config.keys())
+        return self._keypad
 
     # -- start-up ---------------------------------------------------------------------
     def _install_filters(self) -> None:
@@ -143,7 +152,8 @@ class KioskWindow(QWidget):
             return
         self._corner = None if self.preview else CornerTaps(
             self, lambda: self.metrics.button, self.staff.gesture)
-        self._events = KioskEvents(self, self.idle, not self.preview, self._corner, self.keypad)
+        self._events = KioskEvents(self, self.idle, not self.preview, self._corner,
+                                   lambda: self.keypad)
         app.installEventFilter(self._events)
         # A tap and then a quick flick: Qt makes the flick's press the second half of a
         # double click, and QScroller starts a flick on a press only, so the page stayed
@@ -197,7 +207,7 @@ class KioskWindow(QWidget):
 
         self.jack = JackWatch.open(chosen.device, chosen.name, self)
         if self.jack is not None:
-            self.jack.changed.connect(self.keypad.headphones)
+            self.jack.changed.connect(lambda plugged: self.keypad.headphones(plugged))
             log.info("headphone jack watched: %s (%s); headphones %s now", chosen.device,
                      chosen.name, "in" if self.jack.plugged else "out")
 
@@ -326,7 +336,8 @@ class KioskWindow(QWidget):
         if change == Change.NONE:
             return
         if Change.FORGET in change:
-            self.keypad.reset()  # the next patient starts by touch
+            if self._keypad is not None:
+                self._keypad.reset()  # the next patient starts by touch
             for screen in self.screens.values():
                 screen.forget()
             if self._still_there is not None:
@@ -382,8 +393,8 @@ class KioskWindow(QWidget):
         self.bar.show_for(session.language.labels, session.view.screen is Screen.HOME)
         screen.setAccessibleName(self.screen_name())
         self._arm_idle()
-        if self.keypad.active:
-            QTimer.singleShot(0, self.keypad.follow)  # the focus goes to the new screen
+        if self._keypad is not None and self._keypad.active:
+            QTimer.singleShot(0, self._keypad.follow)  # the focus goes to the new screen
 
     def screen_name(self) -> str:
         """What a screen reader says the screen is, in the patient's language."""
@@ -595,7 +606,7 @@ class KioskWindow(QWidget):
 
     @guarded
     def idle_reset(self) -> None:
-        speaking = self.keypad.speech_on()
+        speaking = self._keypad is not None and self._keypad.speech_on()
         session = self.visit.session
         words = session.label("speech.reset") if session is not None else ""
         language = session.language_code if session is not None else ""
@@ -646,7 +657,7 @@ class KioskWindow(QWidget):
     # -- idle ------------------------------------------------------------------------------
     def _arm_idle(self) -> None:
         seconds = self.visit.idle_seconds()
-        if seconds is not None and self.keypad.speech_on():
+        if seconds is not None and self._keypad is not None and self._keypad.speech_on():
             seconds *= SPEECH_PATIENCE  # someone listening needs far longer (Trace Center)
         self.idle.arm(seconds)
 

@@ -10,6 +10,7 @@ import os
 import random
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,6 +72,7 @@ real_exit = os._exit
 def at_first_paint(code):
     import PySide6.QtWidgets as W
     print(sorted(name for name in W.__dict__ if name.startswith("Q")))
+    print(sorted(m for m in sys.modules if m.startswith(("kiosk", "yaml"))))
     real_exit(code)
 os._exit = at_first_paint  # the kiosk's ready reporter ends the process here
 sys.argv = ["kiosk", "--config", sys.argv[1]]
@@ -91,7 +93,40 @@ def test_the_start_makes_no_widget_type_it_does_not_use(tmp_path: Path) -> None:
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
     run = subprocess.run([sys.executable, "-c", START, str(config)], capture_output=True,
                          text=True, timeout=120, env=env)
-    made = run.stdout.strip().splitlines()[-1]
+    made, modules = run.stdout.strip().splitlines()[-2:]
     assert "'QPushButton'" in made  # it did reach the first paint
     for unused in ("QCalendarWidget", "QMdiArea", "QStyle", "QTextBrowser", "QTreeView"):
         assert f"'{unused}'" not in made, unused
+    # Not needed to show the first screen: the keypad path (made at the first key), pages'
+    # rendering (in the background after the first paint), the checker.
+    assert "'kiosk.ui.window'" in modules
+    for later in ("kiosk.ui.keypad", "kiosk.render", "kiosk.checker"):
+        assert f"'{later}'" not in modules, later
+
+
+def test_the_second_start_reads_no_yaml(tmp_path: Path) -> None:
+    """The first start writes the content index; the next reads it instead of the files."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text('fullscreen = false\nspeech = false\nrecord_usage = false\n',
+                      encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    first = subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(config)],
+                             env={**env, "KIOSK_REPORT_READY": "1"},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:  # the first start writes the index after its first paint
+        deadline = time.monotonic() + 60
+        while not any((tmp_path / "data").rglob("content-index.json")):
+            assert time.monotonic() < deadline, "no content index was written"
+            time.sleep(0.1)
+    finally:
+        first.terminate()
+        first.wait(10)
+    run = subprocess.run([sys.executable, "-c", START, str(config)], capture_output=True,
+                         text=True, timeout=120, env={**env, "KIOSK_REPORT_READY": "quit"})
+    modules = run.stdout.strip().splitlines()[-1]
+    assert "'kiosk.contentcache'" in modules
+    # From its index: no YAML read, no picture checked (tiles draw theirs after the paint).
+    assert "'yaml'" not in modules and "'kiosk.yamlio'" in modules
+    assert "'kiosk.pictures'" not in modules
