@@ -162,6 +162,29 @@ def cpu_seconds(pid: int) -> float:
     return _stat_ticks(pid)[0] / os.sysconf("SC_CLK_TCK")
 
 
+def tree_wakes(pid: int) -> dict[str, int]:
+    """Context switches of every thread of the whole process tree, read from outside
+    (/proc/PID/task/TID/status), by thread name: each voluntary switch is a thread going to
+    sleep, so each is a wake-up before or after it. Threads that end inside the window are
+    not counted (none should, on an idle kiosk)."""
+    wakes: dict[str, int] = {}
+    for member in process_tree(pid):
+        try:
+            tasks = os.listdir(f"/proc/{member}/task")
+        except OSError:
+            continue
+        for tid in tasks:
+            try:
+                with open(f"/proc/{member}/task/{tid}/status", encoding="ascii") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+            except OSError:
+                continue
+            name = f"{member == pid and 'kiosk' or 'child'}:{fields['Name'].strip()}:{tid}"
+            wakes[name] = (int(fields["voluntary_ctxt_switches"])
+                           + int(fields["nonvoluntary_ctxt_switches"]))
+    return wakes
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU time of the whole process tree, read from outside: each live process's own time
     and that of the children it has already waited for (so a child that ends inside the
@@ -400,10 +423,17 @@ def idle_cpu(env: dict[str, str], tmp: Path, seconds: float, settle: float) -> d
         # engine's start (a real engine may take its full 15 s to be given up).
         time.sleep(settle)
         members = len(process_tree(proc.pid))
+        wakes0 = tree_wakes(proc.pid)
         tree0, main0, t0 = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid), time.monotonic()
         time.sleep(seconds)
         tree1, main1, t1 = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid), time.monotonic()
+        wakes1 = tree_wakes(proc.pid)
         stop(proc)
+        woke = {name: wakes1[name] - wakes0[name] for name in wakes1 if name in wakes0
+                and wakes1[name] > wakes0[name]}
+        out[f"{screen}_wakes_per_min"] = sum(woke.values()) * 60 / (t1 - t0)
+        out[f"{screen}_wakes_by_thread"] = {name.rsplit(":", 1)[0]: n for name, n in
+                                            sorted(woke.items(), key=lambda kv: -kv[1])}
         out[f"{screen}_cpu_s"] = round(tree1 - tree0, 3)
         out[f"{screen}_percent"] = 100 * (tree1 - tree0) / (t1 - t0)
         out[f"{screen}_main_only_percent"] = 100 * (main1 - main0) / (t1 - t0)
@@ -748,6 +778,10 @@ def report(results: dict[str, Any], budgets: dict[str, dict[str, Any]]) -> None:
             ("idle CPU, main process only", f"{i['home_main_only_percent']:.3f}% / "
              f"{i['attract_main_only_percent']:.3f}%", "", None),
         ]
+        if "home_wakes_per_min" in i:
+            rows.append(("idle wake-ups a minute, home / attract (tree)",
+                         f"{i['home_wakes_per_min']:.1f} / {i['attract_wakes_per_min']:.1f}",
+                         "", None))
     if "scale" in results:
         sc = results["scale"]
         rows += [

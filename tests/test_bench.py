@@ -121,3 +121,39 @@ def test_memory_and_idle_cpu_count_the_whole_process_tree() -> None:
         parent.stdin.close()
         parent.wait(timeout=60)
         parent.stdout.close()
+
+
+SLEEPER = """
+import sys, threading, time
+def tick():
+    for _ in range(300):
+        time.sleep(0.01)
+threading.Thread(target=tick, name="ticker", daemon=True).start()
+print("started", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_wake_ups_are_counted_for_every_thread_of_the_tree() -> None:
+    """A process whose one thread wakes every 10 ms and whose main thread sleeps on a read:
+    the ticker's wakes are counted, and the main thread's few."""
+    import time
+
+    bench = load("bench")
+    proc = subprocess.Popen([sys.executable, "-c", SLEEPER], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        before = bench.tree_wakes(proc.pid)
+        time.sleep(0.5)
+        after = bench.tree_wakes(proc.pid)
+        # Threads by "kiosk:<name>:<tid>"; the main thread's tid is the process's id.
+        main = next(name for name in after if name.endswith(f":{proc.pid}"))
+        ticker = next(name for name in after if name != main)
+        assert after[ticker] - before[ticker] >= 20
+        assert after[main] - before[main] <= 5
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+        proc.stdout.close()
