@@ -189,18 +189,10 @@ def load(root: Path, default_language: str, index: Path | None
 def save(loaded: model.Loaded, key: str, index: Path) -> bool:
     """Write the index (on any thread); False, with the reason in the log, if it could not
     be (the kiosk then just loads the usual way next time)."""
-    from kiosk.durable import sync_folder
+    from kiosk.durable import write_private
 
     try:
-        text = encode(loaded, key)
-        index.parent.mkdir(parents=True, exist_ok=True)
-        temporary = index.with_name(f".{index.name}.{os.getpid()}.tmp")
-        with open(temporary, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, index)
-        sync_folder(index.parent)
+        write_private(index, encode(loaded, key), 0o644)  # synced, renamed into place
         return True
     except (OSError, UnkeptError, RecursionError) as e:
         log.warning("the content index %s could not be written (%s); the next start loads "
