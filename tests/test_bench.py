@@ -3,11 +3,13 @@ budgets fail the run. (The benchmark itself is run by hand, never as a gate of t
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -96,12 +98,24 @@ CHILD_OF_CHILD = textwrap.dedent("""
 """)
 
 
+@contextlib.contextmanager
+def python(code: str) -> Iterator[subprocess.Popen[str]]:
+    """``code`` run in a child Python, its stdin and stdout piped; ended by closing stdin."""
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        yield proc
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+        proc.stdout.close()
+
+
 def test_memory_and_idle_cpu_count_the_whole_process_tree() -> None:
     bench = load("bench")
-    parent = subprocess.Popen([sys.executable, "-c", CHILD_OF_CHILD], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
-    assert parent.stdin is not None and parent.stdout is not None
-    try:
+    with python(CHILD_OF_CHILD) as parent:
+        assert parent.stdin is not None and parent.stdout is not None
         assert parent.stdout.readline().strip() == "burnt"
         tree = bench.process_tree(parent.pid)
         assert len(tree) == 2 and tree[0] == parent.pid
@@ -117,10 +131,6 @@ def test_memory_and_idle_cpu_count_the_whole_process_tree() -> None:
         assert parent.stdout.readline().strip() == "reaped"
         assert bench.process_tree(parent.pid) == [parent.pid]
         assert bench.tree_cpu_seconds(parent.pid) >= 0.5  # through the parent's children
-    finally:
-        parent.stdin.close()
-        parent.wait(timeout=60)
-        parent.stdout.close()
 
 
 SLEEPER = """
@@ -140,10 +150,8 @@ def test_wake_ups_are_counted_for_every_thread_of_the_tree() -> None:
     import time
 
     bench = load("bench")
-    proc = subprocess.Popen([sys.executable, "-c", SLEEPER], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
+    with python(SLEEPER) as proc:
+        assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "started"
         before = bench.tree_wakes(proc.pid)
         time.sleep(0.5)
@@ -153,7 +161,3 @@ def test_wake_ups_are_counted_for_every_thread_of_the_tree() -> None:
         ticker = next(name for name in after if name != main)
         assert after[ticker] - before[ticker] >= 20
         assert after[main] - before[main] <= 5
-    finally:
-        proc.stdin.close()
-        proc.wait(timeout=60)
-        proc.stdout.close()
