@@ -134,7 +134,7 @@ class Metrics:
         # sized by the panel: no letters anywhere under 4.8 mm, the small ones included
         floor = ada_body_px(px_per_mm) if physical_scale(base, 1.0, px_per_mm) != 1.0 else 0
         scale = physical_scale(base, scale, px_per_mm)
-        body = round(_lerp(18, 28, t) * scale)
+        body = round(base * scale)
         margin = _lerp(12, 48, t)
         return cls(
             width=width,
