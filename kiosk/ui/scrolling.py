@@ -7,8 +7,12 @@ never opens part-way down.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QScrollArea, QScroller, QScrollerProperties
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QScrollArea
 
 
 class Kinetic:
@@ -43,12 +47,19 @@ def stop_and_top(area: QScrollArea) -> None:
     first paint) has no flick to stop, and its viewport is not asked for: handing Python a
     viewport makes PySide6 create the Python type of every widget class it has, to find
     the viewport's own (about 65 types, tens of M instructions)."""
-    if area.property(GRABBED) and QScroller.hasScroller(area.viewport()):
-        QScroller.scroller(area.viewport()).stop()
+    if area.property(GRABBED):
+        from PySide6.QtWidgets import QScroller
+
+        if QScroller.hasScroller(area.viewport()):
+            QScroller.scroller(area.viewport()).stop()
     area.verticalScrollBar().setValue(0)
 
 
 def _grab(area: QScrollArea) -> None:
+    # Named here, after the first paint: their Python types make 6 enums (about 8 M
+    # instructions) that the first screen does not need.
+    from PySide6.QtWidgets import QScroller, QScrollerProperties
+
     area.setProperty(GRABBED, True)
     viewport = area.viewport()
     QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)

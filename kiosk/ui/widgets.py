@@ -8,10 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QEvent,
-    QIODevice,
     QRect,
     QRectF,
     QSize,
@@ -21,8 +18,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QColor,
     QFontMetrics,
-    QImage,
-    QImageReader,
     QPainter,
     QPaintEvent,
     QPen,
@@ -41,7 +36,10 @@ from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.offthread import weak, worker
 from kiosk.ui.style import font
 
-if TYPE_CHECKING:  # pictures are checked where they are read, after the first paint
+if TYPE_CHECKING:  # pictures are checked and read after the first paint (and QImage's
+    # Python type, with its enums, is made then too: about 1.2 M instructions an enum)
+    from PySide6.QtGui import QImage
+
     from kiosk.pictures import Picture
 
 log = logging.getLogger(__name__)
@@ -79,6 +77,8 @@ def draw_picture(picture: Picture, width: float, height: float = 0, ratio: float
     Qt is given the picture's bytes and their kind, never a file and never a guess from the
     content: an SVG is drawn at the final size (vector, so sharp) by Qt's SVG image plugin
     (the PySide6 QtSvg module is not needed). Safe off the GUI thread."""
+    from PySide6.QtGui import QImage
+
     from kiosk.pictures import QT_FORMAT
 
     form = QT_FORMAT.get(picture.kind or "")
@@ -90,6 +90,9 @@ def draw_picture(picture: Picture, width: float, height: float = 0, ratio: float
 
 def _read(picture: Picture, form: str, width: float, height: float, ratio: float,
           grow: bool) -> QImage:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage, QImageReader
+
     data = QByteArray(picture.data)
     device = QBuffer(data)
     device.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -116,6 +119,8 @@ def draw_file(root: Path, path: Path, width: float, height: float = 0, ratio: fl
               grow: bool = True) -> QImage:
     """A picture file inside ``root``, checked and drawn (``draw_picture``); null if it is
     refused or no picture. Reads the file: call it off the GUI thread."""
+    from PySide6.QtGui import QImage
+
     from kiosk.pictures import Refusal, check  # not before the first paint
 
     found = check(root, path, data=True)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
-    QScroller,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -197,6 +196,8 @@ class BaseScreen(QWidget):
     def scroll_down(self) -> None:
         bar = self.area.verticalScrollBar()
         target = min(bar.maximum(), bar.value() + int(self.area.viewport().height() * 0.8))
+        from PySide6.QtWidgets import QScroller
+
         if QScroller.hasScroller(self.area.viewport()):
             QScroller.scroller(self.area.viewport()).scrollTo(QPointF(0, target), 300)
         else:
