@@ -1,0 +1,132 @@
+"""The start on a Raspberry Pi-class machine, emulated: the kiosk and the floor
+(bench/bare_window.py) on arm64 Python 3.11 with PySide6-Essentials 6.8.0.2's aarch64
+wheels (what Raspberry Pi OS gets), run under qemu-aarch64 user emulation on this machine.
+
+Counted, as bench.py counts on the host: guest (arm64) instructions from process start to
+the first paint (KIOSK_REPORT_READY=quit), by bench/arm64/icount.c, a qemu plugin; exact
+and repeatable, and the ratio holds across machines better than any time. Also the wall
+time to the first paint under emulation, which is not a Pi's time: emulation slows code
+unevenly.
+
+    sh bench/arm64/setup.sh [DIR]                 (once, as root: the arm64 root, wheels,
+                                                   and the counter)
+    .venv/bin/python bench/arm64/count.py [DIR] [--runs N]
+
+The kiosk measured is this checkout's ``kiosk`` package, copied and compiled by the arm64
+Python, with its content index written first, as bench.py does; DEPLOYED settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCH = HERE.parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import bench as host  # noqa: E402 - bench/bench.py: the same config, display and stop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", nargs="?", default="/tmp/kiosk-arm64", type=Path,
+                        help="what bench/arm64/setup.sh made")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    a: Path = args.dir.resolve()
+    root, plugin = a / "root", a / "libicount.so"
+    for needed in (root / "usr/bin/python3.11", plugin, a / "site"):
+        if not needed.exists():
+            print(f"missing {needed}: run bench/arm64/setup.sh {a} first", file=sys.stderr)
+            return 2
+    server, env = host.start_display(offscreen=False)
+    try:
+        with tempfile.TemporaryDirectory(prefix="kiosk-arm64-") as t:
+            print(json.dumps(measure(a, Path(t), env, args.runs), indent=2))
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+    return 0
+
+
+def measure(a: Path, tmp: Path, env: dict[str, str], runs: int) -> dict[str, object]:
+    root = a / "root"
+    python = [str(root / "usr/bin/python3.11")]
+    proj = tmp / "proj"
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "results*.json")
+    shutil.copytree(ROOT / "kiosk", proj / "kiosk", ignore=skip)
+    shutil.copytree(BENCH, proj / "bench", ignore=skip)
+    shutil.copytree(proj / "kiosk" / "content", tmp / "content")
+    env = host.isolated_env({**env, "QEMU_LD_PREFIX": str(root),
+                             "PYTHONPATH": f"{a / 'site'}:{proj}"}, tmp)
+    emulated = ["qemu-aarch64-static", "-L", str(root)]
+    subprocess.run([*emulated, *python, "-m", "compileall", "-q", str(proj)], env=env,
+                   check=True, stdout=subprocess.DEVNULL)
+    config = host.write_config(tmp, **{**host.DEPLOYED, "content": str(tmp / "content")})
+    programs = {"bare": ["-m", "bare_window", str(tmp / "content" / "en")],
+                "kiosk": ["-m", "kiosk", "--config", str(config)]}
+    warm(emulated + python + programs["kiosk"], env, tmp, proj)
+    counts: dict[str, list[int]] = {"bare": [], "kiosk": []}
+    times: dict[str, list[float]] = {"bare": [], "kiosk": []}
+    for _ in range(runs):
+        for name, program in programs.items():  # interleaved: the same conditions
+            log = tmp / f"count-{name}.txt"
+            log.unlink(missing_ok=True)
+            counted = ["qemu-aarch64", "-L", str(root), "-plugin",
+                       f"{a / 'libicount.so'},out={log}", *python, *program]
+            ready(counted, env, proj)
+            mains = [line for line in log.read_text().splitlines() if line.startswith("main ")]
+            counts[name].append(int(mains[0].split()[1]))
+            times[name].append(ready(emulated + python + program, env, proj))
+    bare, kiosk = (statistics.median(counts[n]) for n in ("bare", "kiosk"))
+    bare_ms, kiosk_ms = (statistics.median(times[n]) for n in ("bare", "kiosk"))
+    return {"arch": "aarch64 under qemu-aarch64 user emulation (not a device)",
+            "pyside6": "6.8.0.2", "bare_instructions": counts["bare"],
+            "kiosk_instructions": counts["kiosk"], "ratio": round(kiosk / bare, 3),
+            "bare_ms": times["bare"], "kiosk_ms": times["kiosk"],
+            "time_ratio": round(kiosk_ms / bare_ms, 3)}
+
+
+def ready(cmd: list[str], env: dict[str, str], proj: Path) -> float:
+    """Run to the first paint (the program quits there); the ms it took."""
+    t0 = time.monotonic_ns()
+    run = subprocess.run(cmd, env={**env, "KIOSK_REPORT_READY": "quit", "PYTHONHASHSEED": "0"},
+                         cwd=proj / "bench", capture_output=True, text=True, timeout=600)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("KIOSK_READY")]
+    if not lines:
+        raise host.MeasureError(f"{' '.join(cmd[-3:])} ended (exit {run.returncode}) before "
+                                f"its first paint: {run.stderr.strip()[-400:]}")
+    return (int(lines[0].split()[1]) - t0) / 1e6
+
+
+def warm(cmd: list[str], env: dict[str, str], tmp: Path, proj: Path) -> None:
+    """One start that writes the content index, as every start after the first finds it."""
+    proc = subprocess.Popen(cmd, env={**env, "KIOSK_REPORT_READY": "1"}, cwd=proj / "bench",
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 300
+        while not any((tmp / "data").rglob("content-index.json")):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise host.MeasureError("the emulated kiosk wrote no content index")
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
