@@ -26,7 +26,7 @@ fi
 
 if [ ! -x "$A/root/usr/bin/python3.11" ]; then
     debootstrap --arch=arm64 --foreign --variant=minbase \
-        --include=python3,libgl1,libegl1,libxkbcommon0,libxkbcommon-x11-0,libxcb-cursor0,libxcb-icccm4,libxcb-image0,libxcb-keysyms1,libxcb-randr0,libxcb-render-util0,libxcb-shape0,libxcb-xinerama0,libxcb-xkb1,libfontconfig1,libfreetype6,libdbus-1-3,libglib2.0-0,fonts-dejavu-core \
+        --include=python3,libgl1,libegl1,libxkbcommon0,libxkbcommon-x11-0,libxcb-cursor0,libxcb-icccm4,libxcb-image0,libxcb-keysyms1,libxcb-randr0,libxcb-render-util0,libxcb-shape0,libxcb-xinerama0,libxcb-xkb1,libfontconfig1,libfreetype6,libdbus-1-3,libglib2.0-0,libsm6,libice6,libopengl0,fonts-dejavu-core \
         bookworm "$A/root" "$MIRROR"
     cp /usr/bin/qemu-aarch64-static "$A/root/usr/bin/"
     chroot "$A/root" /debootstrap/debootstrap --second-stage
