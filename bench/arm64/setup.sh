@@ -40,12 +40,17 @@ fi
 
 # The aarch64 wheels of every runtime dependency (with read-aloud), at this venv's
 # versions, but Qt's at 6.8.0.2.
-"$PROJECT/.venv/bin/python" - > "$A/requirements.txt" <<'PYEOF'
+(cd "$PROJECT" && .venv/bin/python - > "$A/requirements.txt") <<'PYEOF'
+import tomllib
 from importlib.metadata import requires, version
 from packaging.requirements import Requirement
-todo, seen = ["clinic-kiosk"], {}
+with open("pyproject.toml", "rb") as f:
+    project = tomllib.load(f)["project"]
+wanted = project["dependencies"] + project["optional-dependencies"]["speech"]
+todo, seen = [None], {}
 while todo:
-    for line in requires(todo.pop()) or []:
+    name = todo.pop()
+    for line in wanted if name is None else requires(name) or []:
         req = Requirement(line)
         if req.marker and not req.marker.evaluate({"extra": "speech"}):
             continue
