@@ -112,7 +112,7 @@ def ready(cmd: list[str], env: dict[str, str], proj: Path) -> float:
 def warm(cmd: list[str], env: dict[str, str], tmp: Path, proj: Path) -> None:
     """One start that writes the content index, as every start after the first finds it."""
     proc = subprocess.Popen(cmd, env={**env, "KIOSK_REPORT_READY": "1"}, cwd=proj / "bench",
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     try:
         deadline = time.monotonic() + 300
         while not any((tmp / "data").rglob("content-index.json")):
@@ -120,12 +120,7 @@ def warm(cmd: list[str], env: dict[str, str], tmp: Path, proj: Path) -> None:
                 raise host.MeasureError("the emulated kiosk wrote no content index")
             time.sleep(0.5)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        host.stop(proc)  # its read-aloud child too
 
 
 if __name__ == "__main__":
