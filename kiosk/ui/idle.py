@@ -7,6 +7,7 @@ The window's one application-wide event filter (kiosk.ui.lockdown.KioskEvents) c
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 
@@ -30,6 +31,7 @@ class IdleWatcher(QObject):
         self.timer.timeout.connect(self.idle.emit)
         self.seconds: int | None = None
         self.last_input = 0.0  # Unix time of the last input (0: none yet)
+        self.on_input: Callable[[float], None] | None = None  # told each input's time
 
     def arm(self, seconds: int | None) -> None:
         """Start counting afresh, for this many seconds (None: stop counting)."""
@@ -42,5 +44,7 @@ class IdleWatcher(QObject):
     def touched(self) -> None:
         """Input happened: count afresh."""
         self.last_input = time.time()  # for the metrics (kiosk/metrics.py rounds it)
+        if self.on_input is not None:
+            self.on_input(self.last_input)
         if self.seconds is not None:
             self.timer.start(self.seconds * 1000)

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # made on first use
 
 log = logging.getLogger(__name__)
 
+METRICS_EVERY_S = 60  # the metrics file is written at most this often
 STAFF_EXIT_CODE = 0  # "Exit the kiosk" is a normal exit: deploy/x11 does not restart it
 
 
@@ -88,6 +89,9 @@ class KioskWindow(QWidget):
         self._alert_tally: Tally | None = None
         self._content_applied = time.time()  # when the content showing now was applied
         self._metrics: TextfileWriter | None = None
+        self._metrics_timer: QTimer | None = None  # single-shot: armed only by a change
+        self._metrics_written = 0.0  # time.monotonic() of the last write
+        self._touch_quarter = -1  # the quarter hour of the last touch the metrics were told
         self.watchdog: Any = None  # kiosk.ui.watchdog.Watchdog, when run under systemd
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
@@ -213,6 +217,7 @@ class KioskWindow(QWidget):
 
     def _on_speech_available(self, *_available: bool) -> None:
         """Voices arrived, or read-aloud was given up (a hung engine): Listen follows."""
+        self.metrics_due()
         if self.visit.screen is Screen.TOPIC:
             self.topic_screen.listen_button.setVisible(self.can_listen())
 
@@ -348,6 +353,7 @@ class KioskWindow(QWidget):
                     overlay.hide()
         if Change.CONTENT in change:
             self._content_applied = time.time()
+            self.metrics_due()
             if self.watchdog is not None:
                 QTimer.singleShot(0, self.watchdog.update_status)  # systemctl status says so
         if Change.CONTENT in change and Screen.TOPIC in self.screens:
@@ -462,19 +468,37 @@ class KioskWindow(QWidget):
 
     # -- metrics for node_exporter ---------------------------------------------------------
     def start_metrics(self, path: Path) -> None:
-        """Write the metrics now and at most once a minute after (only what changed), on a
-        worker thread; and once more, saying the kiosk is down, when it stops."""
-        from kiosk.metrics import TextfileWriter
+        """Write the metrics now, and after that only when something they say may have
+        changed, at most once a minute, on a worker thread (no repeating timer: a kiosk that
+        nobody touches never wakes for them); and once more, saying the kiosk is down, when
+        it stops."""
+        from kiosk.metrics import TOUCH_ROUND_S, TextfileWriter
 
         self._metrics = TextfileWriter(path)
-        timer = QTimer(self)
-        timer.setInterval(60_000)
+        self._metrics_timer = timer = QTimer(self)
+        timer.setSingleShot(True)
         timer.timeout.connect(self.write_metrics)
-        timer.start()
+
+        def touched(when: float) -> None:  # every input event: cheap unless a new quarter
+            quarter = int(when // TOUCH_ROUND_S)
+            if quarter != self._touch_quarter:
+                self._touch_quarter = quarter
+                self.metrics_due()
+
+        self.idle.on_input = touched
         self.write_metrics()
         app = QApplication.instance()
         if app is not None:  # a method, not a lambda: the connection ends with the window
             app.aboutToQuit.connect(self._metrics_at_exit)
+
+    def metrics_due(self) -> None:
+        """What the metrics say may have changed: write within the minute after the last
+        write (at once if that was a minute ago)."""
+        timer = self._metrics_timer
+        if timer is None or timer.isActive():
+            return  # not written at all, or a write already due
+        wait_s = METRICS_EVERY_S - (time.monotonic() - self._metrics_written)
+        timer.start(max(0, round(wait_s * 1000)))
 
     def _metrics_at_exit(self) -> None:
         self.write_metrics(up=False, wait=True)
@@ -483,6 +507,7 @@ class KioskWindow(QWidget):
         writer = self._metrics
         if writer is None:
             return
+        self._metrics_written = time.monotonic()
         from dataclasses import replace as changed
 
         from kiosk import __version__
@@ -496,7 +521,8 @@ class KioskWindow(QWidget):
             self._content_applied, self.idle.last_input,
             {"error": errors, "warning": len(self.visit.problems) - errors},
             dict(tally.totals) if tally is not None else {},
-            self.config.alert_settings() is not None, self.speaker is not None, up)
+            self.config.alert_settings() is not None,
+            self.speaker is not None and self.speaker.available, up)
         source = self.source_config
 
         def work() -> bool:  # the store's state is read here, off the GUI thread
@@ -553,6 +579,7 @@ class KioskWindow(QWidget):
         tally = self.alert_tally
 
         def delivered(outcome: Any) -> None:
+            self.metrics_due()  # the tally of alerts changed either way
             if outcome.delivered:
                 self.show_change(self.visit.alert_delivered(tier, visit_number))
 
@@ -799,6 +826,7 @@ class KioskWindow(QWidget):
     @guarded
     def on_content_loaded(self, loaded: Any) -> None:
         change = self.visit.content_loaded(loaded)
+        self.metrics_due()  # its problems, even when the last good content stays
         if self.preview:
             self.show_banner(self.visit.problems)
         self.show_change(change)

@@ -41,3 +41,30 @@ def test_a_running_kiosk_writes_what_it_shows(
                     timeout=LONG_MS)
     window.write_metrics(up=False, wait=True)  # as the kiosk stops
     assert "clinic_kiosk_up 0.0" in prom.read_text("utf-8")
+
+
+def test_metrics_wait_for_a_change_and_come_at_most_once_a_minute(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
+    """Issue 24: no repeating timer, so a kiosk nobody touches never wakes for its metrics;
+    a change is written within the minute after the last write."""
+    prom = tmp_path / "clinic_kiosk.prom"
+    window = open_window(configured(metrics_file=str(prom)))
+    qtbot.waitUntil(prom.is_file, timeout=LONG_MS)
+    timer = window._metrics_timer
+    assert timer is not None and timer.isSingleShot()
+    assert not timer.isActive()  # nothing changed since the first write: nothing is due
+    assert "clinic_kiosk_last_touch_timestamp_seconds 0.0" in prom.read_text("utf-8")
+
+    window.idle.touched()  # the first touch: a new quarter hour for the metrics
+    # Within the minute (Qt's coarse timers may fire up to 5% late, which saves wakes).
+    assert timer.isActive() and 0 < timer.remainingTime() <= 63_000
+    timer.stop()
+    window.idle.touched()  # the same quarter hour: the file would not change
+    assert not timer.isActive()
+
+    window._metrics_written -= 61  # a minute since the last write: a change goes out at once
+    window._touch_quarter = -1
+    window.idle.touched()
+    qtbot.waitUntil(lambda: "clinic_kiosk_last_touch_timestamp_seconds 0.0"
+                    not in prom.read_text("utf-8"), timeout=LONG_MS)
+    assert not timer.isActive()
