@@ -101,6 +101,7 @@ class Keypad(QObject):
         self.rate, self.volume, self.paused = 0.0, 1.0, False
         self.silenced = False  # headphones pulled out: nothing more is said aloud
         self._greet = False
+        self._unsaid = ""  # said once the read-aloud child is ready (it starts at a key)
         self._logged: set[str] = set()  # key names said in the log once
         # When the action key was last pressed, and on which stop (a double strike).
         self._selected: tuple[float, tuple[int, int] | None] = (-SELECT_GUARD_S, None)
@@ -281,6 +282,7 @@ class Keypad(QObject):
         """The visit ended: the next patient starts by touch, with no ring."""
         self.active = False
         self.silenced = False
+        self._unsaid = ""
         self._selected = (-SELECT_GUARD_S, None)
         self.rate, self.volume, self.paused = 0.0, 1.0, False
         if self.window.speaker is not None:
@@ -386,11 +388,23 @@ class Keypad(QObject):
 
         session = self.window.visit.session
         speaker = self.window.speaker
-        if not text or session is None or speaker is None or not self.speech_on():
+        if not text or session is None or speaker is None:
+            return
+        if speaker.coming and self.active and not self.silenced:
+            speaker.wake()  # headphones in start it, as a key does
+            self._unsaid = text  # the latest words wait for the voice (speech_ready)
+            return
+        if not self.speech_on():
             return
         speaker.stop()
         self.paused = False
         speaker.say(strip_controls(text), session.language_code)
+
+    def speech_ready(self) -> None:
+        """The read-aloud child is ready (or gave up): say what was waiting for it."""
+        text, self._unsaid = self._unsaid, ""
+        if text:
+            self.say(text)
 
     def words(self, key: str, **values: object) -> str:
         session = self.window.visit.session

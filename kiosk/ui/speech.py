@@ -1,7 +1,8 @@
 """Read aloud that can never block the screen: the engine runs in a child process.
 
-QTextToSpeech lives in ``kiosk.ui.speech_server``, started with QProcess and spoken to over
-a pipe; this side only writes and reads asynchronously. If the child does not say it is
+QTextToSpeech lives in ``kiosk.ui.speech_server``, started with QProcess at the first touch
+or key (not at start: a kiosk nobody has used holds no engine) and spoken to over a pipe;
+this side only writes and reads asynchronously. If the child does not say it is
 ready within ``START_TIMEOUT_MS`` or does not answer a command within ``REPLY_TIMEOUT_MS``
 (speech-dispatcher deadlocks when there is no sound server), it is killed, read-aloud turns
 off ("Listen" is no longer offered) and the log says what to install. If PySide6-Addons
@@ -71,8 +72,9 @@ def pick_voice(voices: list[dict[str, str]], language: str,
 class Speaker(QObject):
     """Speaks one text at a time in a language, if a voice for it exists.
 
-    ``available_changed`` tells when voices arrive (a moment after start) or read-aloud
-    turns off after a hang, so the screen can show or hide "Listen".
+    The child starts at ``wake()``. ``available_changed`` tells when voices arrive (a moment
+    after that) or read-aloud turns off after a hang, so the screen can show or hide
+    "Listen".
     """
 
     speaking_changed = Signal(bool)
@@ -103,6 +105,7 @@ class Speaker(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
+        self._command: list[str] = []
         command = self.server_command
         if command is None:
             if importlib.util.find_spec("PySide6.QtTextToSpeech") is None:
@@ -112,6 +115,14 @@ class Speaker(QObject):
                 self.failed = "not installed"
                 return
             command = [sys.executable, "-m", "kiosk.ui.speech_server", engine]
+        self._command = list(command)
+
+    def wake(self) -> None:
+        """Start the child, if it has not been started: the window does so at the first
+        touch or key, so a kiosk nobody has used yet holds no speech engine in memory."""
+        if self._process is not None or self.failed or not self._command:
+            return
+        command = self._command
         process = QProcess(self)
         process.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
         process.readyReadStandardOutput.connect(self._read)
@@ -125,6 +136,11 @@ class Speaker(QObject):
             app.aboutToQuit.connect(self.close)
         self._timer.start(self.START_TIMEOUT_MS)
         process.start(command[0], command[1:])
+
+    @property
+    def coming(self) -> bool:
+        """Not started yet, or started and not ready yet: words said now would be lost."""
+        return not self.failed and not self._voices and bool(self._command)
 
     # -- what the window asks --------------------------------------------------
     @property
@@ -173,8 +189,8 @@ class Speaker(QObject):
     def close(self) -> None:
         """End the child (the kiosk is quitting)."""
         self._timer.stop()
+        self.failed = self.failed or "closed"  # and never started after this
         if self._process is not None:
-            self.failed = self.failed or "closed"
             _end(self._process)
 
     # -- the child -------------------------------------------------------------

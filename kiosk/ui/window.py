@@ -92,6 +92,7 @@ class KioskWindow(QWidget):
         self._metrics_timer: QTimer | None = None  # single-shot: armed only by a change
         self._metrics_written = 0.0  # time.monotonic() of the last write
         self._touch_quarter = -1  # the quarter hour of the last touch the metrics were told
+        self._touch_round_s = 0  # kiosk.metrics.TOUCH_ROUND_S, once the metrics are on
         self.watchdog: Any = None  # kiosk.ui.watchdog.Watchdog, when run under systemd
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
@@ -127,6 +128,7 @@ class KioskWindow(QWidget):
         self.idle = IdleWatcher(self)
         self._keypad: Keypad | None = None  # the keys-only path: made at the first key
         self.idle.idle.connect(self.on_idle)
+        self.idle.on_input = self._on_input
         self._filters_on = False
         self.apply_look(force=True)
         self.show_change(Change.VIEW | Change.CONTENT)
@@ -218,6 +220,8 @@ class KioskWindow(QWidget):
     def _on_speech_available(self, *_available: bool) -> None:
         """Voices arrived, or read-aloud was given up (a hung engine): Listen follows."""
         self.metrics_due()
+        if self._keypad is not None:
+            self._keypad.speech_ready()
         if self.visit.screen is Screen.TOPIC:
             self.topic_screen.listen_button.setVisible(self.can_listen())
 
@@ -479,17 +483,22 @@ class KioskWindow(QWidget):
         timer.setSingleShot(True)
         timer.timeout.connect(self.write_metrics)
 
-        def touched(when: float) -> None:  # every input event: cheap unless a new quarter
-            quarter = int(when // TOUCH_ROUND_S)
-            if quarter != self._touch_quarter:
-                self._touch_quarter = quarter
-                self.metrics_due()
-
-        self.idle.on_input = touched
+        self._touch_round_s = TOUCH_ROUND_S
         self.write_metrics()
         app = QApplication.instance()
         if app is not None:  # a method, not a lambda: the connection ends with the window
             app.aboutToQuit.connect(self._metrics_at_exit)
+
+    def _on_input(self, when: float) -> None:
+        """Every input event (kept cheap): the first starts the read-aloud child; a touch
+        in a new quarter hour is news for the metrics."""
+        if self.speaker is not None:
+            self.speaker.wake()  # at once if it is already started (or given up)
+        if self._touch_round_s:
+            quarter = int(when // self._touch_round_s)
+            if quarter != self._touch_quarter:
+                self._touch_quarter = quarter
+                self.metrics_due()
 
     def metrics_due(self) -> None:
         """What the metrics say may have changed: write within the minute after the last

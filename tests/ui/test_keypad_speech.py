@@ -43,6 +43,21 @@ def listening(qtbot: QtBot, open_window: Callable[..., KioskWindow]
     return window, said
 
 
+def test_the_first_key_starts_the_engine_and_its_words_wait_for_it(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    """Issue 24: the child starts at the first key, not at start; what that key would have
+    said (speech is on, and where you are) is said once the voice is ready, not lost."""
+    window = open_window(configured(speech=True, speech_engine="mock"), size=(800, 480))
+    speaker = window.speaker
+    assert speaker is not None and speaker._process is None
+    said = spoken(window)
+    press(qtbot, window, Qt.Key.Key_Down)
+    assert window.keypad.active and speaker._process is not None and not said
+    qtbot.waitUntil(lambda: bool(said_texts(said)), timeout=PATIENT_MS)
+    assert len(said_texts(said)) == 1
+    assert said_texts(said)[0].startswith("Speech is on. Press Down for the next item")
+
+
 def test_every_stop_is_said_with_what_it_is(
         qtbot: QtBot, listening: tuple[KioskWindow, list[dict[str, Any]]]) -> None:
     window, said = listening

@@ -12,13 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QTimer
+from PySide6.QtGui import QPointingDevice
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.speech import Speaker, pick_voice
 from kiosk.ui.window import KioskWindow
 from tests.conftest import sleep_clock
-from tests.ui.conftest import background_done, configured, find_button, tap, visible_buttons
+from tests.ui.conftest import (
+    background_done,
+    configured,
+    find_button,
+    tap,
+    touch_at,
+    visible_buttons,
+)
 
 
 def _speech_missing() -> str:
@@ -65,8 +73,10 @@ def spoken(window: KioskWindow) -> list[dict[str, Any]]:
 
 
 def ready(qtbot: QtBot, window: KioskWindow) -> Speaker:
+    """The window's speaker, started (as the first touch or key starts it) and answered."""
     speaker = window.speaker
     assert speaker is not None
+    speaker.wake()
     qtbot.waitUntil(lambda: speaker.available or bool(speaker.failed), timeout=PATIENT_MS)
     return speaker
 
@@ -100,6 +110,26 @@ def test_listen_reads_the_page_and_stops_when_the_patient_moves_on(
     assert not speaker.speaking
     qtbot.waitUntil(lambda: not speaker._waiting, timeout=PATIENT_MS)  # every command
     assert not speaker.failed  # acknowledged, nothing timed out
+
+
+@needs_addons
+def test_the_engine_starts_at_the_first_touch_and_not_before(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow], finger: QPointingDevice) -> None:
+    """Issue 24: a kiosk nobody has touched holds no speech engine in memory."""
+    window = open_window(configured(speech=True, speech_engine="mock"))
+    speaker = window.speaker
+    assert speaker is not None
+    qtbot.wait(300)
+    assert speaker._process is None and speaker.coming and not speaker.available
+    assert not speaker.failed
+    touch_at(window, finger, QPoint(3, window.height() // 2))  # a touch on no button
+    qtbot.waitUntil(lambda: speaker.available, timeout=PATIENT_MS)
+    process = speaker._process
+    tap(qtbot, window, JAW)
+    assert window.topic_screen.listen_button.isVisible()
+    window.reset()
+    touch_at(window, finger, QPoint(3, window.height() // 2))
+    assert speaker._process is process  # one child for the kiosk's life, not one a touch
 
 
 @needs_addons
@@ -207,10 +237,11 @@ def test_an_engine_that_hangs_at_start_is_killed_and_listen_never_shows(
     fake_server(HANG_AT_START)
     window = open_window(configured(speech=True))
     background_done(qtbot)
-    ticker = Ticker(window)  # from now on: the child was started and does not answer
+    ticker = Ticker(window)
     speaker = window.speaker
-    assert speaker is not None and speaker._process is not None
-    tap(qtbot, window, JAW)
+    assert speaker is not None
+    tap(qtbot, window, JAW)  # the first touch starts the child, which then does not answer
+    assert speaker._process is not None
     assert not window.topic_screen.listen_button.isVisible()
     with caplog.at_level(logging.WARNING, "kiosk.ui.speech"):
         qtbot.waitUntil(lambda: bool(speaker.failed), timeout=PATIENT_MS)
