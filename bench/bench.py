@@ -750,13 +750,13 @@ def missing_tool(args: argparse.Namespace, parts: list[str]) -> str:
     if not args.offscreen and shutil.which("Xvfb") is None:
         return ("bench: Xvfb is not installed (apt-get install xvfb); a kiosk draws on a real "
                 "display server. --offscreen measures on Qt's offscreen platform instead.")
-    if "start" in parts and not args.offscreen and shutil.which("xdotool") is None:
-        return ("bench: xdotool is not installed (apt-get install xdotool); the start part "
-                "taps the kiosk to measure its memory with the read-aloud child running.")
     if ("instructions" in parts and not args.skip_instructions
             and shutil.which("valgrind") is None):
         return ("bench: valgrind is not installed (apt-get install valgrind), so the "
                 "instruction budget cannot be checked; --skip-instructions leaves it out.")
+    if "start" in parts and not args.offscreen and shutil.which("xdotool") is None:
+        return ("bench: xdotool is not installed (apt-get install xdotool); the start part "
+                "taps the kiosk to measure its memory with the read-aloud child running.")
     return ""
 
 

@@ -49,7 +49,8 @@ def test_the_floor_paints_and_stops_without_markdown_yaml_or_the_kiosk() -> None
     assert imported & {"markdown", "yaml", "nh3", "kiosk", "tomllib"} == set()
 
 
-@pytest.mark.parametrize(("tools", "named"), [((), "Xvfb"), (("Xvfb",), "valgrind")])
+@pytest.mark.parametrize(("tools", "named"), [((), "Xvfb"), (("Xvfb",), "valgrind"),
+                                               (("Xvfb", "valgrind"), "xdotool")])
 def test_a_missing_tool_stops_the_bench_with_one_line(tmp_path: Path, tools: tuple[str, ...],
                                                       named: str) -> None:
     for tool in tools:  # found on PATH, never run: the bench stops before it starts anything
