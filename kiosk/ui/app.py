@@ -79,6 +79,8 @@ def build_window(config: Config, preview: bool = False,
     visit = Visit(loaded, config.language, timing=timing, live=preview,
                   review_months=options.review_months, render=early)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
+    if not preview:
+        window.start_loaded = loaded
     if source is not None:  # an import or an undo switches the folder the kiosk watches
         from kiosk.store import Store
 

@@ -96,6 +96,8 @@ class KioskWindow(QWidget):
         self.watchdog: Any = None  # kiosk.ui.watchdog.Watchdog, when run under systemd
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
+        self.start_loaded: Loaded | None = None  # what the start loaded: rendered after the
+        # first paint (kiosk.ui.app), then let go
 
         self.bar = TopBar(config.clinic.name)
         self.back_button, self.home_button, self.text_button = self.bar.buttons()
@@ -227,11 +229,20 @@ class KioskWindow(QWidget):
 
     def _render_in_background(self) -> None:
         """Every page rendered off the GUI thread, each within its time budget."""
-        from kiosk.pages import load_rendered
+        from kiosk.pages import load_rendered, render_pages
 
         root, language = self.config.content_dir, self.config.language
+        start, self.start_loaded = self.start_loaded, None
+        if start is not None and start.content is self.visit.content:
+            # What the start loaded, not the folder read again: no second copy of the
+            # content in memory, no YAML parsed (a change since is the watcher's to see).
+            def work() -> Any:
+                return render_pages(start)
+        else:
+            def work() -> Any:
+                return load_rendered(root, language)
         # The result reaches the window only if it is still there (in_background says how).
-        in_background(self, lambda: load_rendered(root, language), self._pages_rendered)
+        in_background(self, work, self._pages_rendered)
 
     @guarded
     def _pages_rendered(self, loaded: Any) -> None:

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.ui import parts
 from kiosk.ui.parts import in_background
+from kiosk.ui.window import KioskWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -215,6 +217,7 @@ def fast(root, language="en"):
     return rendered
 
 kiosk.pages.load_rendered = fast
+kiosk.pages.render_pages = lambda loaded, budget=0.0: fast(None)  # what the start loaded
 delivered = [0]
 for i in range(int(sys.argv[1])):
     window = build_window(config, loaded=loaded)
@@ -241,3 +244,23 @@ def test_windows_deleted_while_their_pages_render_never_crash() -> None:
     assert done.returncode == 0, f"the child died (code {done.returncode}): {done.stderr}"
     assert done.stdout.split()[:2] == ["WINDOWS", "60"], done.stdout
     assert "Traceback" not in done.stderr and "Error" not in done.stderr, done.stderr
+
+
+def test_the_pages_rendered_after_the_first_paint_are_of_what_the_start_loaded(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24: the background rendering renders the content the start loaded; it does not
+    read the folder again (a second copy of it in memory, YAML parsed again)."""
+    import kiosk.pages
+
+    read_again: list[Path] = []
+    monkeypatch.setattr(kiosk.pages, "load_rendered",
+                        lambda root, language="en": read_again.append(root))
+    window = open_window()
+    content = window.visit.content
+    assert content is not None
+    every = {(code, topic.id) for code, language in content.languages.items()
+             for topic in language.topics}
+    qtbot.waitUntil(lambda: every <= set(window.visit._rendered), timeout=120_000)
+    assert read_again == []
+    assert window.visit.content is content and window.start_loaded is None  # let go
