@@ -479,7 +479,12 @@ def in_process(env: dict[str, str], navigations: int, repeats: int) -> dict[str,
                            str(repeats)], env=env, capture_output=True, text=True, timeout=1800)
     if proc.returncode:
         raise MeasureError("the page-timing child failed: " + proc.stderr[-2000:])
-    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    out = dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+    reached = set(out["reached"])
+    if not {"call", "result-now", "result-today"} <= reached or \
+            not any(r.startswith("result-") and r[7:].isdigit() for r in reached):
+        raise MeasureError(f"the walk missed a screen (it reached {sorted(reached)})")
+    return out
 
 
 def long_page(folder: Path) -> None:
@@ -580,7 +585,7 @@ def child(navigations: int, repeats: int) -> None:
     gc.collect()
     settle()
     rss0, pss0 = memory_mb()
-    tour(window, navigations)
+    reached = tour(window, navigations)
     gc.collect()
     settle()
     rss1, pss1 = memory_mb()
@@ -592,6 +597,7 @@ def child(navigations: int, repeats: int) -> None:
         "language_p50_ms": percentile(lang, 50), "language_p95_ms": percentile(lang, 95),
         "rss_before_mb": rss0, "pss_before_mb": pss0, "rss_after_mb": rss1,
         "pss_after_mb": pss1, "growth_mb": rss1 - rss0, "navigations": navigations,
+        "reached": sorted(reached),
     }))
     window.allow_close()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -807,7 +813,8 @@ def report(results: dict[str, Any], budgets: dict[str, dict[str, Any]]) -> None:
              f"{p['check_step_p95_ms']:.1f} ms", "", None),
             ("language switch p50/p95", f"{p['language_p50_ms']:.1f} / "
              f"{p['language_p95_ms']:.1f} ms", "", None),
-            (f"growth after {p['navigations']:,} navigations", f"{p['growth_mb']:+.2f} MB RSS",
+            (f"growth after {p['navigations']:,} navigations", f"{p['growth_mb']:+.2f} MB RSS "
+             f"({len(p.get('reached', []))} kinds of screen: every question, result, call)",
              "", "growth_mb"),
         ]
     if "idle" in results:

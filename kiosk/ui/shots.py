@@ -203,9 +203,9 @@ def tour(window: KioskWindow, steps: int) -> set[str]:
 
     For the leak test and bench/: topics and back; the self-check along every path (a
     scored result of each band, and each danger tier), each path's every question with its
-    list of signs read, then the call panel; a language switch, the display panel, home and
-    a reset. Returns the screens reached: ``check-N``, ``result-N`` (a band),
-    ``result-now``, ``result-today``, ``call``.
+    list of signs read, then the call panel; the next language (each in turn, a
+    right-to-left one too), the display panel, home and a reset. Returns the screens
+    reached: ``check-N``, ``result-N`` (a band), ``result-now``, ``result-today``, ``call``.
     """
     app = QApplication.instance()
     assert app is not None
@@ -237,7 +237,10 @@ def tour(window: KioskWindow, steps: int) -> set[str]:
             window.open_call()
             reached.add("call")
             done += 2
-        window.set_language("es" if session.language_code == "en" else "en")
+        content = window.visit.content
+        codes = list(content.languages) if content is not None else [session.language_code]
+        here = codes.index(session.language_code) if session.language_code in codes else -1
+        window.set_language(codes[(here + 1) % len(codes)])  # every language in turn
         window.open_display()
         window.display_panel.hide()
         window.go_home()
