@@ -13,7 +13,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSocketNotifier, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import Config
@@ -21,6 +21,7 @@ from kiosk.logsetup import open_log_file
 from kiosk.model import Loaded, load_content
 from kiosk.session import Screen
 from kiosk.ui.offthread import EarlyPages, weak
+from kiosk.ui.qtvalues import LOCKED_WINDOW, set_props
 from kiosk.ui.staff import pin_guard
 from kiosk.ui.watchdog import Watchdog
 from kiosk.ui.window import KioskWindow
@@ -101,15 +102,39 @@ def build_window(config: Config, preview: bool = False,
         window.watch_content()
         return window
     if config.fullscreen:
-        # Locked down: no title bar to close it by, and nothing drawn over it.
-        window.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
-                              | Qt.WindowType.WindowStaysOnTopHint)
+        _lock_window(window)
     if options.watch_content:
         window.after_first_paint.append(window.watch_content)  # nothing to watch before
     metrics = config.metrics_path()
     if metrics is not None:
         window.after_first_paint.append(lambda: window.start_metrics(metrics))
     return window
+
+
+def _hide_cursor() -> None:
+    from PySide6.QtCore import Qt
+
+    QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+
+
+def _lock_window(window: KioskWindow) -> None:
+    """Locked down: no title bar to close it by, and nothing drawn over it.
+
+    The flags go to the native window (made now, not at show) through Qt's property system,
+    as the first screen never names ``Qt`` (kiosk.ui.qtvalues). The widget's own record of
+    them (``windowFlags()``) follows after the first paint, without a call to the window
+    system: ``setWindowFlags`` on a shown window would hide it."""
+    window.winId()
+    handle = window.windowHandle()
+    assert handle is not None  # a top-level widget's native window, just made
+    set_props(handle, flags=LOCKED_WINDOW)
+
+    def record() -> None:
+        from PySide6.QtCore import Qt
+
+        window.overrideWindowFlags(Qt.WindowType(LOCKED_WINDOW))
+
+    window.after_first_paint.insert(0, record)
 
 
 def _open_usage(visit: Visit, config: Config) -> None:
@@ -239,8 +264,8 @@ def run(config: Config, argv: list[str] | None = None, preview: bool = False) ->
     # systemd's watchdog ends a frozen kiosk with SIGABRT: print where every thread was.
     faulthandler.enable()
     if config.fullscreen:
-        if config.options.hide_cursor:
-            app.setOverrideCursor(Qt.CursorShape.BlankCursor)
+        if config.options.hide_cursor:  # from the first paint: naming the cursor names Qt
+            window.after_first_paint.insert(0, _hide_cursor)
         screen = app.primaryScreen()
         if screen is not None:
             # Without a window manager (a bare X session) full-screen is only a request;

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QStackedWidget
 
 from kiosk.session import Screen
@@ -106,6 +106,8 @@ def in_background(owner: QObject, work: Callable[[], T],
     ``_Receiver`` child of ``owner``; Qt's queued connections are thread-safe and end with
     their receiver. A ``work`` that raises is logged and ``then`` is not called.
     """
+    from PySide6.QtCore import Qt  # (not at import: the first screen never names Qt)
+
     receiver = _Receiver(owner, then)
     carrier = _Carrier()
     carrier.done.connect(receiver.deliver, Qt.ConnectionType.QueuedConnection)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from kiosk.ui.qtvalues import SCROLL_BAR_ALWAYS_OFF, SCROLL_BAR_AS_NEEDED, set_props
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QScrollArea
@@ -22,8 +22,8 @@ class Kinetic:
         self._waiting: list[QScrollArea] | None = []
 
     def add(self, area: QScrollArea) -> None:
-        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        set_props(area, horizontalScrollBarPolicy=SCROLL_BAR_ALWAYS_OFF,
+                  verticalScrollBarPolicy=SCROLL_BAR_AS_NEEDED)
         if self._waiting is not None:
             self._waiting.append(area)
         else:

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from kiosk.theme import Metrics
+from kiosk.ui.qtvalues import ALIGN_CENTER, set_props
 from kiosk.ui.style import fitting_px, font
 from kiosk.ui.widgets import button, label
 
 KEYS = ("nav.back", "nav.home", "nav.text")
 
 
-class TopBar(QWidget):
+class TopBar(QFrame):
+    """A QFrame, which draws its style-sheet background by itself (a plain QWidget subclass
+    needs the WA_StyledBackground attribute, and naming it names Qt: kiosk.ui.qtvalues)."""
+
     def __init__(self, title: str) -> None:
         super().__init__()
         self.setObjectName("TopBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.back = button("Back")
         self.home = button("Home")
         self.text = button("Text size")
@@ -34,7 +36,7 @@ class TopBar(QWidget):
             policy.setHorizontalPolicy(QSizePolicy.Policy.Fixed)
             b.setSizePolicy(policy)
         self.title = label(title, "BarTitle")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_props(self.title, alignment=ALIGN_CENTER)
         self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.left = QWidget()
         self.right = QWidget()

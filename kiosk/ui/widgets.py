@@ -12,14 +12,17 @@ from PySide6.QtCore import (
     QRect,
     QRectF,
     QSize,
-    Qt,
     QTimer,
 )
 from PySide6.QtGui import (
+    QBrush,
     QColor,
+    QEnterEvent,
     QFontMetrics,
     QPainter,
+    QPainterPath,
     QPaintEvent,
+    QPalette,
     QPen,
     QPixmap,
 )
@@ -34,6 +37,15 @@ from PySide6.QtWidgets import (
 from kiosk import bidi
 from kiosk.theme import LIGHT, Metrics, Theme
 from kiosk.ui.offthread import weak, worker
+from kiosk.ui.qtvalues import (
+    ALIGN_LEFT,
+    ALIGN_TOP,
+    NO_FOCUS,
+    NO_TEXT_INTERACTION,
+    PLAIN_TEXT,
+    TEXT_WORD_WRAP,
+    set_props,
+)
 from kiosk.ui.style import font
 
 if TYPE_CHECKING:  # pictures are checked and read after the first paint (and QImage's
@@ -43,8 +55,6 @@ if TYPE_CHECKING:  # pictures are checked and read after the first paint (and QI
     from kiosk.pictures import Picture
 
 log = logging.getLogger(__name__)
-
-_WRAP = Qt.TextFlag.TextWordWrap
 
 
 IMAGE_IO = threading.Lock()
@@ -135,7 +145,7 @@ def button(text: str, primary: bool = False, parent: QWidget | None = None) -> Q
     b = QPushButton(text, parent)
     b.setAccessibleName(text)
     b.setProperty("role", "primary" if primary else "secondary")
-    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    set_props(b, focusPolicy=NO_FOCUS)  # (the first screen never names Qt: kiosk.ui.qtvalues)
     b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
     return b
 
@@ -170,7 +180,7 @@ class Words(QLabel):
         super().setText(self._shown())
 
     def _shown(self) -> str:
-        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+        if self.isRightToLeft():
             return bidi.rtl_paragraph(self._words)
         return self._words
 
@@ -184,22 +194,34 @@ def label(text: str = "", name: str = "", wrap: bool = True,
           parent: QWidget | None = None) -> QLabel:
     """A plain-text label (never rich text: staff words are shown as written)."""
     lab = Words(parent)
-    lab.setTextFormat(Qt.TextFormat.PlainText)
+    set_props(lab, textFormat=PLAIN_TEXT)
     lab.setText(text)
     lab.setWordWrap(wrap)
-    lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    set_props(lab, textInteractionFlags=NO_TEXT_INTERACTION)
     if name:
         lab.setObjectName(name)
     return lab
 
 
-def mirrored(direction: Qt.LayoutDirection, whole: QRect, r: QRect) -> QRect:
-    """``r`` as a right-to-left layout places it in ``whole`` (what QStyle.visualRect
-    does; QStyle itself is not touched, as making its Python type costs about 50 M CPU
-    instructions, a twelfth of the kiosk's whole start)."""
-    if direction != Qt.LayoutDirection.RightToLeft:
+def mirrored(rtl: bool, whole: QRect, r: QRect) -> QRect:
+    """``r`` as a right-to-left layout places it in ``whole`` if ``rtl`` (what
+    QStyle.visualRect does; QStyle itself is not touched, as making its Python type costs
+    about 50 M CPU instructions, a twelfth of the kiosk's whole start)."""
+    if not rtl:
         return QRect(r)
     return r.translated(2 * (whole.right() - r.right()) + r.width() - whole.width(), 0)
+
+
+TITLE_ROLE = QPalette.ColorRole.ButtonText  # a tile's title: its foreground role
+DETAIL_ROLE = QPalette.ColorRole.PlaceholderText  # its line under the title
+
+
+def solid(color: str) -> QBrush:
+    """A solid brush of ``color``, without QBrush(QColor), whose overloads name Qt (a
+    palette's brush is one: kiosk.ui.qtvalues)."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(color))
+    return palette.window()
 
 
 class BigButton(QAbstractButton):
@@ -226,12 +248,13 @@ class BigButton(QAbstractButton):
         self._asked: tuple[int, float] | None = None  # the size being drawn now
         self.theme: Theme = LIGHT
         self.metrics = Metrics.for_size(800, 480)
+        self._set_colours()
         self.setText(text)
         self.setAccessibleName(text)
         if detail:
             self.setAccessibleDescription(detail)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        set_props(self, focusPolicy=NO_FOCUS)
+        self._hand = False  # the pointing-hand cursor: set at the mouse's first visit
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -256,6 +279,7 @@ class BigButton(QAbstractButton):
 
     def set_style(self, theme: Theme, metrics: Metrics) -> None:
         self.theme, self.metrics = theme, metrics
+        self._set_colours()
         self.updateGeometry()
         self.update()
 
@@ -269,6 +293,7 @@ class BigButton(QAbstractButton):
         does. Unlocked (``why`` empty): an ordinary answer again."""
         self.setProperty("locked", bool(why))
         self.setAccessibleDescription(why or self.detail)
+        self._set_colours()
         self.update()
 
     # -- geometry -----------------------------------------------------------
@@ -308,11 +333,11 @@ class BigButton(QAbstractButton):
         from PySide6.QtGui import QFontMetrics
 
         h = QFontMetrics(font(title_px, True)).boundingRect(
-            QRect(0, 0, inner, 10_000), _WRAP, self.text()).height()
+            QRect(0, 0, inner, 10_000), TEXT_WORD_WRAP, self.text()).height()
         if self.detail:
             beside = max(10, inner - self._detail_inset(width))
             detail_h = QFontMetrics(font(detail_px)).boundingRect(
-                QRect(0, 0, beside, 10_000), _WRAP, self.detail).height()
+                QRect(0, 0, beside, 10_000), TEXT_WORD_WRAP, self.detail).height()
             h += self.metrics.gap // 2 + max(detail_h, self.picture_side(width))
         elif self._picture_width(width):
             h = max(h, self.picture_side(width))
@@ -344,6 +369,17 @@ class BigButton(QAbstractButton):
             self._drawn = (side, ratio, QPixmap.fromImage(image))
         self.update()
 
+    def enterEvent(self, event: QEnterEvent) -> None:  # noqa: N802 - Qt API
+        # A pointing hand under a mouse (staff, a preview); set here, on the first visit
+        # after the window's first paint, as naming the cursor names Qt, which the first
+        # screen never does (a pointer resting on a tile as the window appears: the next).
+        if not self._hand and getattr(self.window(), "past_first_paint", True):
+            from PySide6.QtCore import Qt
+
+            self._hand = True
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+        super().enterEvent(event)
+
     def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
         return True
 
@@ -359,28 +395,38 @@ class BigButton(QAbstractButton):
 
     # -- painting -----------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        # Drawn without QPainter.setPen or setBrush, or QBrush(QColor): to tell their
+        # overloads apart PySide6 names Qt.PenStyle or Qt.BrushStyle, which builds every enum
+        # of the Qt namespace (kiosk.ui.qtvalues), and the first screen is these tiles. The
+        # edge is a stroked path; the words take the painter's own pen, which Qt sets from
+        # the palette's colour for the widget's foreground role (set_style puts the title's
+        # and the detail's colours there).
         t = self.theme
-        p = QPainter(self)
-        p.setLayoutDirection(self.layoutDirection())  # words aligned to the reading side
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5)
-        radius = max(8, self.metrics.button // 6)
+        rtl = self.isRightToLeft()
+        p = self._painter(rtl)
         locked = self.locked
         selected = (self.isDown() or self.isChecked()) and not locked
-        pen = QPen(QColor(t.muted if locked else t.accent), 3 if selected or locked else 2)
+        edge = QPainterPath()
+        radius = max(8, self.metrics.button // 6)
+        edge.addRoundedRect(QRectF(self.rect()).adjusted(1.5, 1.5, -1.5, -1.5), radius, radius)
+        p.fillPath(edge, solid(t.background if locked else t.note_bg if selected
+                               else t.surface))
+        pen = QPen()
+        pen.setColor(QColor(t.muted if locked else t.accent))
+        pen.setWidth(3 if selected or locked else 2)
         if locked:  # not yet an answer: a dashed edge, as the "More below" cue has
+            from PySide6.QtCore import Qt
+
             pen.setStyle(Qt.PenStyle.DashLine)
-        p.setPen(pen)
-        p.setBrush(QColor(t.background if locked else t.note_bg if selected else t.surface))
-        p.drawRoundedRect(rect, radius, radius)
+        p.strokePath(edge, pen)
         pad = self._pad()
         inner = self.rect().adjusted(pad, pad, -pad, -pad)
         # Laid out as if left to right, then mirrored for a right-to-left language: the
         # picture on the reading side, the words after it (text alignment mirrors itself).
-        direction, whole = self.layoutDirection(), self.rect()
+        whole = self.rect()
 
         def mirror(r: QRect) -> QRect:
-            return mirrored(direction, whole, r)
+            return mirrored(rtl, whole, r)
 
         room = self._picture_width(self.width())
         side = self.picture_side()
@@ -401,14 +447,12 @@ class BigButton(QAbstractButton):
         spare = inner.height() - self.text_height(self.width())
         if spare > 0:
             inner.adjust(0, spare // 2, 0, 0)
-        p.setPen(QColor(t.muted if locked else t.heading))
-        p.setFont(font(title_px, True))
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-        used = p.boundingRect(mirror(inner), int(align) | int(_WRAP), self.text())
-        p.drawText(mirror(inner), int(align) | int(_WRAP), self.text())
+        p.setFont(font(title_px, True))  # in the title's colour (the palette's ButtonText)
+        # Flags as QPainter's ints; left means the reading side, as the painter mirrors.
+        flags = ALIGN_LEFT | ALIGN_TOP | TEXT_WORD_WRAP
+        used = p.boundingRect(mirror(inner), flags, self.text())
+        p.drawText(mirror(inner), flags, self.text())
         if self.detail:
-            p.setPen(QColor(t.muted))
-            p.setFont(font(detail_px))
             below = inner.adjusted(0, used.height() + self.metrics.gap // 2, 0, 0)
             inset = self._detail_inset(self.width())
             if inset and not picture.isNull():
@@ -417,6 +461,28 @@ class BigButton(QAbstractButton):
                 p.drawPixmap(mirror(QRect(below.left() + (side - w) // 2,
                                           below.top() + (side - h) // 2, w, h)), picture)
                 below.setLeft(below.left() + inset)
-            p.drawText(mirror(below), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-                       | int(_WRAP), self.detail)
+            p.end()
+            # A second painter for the detail's colour: its pen comes from the detail role.
+            self.setForegroundRole(DETAIL_ROLE)
+            p = self._painter(rtl)
+            self.setForegroundRole(TITLE_ROLE)
+            p.setFont(font(detail_px))
+            p.drawText(mirror(below), flags, self.detail)
         p.end()
+
+    def _painter(self, rtl: bool) -> QPainter:
+        p = QPainter(self)
+        if rtl:  # the words' own direction (a left-to-right first screen never names Qt)
+            from PySide6.QtCore import Qt
+
+            p.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        return p
+
+    def _set_colours(self) -> None:
+        """The words' colours, where the painter finds its pen (see paintEvent)."""
+        t = self.theme
+        palette = self.palette()  # a copy (QPalette(palette) would name Qt, as above)
+        palette.setColor(TITLE_ROLE, QColor(t.muted if self.locked else t.heading))
+        palette.setColor(DETAIL_ROLE, QColor(t.muted))
+        self.setPalette(palette)

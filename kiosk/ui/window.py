@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QThread, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
@@ -27,6 +27,7 @@ from kiosk.ui import screens, style
 from kiosk.ui.idle import IdleWatcher
 from kiosk.ui.lockdown import CornerTaps, KioskEvents
 from kiosk.ui.parts import LazyScreens, guarded, in_background
+from kiosk.ui.qtvalues import LEFT_TO_RIGHT, RIGHT_TO_LEFT, set_props
 from kiosk.ui.scrolling import Kinetic
 from kiosk.ui.staff import StaffAccess
 from kiosk.ui.style import FONT_FAMILIES, window_stylesheet
@@ -96,6 +97,7 @@ class KioskWindow(QWidget):
         self.watchdog: Any = None  # kiosk.ui.watchdog.Watchdog, when run under systemd
         self._usb: UsbFlow | None = None
         self.after_first_paint: list[Callable[[], object]] = []  # more work that can wait
+        self.past_first_paint = False  # the work after the first paint has begun
         self.start_loaded: Loaded | None = None  # what the start loaded: rendered after the
         # first paint (kiosk.ui.app), then let go
 
@@ -179,6 +181,7 @@ class KioskWindow(QWidget):
 
     def _after_first_paint(self) -> None:
         """What can wait until the patient already sees the screen."""
+        self.past_first_paint = True
         self.kinetic.enable()
         for work in self.after_first_paint:
             try:
@@ -397,10 +400,9 @@ class KioskWindow(QWidget):
         self.apply_look()
         # The whole patient screen mirrors for a language written right to left (set per
         # language in its labels); the staff panels keep their own left-to-right layout.
-        direction = (Qt.LayoutDirection.RightToLeft if session.language.rtl
-                     else Qt.LayoutDirection.LeftToRight)
-        if self.layoutDirection() != direction:
-            self.setLayoutDirection(direction)
+        if self.isRightToLeft() != session.language.rtl:
+            set_props(self, layoutDirection=RIGHT_TO_LEFT if session.language.rtl
+                      else LEFT_TO_RIGHT)
         if style.use_language(session.language_code):  # fonts that have its letters
             f = self.font()
             f.setFamilies(style.families())
@@ -779,7 +781,7 @@ class KioskWindow(QWidget):
             return list(totals.items())
 
         def draw(found: list[tuple[str, int]]) -> None:
-            from PySide6.QtCore import QByteArray
+            from PySide6.QtCore import QByteArray, Qt
             from PySide6.QtGui import QPainter, QPixmap
             from PySide6.QtSvg import QSvgRenderer
 
@@ -811,6 +813,8 @@ class KioskWindow(QWidget):
         log.info("staff exit")
         self.allow_close()
         self.close()
+        from PySide6.QtCore import QThread
+
         app = QApplication.instance()
         if app is not None and QThread.currentThread().loopLevel() > 0:
             # Only a running event loop can be left; exit() with none running would make

@@ -120,9 +120,19 @@ def test_fullscreen_window_is_frameless_and_on_top(qtbot: QtBot) -> None:
 
     window = build_window(configured(watch_content=False))
     qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
-    flags = window.windowFlags()
-    assert flags & Qt.WindowType.FramelessWindowHint
-    assert flags & Qt.WindowType.WindowStaysOnTopHint
+    # What the window system is told, before the window is shown...
+    handle = window.windowHandle()
+    assert handle is not None
+    assert handle.flags() & Qt.WindowType.FramelessWindowHint
+    assert handle.flags() & Qt.WindowType.WindowStaysOnTopHint
+    window.showFullScreen()
+    qtbot.waitUntil(lambda: window.started_up)
+    qtbot.wait(10)  # the work after the first paint runs on the next turn
+    # ...what it still has once shown, and the widget's own record of it.
+    for flags in (handle.flags(), window.windowFlags()):
+        assert flags & Qt.WindowType.FramelessWindowHint
+        assert flags & Qt.WindowType.WindowStaysOnTopHint
+    assert window.windowHandle() is handle
 
 
 def corner_taps(qtbot: QtBot, window: KioskWindow, count: int = 5) -> None:

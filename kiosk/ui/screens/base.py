@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPointF, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -81,12 +82,18 @@ class BaseScreen(QWidget):
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QScrollArea.Shape.NoFrame)
         kinetic.add(self.area)
-        self.action_bar = QWidget()
+        self.action_bar = QFrame()  # a QFrame draws its style-sheet background itself
         self.action_bar.setObjectName("ActionBar")
-        self.action_bar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        # The cue and the row of actions, each centred across the bar between two stretches
+        # (alignment flags would name Qt, which the first screen never does: qtvalues).
         self._actions_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self.action_bar)
+        self._more_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._row_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._actions_layout.addLayout(self._more_box)
+        self._actions_layout.addLayout(self._row_box)
         self.more = button("")
         self.more.setObjectName("More")
+        self.more.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.more.clicked.connect(self.scroll_down)
         self.more.hide()
         self._action_row: QWidget | None = None
@@ -164,22 +171,27 @@ class BaseScreen(QWidget):
                 b.setMinimumHeight(max(m.button, b.heightForWidth(cell)))
             grid.addWidget(b, i // max(1, per_row), i % max(1, per_row))
         if self._action_row is not None:
-            self._actions_layout.removeWidget(self._action_row)
+            self._row_box.removeWidget(self._action_row)
             drop(self._action_row)
         # The cue sits beside the actions when all fit on one line (it costs no height),
         # else on its own line above them.
         urgent = any(b.property("role") == "urgent" for b in buttons)  # centred, alone
         inline = not urgent and any(needs) and per_row == len(buttons) and \
             wide + needed_width(self.more, m) + m.gap * 2 <= m.width - 2 * pad
-        self._actions_layout.setDirection(QBoxLayout.Direction.LeftToRight if inline
-                                          else QBoxLayout.Direction.TopToBottom)
-        self._actions_layout.removeWidget(self.more)
-        align = Qt.AlignmentFlag
-        self._actions_layout.insertWidget(0, self.more, 0, align.AlignLeft | align.AlignVCenter
-                                          if inline else align.AlignHCenter)
+        # Side by side: the cue on the reading side (its box takes the spare width), the
+        # row on the other, each centred up and down. Else one above the other, centred.
+        side_by_side = QBoxLayout.Direction.LeftToRight
+        stacked = QBoxLayout.Direction.TopToBottom
+        self._actions_layout.setDirection(side_by_side if inline else stacked)
+        self._actions_layout.setStretch(0, 1 if inline else 0)
         self._action_row = row
-        self._actions_layout.addWidget(row, 0, align.AlignRight | align.AlignVCenter
-                                       if inline else align.AlignHCenter)
+        for box, widget in ((self._more_box, self.more), (self._row_box, row)):
+            while box.takeAt(0) is not None:  # (the widgets stay the bar's children)
+                pass
+            box.setDirection(stacked if inline else side_by_side)
+            box.addStretch(1)
+            box.addWidget(widget)
+            box.addStretch(1)
         row.show()  # added to a visible parent: shown now, not on a later event
         self.action_bar.setVisible(bool(buttons) or self.more.isVisible())
         QTimer.singleShot(0, self._update_more)
@@ -218,7 +230,7 @@ class BaseScreen(QWidget):
         """Drop everything this screen showed of the last patient's visit."""
         self.swap(QWidget())
         if self._action_row is not None:
-            self._actions_layout.removeWidget(self._action_row)
+            self._row_box.removeWidget(self._action_row)
             drop(self._action_row)
             self._action_row = None
 
