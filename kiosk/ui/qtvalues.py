@@ -6,8 +6,8 @@ CPU instructions, a ninth of the kiosk's whole start (issue 24, counted by bench
 callgrind). The first screen needs a handful of them, each a property of a Qt class, so they
 are set here by property name with Qt's own numeric value (from qnamespace.h, stable across
 Qt 6), which goes through C++ only. Code that runs after the first paint names ``Qt`` freely;
-``tests/ui/test_start_cost.py`` checks that the start does not, and ``tests/test_rules.py``
-that these numbers are Qt's.
+``tests/ui/test_start_cost.py`` checks that the start does not, and that these numbers are
+Qt's.
 """
 
 from __future__ import annotations

@@ -40,6 +40,34 @@ def test_the_lightened_feature_hook_answers_as_pyside6s_own() -> None:
     assert feature.pyside_feature_dict.get("kiosk.model") == -1
 
 
+def test_the_numbers_set_by_property_are_qts_own() -> None:
+    from kiosk.ui import qtvalues as v
+
+    a, w = Qt.AlignmentFlag, Qt.WindowType
+    assert (v.ALIGN_LEFT, v.ALIGN_RIGHT, v.ALIGN_H_CENTER, v.ALIGN_TOP, v.ALIGN_V_CENTER,
+            v.ALIGN_CENTER) == tuple(f.value for f in (
+                a.AlignLeft, a.AlignRight, a.AlignHCenter, a.AlignTop, a.AlignVCenter,
+                a.AlignCenter))
+    assert v.TEXT_WORD_WRAP == Qt.TextFlag.TextWordWrap.value
+    assert v.NO_FOCUS == Qt.FocusPolicy.NoFocus.value
+    assert v.PLAIN_TEXT == Qt.TextFormat.PlainText.value
+    assert v.NO_TEXT_INTERACTION == Qt.TextInteractionFlag.NoTextInteraction.value
+    assert (v.SCROLL_BAR_AS_NEEDED, v.SCROLL_BAR_ALWAYS_OFF) == (
+        Qt.ScrollBarPolicy.ScrollBarAsNeeded.value, Qt.ScrollBarPolicy.ScrollBarAlwaysOff.value)
+    assert (v.LEFT_TO_RIGHT, v.RIGHT_TO_LEFT) == (
+        Qt.LayoutDirection.LeftToRight.value, Qt.LayoutDirection.RightToLeft.value)
+    assert v.LOCKED_WINDOW == (w.Window | w.FramelessWindowHint | w.WindowStaysOnTopHint).value
+
+
+def test_a_property_qt_does_not_have_is_an_error_not_a_dynamic_one() -> None:
+    from PySide6.QtCore import QObject
+
+    from kiosk.ui.qtvalues import set_props
+
+    with pytest.raises(AttributeError, match="alignmnet"):
+        set_props(QObject(), alignmnet=1)
+
+
 def test_mirroring_is_qstyles_own() -> None:
     rng = random.Random(24)
     for _ in range(500):
