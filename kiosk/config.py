@@ -277,12 +277,11 @@ class Config:
         """Where imported content versions are kept (kiosk/store.py)."""
         named = str(self.values.get("content_store") or "")
         if not named:  # one store for each installed folder: imports are made over it
-            import hashlib
-
+            from kiosk.digests import sha256
             from kiosk.store import default_store
 
             folder = self.content_dir.expanduser().absolute()
-            key = hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()
+            key = sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()
             return default_store() / f"{folder.name or 'content'}-{key[:10]}"
         return beside(self.source, named)
 

@@ -61,9 +61,9 @@ def _stat_line(path: str, entry: os.stat_result) -> str:
 def fingerprint(root: Path, default_language: str) -> str | None:
     """The key of ``root`` as it is now; None when it is too big to fingerprint cheaply or
     cannot be read."""
-    import hashlib
+    from kiosk.digests import blake2b
 
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     parts = [f"{FORMAT}", default_language, os.fsdecode(os.path.abspath(root))]
     try:
         for name in _CODE:

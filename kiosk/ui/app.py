@@ -105,10 +105,16 @@ def build_window(config: Config, preview: bool = False,
         _lock_window(window)
     if options.watch_content:
         window.after_first_paint.append(window.watch_content)  # nothing to watch before
-    metrics = config.metrics_path()
-    if metrics is not None:
-        window.after_first_paint.append(lambda: window.start_metrics(metrics))
+    # Where the metrics go is worked out after the first paint too (kiosk.metrics is not
+    # needed to show the first screen).
+    window.after_first_paint.append(lambda: _start_metrics(window, config))
     return window
+
+
+def _start_metrics(window: KioskWindow, config: Config) -> None:
+    path = config.metrics_path()
+    if path is not None:
+        window.start_metrics(path)
 
 
 def _hide_cursor() -> None:
