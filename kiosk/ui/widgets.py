@@ -142,7 +142,12 @@ def draw_file(root: Path, path: Path, width: float, height: float = 0, ratio: fl
 
 def button(text: str, primary: bool = False, parent: QWidget | None = None) -> QPushButton:
     """A push button whose accessible name is its visible text."""
-    b = QPushButton(text, parent)
+    # QPushButton(text, parent) is told apart from QPushButton(icon, text) by asking whether
+    # the text could be an icon, which makes QIcon's Python type and its 151 theme icons'
+    # enum (about 10 M instructions at start); given the text alone, PySide6 does not ask.
+    b = QPushButton(text)
+    if parent is not None:
+        b.setParent(parent)
     b.setAccessibleName(text)
     b.setProperty("role", "primary" if primary else "secondary")
     set_props(b, focusPolicy=NO_FOCUS)  # (the first screen never names Qt: kiosk.ui.qtvalues)
