@@ -241,6 +241,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Clinic:
+    """The clinic the kiosk is in: its name, phone number and doctor, from the config."""
+
     name: str
     doctor: str
     phone: str
@@ -262,6 +264,8 @@ class Clinic:
 
 @dataclass(frozen=True)
 class Config:
+    """The whole configuration: the config file's values, checked, and where they came from."""
+
     content_dir: Path
     fullscreen: bool
     language: str

@@ -11,12 +11,11 @@ fontconfig's ``fc-list``. No Qt here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Script:
+class Script(NamedTuple):  # (cheaper to make than a dataclass: issue 24)
     name: str  # as people call it ("Arabic script")
     writing_system: str  # Qt's QFontDatabase.WritingSystem member
     families: tuple[str, ...]  # preferred families, best first

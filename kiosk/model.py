@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import bidi, selfcheck, yamlio
+from kiosk import bidi, selfcheck
 from kiosk import labels as labels_mod
 from kiosk.folder import is_inside as is_inside  # re-exported: the loader's own boundary
 from kiosk.names import nfc, on_disk
@@ -27,6 +27,7 @@ from kiosk.problems import Problem
 from kiosk.sizes import over_limit
 
 if TYPE_CHECKING:  # kiosk.render imports this module
+    from kiosk import yamlio
     from kiosk.pictures import Picture
     from kiosk.render import Page
 
@@ -44,6 +45,8 @@ YAML_MAX_BYTES = 64_000  # self-check.yaml, labels.yaml
 
 @dataclass(frozen=True)
 class Topic:
+    """One topic page: its front matter and Markdown body, as read from its file."""
+
     id: str
     language: str
     title: str
@@ -61,6 +64,8 @@ class Topic:
 
 @dataclass(frozen=True)
 class Language:
+    """One language's topics, labels and self-check."""
+
     code: str
     folder: Path
     topics: tuple[Topic, ...]
@@ -90,6 +95,8 @@ class Language:
 
 @dataclass(frozen=True)
 class Content:
+    """A whole content folder, every language of it."""
+
     root: Path
     languages: Mapping[str, Language]
     default_language: str
@@ -281,6 +288,8 @@ def _review_fields(fields: yamlio.Fields, path: Path,
                    today: date | None = None) -> tuple[str | None, date | None, int, list[Problem]]:
     """``reviewed_by`` and ``reviewed_on`` from the front matter. A mistake is a warning and
     the page counts as not reviewed: a typo in a date must not hide a page from patients."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     line = fields.line_of("reviewed_on") if fields.has("reviewed_on") else 2
     try:
         by = fields.text("reviewed_by", required=False) or None
@@ -320,6 +329,8 @@ def _review_fields(fields: yamlio.Fields, path: Path,
 
 def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, list[Problem]]:
     """Read one topic file: front matter fields, then the Markdown body."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     text, problem = read_text(path, PAGE_MAX_BYTES, root)
     if problem or text is None:
         return None, [problem] if problem else []
@@ -386,6 +397,8 @@ def parse_topic(path: Path, language: str, root: Path) -> tuple[Topic | None, li
 
 def parse_labels(path: Path, root: Path | None = None) -> tuple[dict[str, str], list[Problem]]:
     """Read a language's ``labels.yaml``: interface words, by key."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     text, problem = read_text(path, YAML_MAX_BYTES, root)
     if problem or text is None:
         return {}, [problem] if problem else []

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk import yamlio
 from kiosk.problems import Problem
 
 if TYPE_CHECKING:
     from yaml.nodes import Node
+
+    from kiosk import yamlio
 
 FILE_NAME = "self-check.yaml"
 MIN_ANSWERS, MAX_ANSWERS = 2, 4
@@ -46,6 +47,8 @@ _TIER_WORDS = {"true": NOW, "yes": NOW, "on": NOW, NOW: NOW, TODAY: TODAY,
 
 @dataclass(frozen=True)
 class Answer:
+    """One answer a patient can tap: its words, points and danger tier."""
+
     text: str
     points: int = 0
     tier: str = ""  # "" for an ordinary answer, else NOW or TODAY
@@ -57,6 +60,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Question:
+    """One self-check question, its answers, and the signs it lists."""
+
     text: str
     answers: tuple[Answer, ...]
     signs: tuple[str, ...] = ()  # short lines shown as a list under the question
@@ -122,6 +127,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class SelfCheck:
+    """A language's self-check: questions, scored results and danger tiers."""
+
     title: str
     intro: str
     questions: tuple[Question, ...]
@@ -166,6 +173,8 @@ class SelfCheck:
 
 def parse(text: str, path: Path) -> tuple[SelfCheck | None, list[Problem]]:
     """Read a self-check file; returns the self-check (or None) and the problems found."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     problems: list[Problem] = []
 
     def error(line: int, message: str) -> None:
@@ -357,6 +366,8 @@ def says_no(text: str) -> bool:
 
 def _message(top: yamlio.Fields, key: str, unknown: Callable[[yamlio.Fields], bool]) -> Message:
     """A danger tier's section: its title and message (unknown fields go to ``unknown``)."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     section = yamlio.Fields.of(top.mapping(key), 1, f"'{key}'", f"{key}: ")
     said = Message(section.text("title", max_len=60) or "",
                    section.text("message", max_len=400) or "")
@@ -366,6 +377,8 @@ def _message(top: yamlio.Fields, key: str, unknown: Callable[[yamlio.Fields], bo
 
 def answer_tier(answer: yamlio.Fields, where: str = "") -> str:
     """An answer's 'red_flag': "", NOW or TODAY; anything else is an error."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     got = answer.text("red_flag", required=False) or ""  # asked even when absent: a typo
     if not got:  # such as 'red-flag' is then told "did you mean 'red_flag'?"
         return ""
@@ -379,6 +392,8 @@ def answer_tier(answer: yamlio.Fields, where: str = "") -> str:
 
 def _sign(node: Node, where: str) -> str:
     """One line of a question's list of signs: short plain text."""
+    from kiosk import yamlio  # (not at import: a start from the index reads no YAML)
+
     line = node.start_mark.line + 1
     from yaml.nodes import ScalarNode
 

@@ -50,6 +50,8 @@ def default_store() -> Path:
 
 @dataclass(frozen=True)
 class Version:
+    """One imported content version, as its version.json says."""
+
     id: str
     created: str  # ISO date and time, local, to the second
     summary: str  # one line: what changed ("2 pages changed in es, 1 added in en")
@@ -62,6 +64,9 @@ class Version:
 
 @dataclass
 class State:
+    """What the kiosk shows: the current version (None: the installed folder), and the one
+    before it."""
+
     current: str | None = None
     history: list[str] = field(default_factory=list)  # applied before current, newest first
 

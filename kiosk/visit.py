@@ -13,10 +13,9 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum, Flag, auto
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from kiosk.model import Content, Language, Loaded, Topic
 from kiosk.page import Page, plain_text
@@ -54,8 +53,7 @@ class UsageRecorder(Protocol):
 Renderer = Callable[[Topic, Language, Path], Page]
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):  # (cheaper to make than a dataclass: issue 24)
     """Idle times, in seconds, from the config."""
 
     idle: int = 90  # a screen untouched this long asks "Are you still there?"
@@ -63,10 +61,13 @@ class Timing:
     countdown: int = 15  # how long the question waits before starting over
 
 
+DEFAULT_TIMING = Timing()
+
+
 class Visit:
     """The kiosk's state between two resets, and what each tap does to it."""
 
-    def __init__(self, loaded: Loaded, language: str, *, timing: Timing = Timing(),
+    def __init__(self, loaded: Loaded, language: str, *, timing: Timing = DEFAULT_TIMING,
                  usage: UsageRecorder | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  render: Renderer | None = None, live: bool = False,

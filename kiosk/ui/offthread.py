@@ -10,7 +10,6 @@ weakly, and a widget deleted meanwhile simply gets nothing.
 from __future__ import annotations
 
 import atexit
-import html
 import logging
 import queue
 import threading
@@ -212,7 +211,7 @@ class EarlyPages:
             ready.set()
             return page
 
-        shown = Page(f"<p>{html.escape(topic.summary)}</p><p>…</p>")  # until it is ready
+        shown = Page(f"<p>{escape(topic.summary)}</p><p>…</p>")  # until it is ready
 
         def done(page: Page | None) -> None:
             page = page if page is not None else self._unavailable(topic, language)
@@ -233,4 +232,12 @@ class EarlyPages:
     @staticmethod
     def _unavailable(topic: Topic, language: Language) -> Page:
         log.error("%s: the page took too long to prepare and is not shown", topic.path)
-        return Page(f"<p>{html.escape(language.labels.get('resting.message', ''))}</p>")
+        return Page(f"<p>{escape(language.labels.get('resting.message', ''))}</p>")
+
+
+def escape(text: str) -> str:
+    """``html.escape``, without importing ``html`` before the first paint: it loads a table
+    of 2,200 named characters (about 11 M CPU instructions) that escaping never uses."""
+    from html import escape as real
+
+    return real(text)

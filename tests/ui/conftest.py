@@ -93,7 +93,7 @@ def ink_rows(button: BigButton, height: int) -> int:
         return _INK_ROWS[key]
     twin = BigButton(button.text(), button.detail, button.image_path)
     surface = button.theme.surface
-    twin.set_style(replace(button.theme, accent=surface), button.metrics)
+    twin.set_style(button.theme._replace(accent=surface), button.metrics)
     twin.resize(button.width(), height)
     twin.grab()  # the words first; a picture is asked for from the second paint on
     twin.grab()
