@@ -12,8 +12,9 @@ import stat
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar, cast, overload
 
 if TYPE_CHECKING:
     from kiosk.alert import Settings
@@ -239,8 +240,7 @@ class ConfigError(Exception):
         return self.wrong is None or key in self.wrong
 
 
-@dataclass(frozen=True)
-class Clinic:
+class Clinic(NamedTuple):  # (cheaper to make than a dataclass: issue 24)
     """The clinic the kiosk is in: its name, phone number and doctor, from the config."""
 
     name: str
@@ -381,9 +381,15 @@ def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 _BARE = r"[A-Za-z0-9_-]+"
 _PART = rf"(?:\"[^\"]*\"|'[^']*'|{_BARE})"
-_HEADER = re.compile(rf"^\s*\[\[?\s*({_PART}(?:\s*\.\s*{_PART})*)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=(.*)$")
-_INLINE_KEY = re.compile(rf"[{{,]\s*({_PART})\s*=")
+
+
+@cache
+def _line_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A table header, a key, an inline table's key: compiled when a config has a problem to
+    place, not at every start (about 4 M CPU instructions, issue 24)."""
+    return (re.compile(rf"^\s*\[\[?\s*({_PART}(?:\s*\.\s*{_PART})*)\s*\]\]?\s*(?:#.*)?$"),
+            re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=(.*)$"),
+            re.compile(rf"[{{,]\s*({_PART})\s*="))
 
 
 def _parts(dotted: str) -> list[str]:
@@ -392,6 +398,7 @@ def _parts(dotted: str) -> list[str]:
 
 def _key_lines(text: str) -> dict[str, int]:
     """The line each key (dotted, with its table) is first written on; tomllib does not say."""
+    header_line, key_line, inline_key = _line_patterns()
     found: dict[str, int] = {}
     table: list[str] = []
     in_string = ""
@@ -400,18 +407,18 @@ def _key_lines(text: str) -> dict[str, int]:
             if line.count(in_string) % 2 == 1:
                 in_string = ""
             continue
-        header = _HEADER.match(line)
+        header = header_line.match(line)
         if header:
             table = _parts(header[1])
             found.setdefault(".".join(table), number)
             continue
-        key = _KEY.match(line)
+        key = key_line.match(line)
         if not key:
             continue
         full = table + _parts(key[1])
         found.setdefault(".".join(full), number)
         rest = key[2]
-        for inner in _INLINE_KEY.finditer(rest):  # hours = { en = "...", es = "..." }
+        for inner in inline_key.finditer(rest):  # hours = { en = "...", es = "..." }
             found.setdefault(".".join(full + _parts(inner[1])), number)
         for quotes in ('"""', "'''"):
             if rest.count(quotes) % 2 == 1:

@@ -106,16 +106,16 @@ def _encode(value: Any) -> Any:
         return {"$p": os.fspath(value)}
     if isinstance(value, date):
         return {"$d": value.isoformat()}
+    cls = type(value)
+    if _CLASSES.get(cls.__name__) is cls:  # a kept class: a dataclass or a NamedTuple
+        names = getattr(cls, "_fields", None) or [f.name for f in dataclasses.fields(cls)]
+        return {"$c": cls.__name__, "f": {name: _encode(getattr(value, name)) for name in names}}
     if isinstance(value, tuple):
         return {"$t": [_encode(v) for v in value]}
     if isinstance(value, list):
         return [_encode(v) for v in value]
     if isinstance(value, Mapping):
         return {"$m": [[_encode(k), _encode(v)] for k, v in value.items()]}
-    cls = type(value)
-    if dataclasses.is_dataclass(value) and _CLASSES.get(cls.__name__) is cls:
-        return {"$c": cls.__name__,
-                "f": {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(cls)}}
     raise UnkeptError(f"cannot keep a {cls.__name__}")
 
 

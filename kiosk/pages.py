@@ -152,7 +152,7 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
             problems += [p for p in page.refused if p.path != topic.path]
             own = [p for p in page.refused if p.is_error and p.path == topic.path]
             if own:  # e.g. a picture reaching outside the folder
-                problems += [replace(p, message=f"{p.message}; the page is left out")
+                problems += [p._replace(message=f"{p.message}; the page is left out")
                              for p in own]
                 slow.add((code, topic.id))
             else:

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kiosk.problems import Problem
 
@@ -84,8 +84,7 @@ class Question:
         return bool(self.signs) and not self.answers[choice].red_flag
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):  # (cheaper to make than a dataclass: issue 24)
     """A range of total scores (both ends included) and what to tell the patient."""
 
     low: int
@@ -97,16 +96,14 @@ class Band:
         return isinstance(score, int) and self.low <= score <= self.high
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):  # (cheaper to make than a dataclass: issue 24)
     """What a danger tier tells the patient."""
 
     title: str
     message: str
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):  # (cheaper to make than a dataclass: issue 24)
     """What the patient is shown at the end: a band, or a danger tier's message."""
 
     tier: str  # "" for a band, else NOW or TODAY
