@@ -183,6 +183,15 @@ class KioskWindow(QWidget):
         """What can wait until the patient already sees the screen."""
         self.past_first_paint = True
         self.kinetic.enable()
+        # The speaker first (its process starts at the first touch): the metrics' first
+        # write, among the work below, then says what read-aloud is, with no second write
+        # a minute later to correct it.
+        if self._speaker_factory is not None and self.speaker is None:
+            self.speaker = self._speaker_factory(self)
+            if self.speaker is not None:
+                self.speaker.speaking_changed.connect(self._on_speaking)
+                self.speaker.available_changed.connect(self._on_speech_available)
+                self._on_speech_available()
         for work in self.after_first_paint:
             try:
                 work()
@@ -191,12 +200,6 @@ class KioskWindow(QWidget):
         if not self.preview and self.visit.content is not None:
             self._render_in_background()
         self._watch_jack()
-        if self._speaker_factory is not None and self.speaker is None:
-            self.speaker = self._speaker_factory(self)
-            if self.speaker is not None:
-                self.speaker.speaking_changed.connect(self._on_speaking)
-                self.speaker.available_changed.connect(self._on_speech_available)
-                self._on_speech_available()
 
     def _watch_jack(self) -> None:
         """Headphones in switch the keypad path's speech on; out, they stop it (kiosk.jack)."""
