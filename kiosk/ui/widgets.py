@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QStylePainter,
     QWidget,
 )
 
@@ -403,9 +404,10 @@ class BigButton(QAbstractButton):
         # Drawn without QPainter.setPen or setBrush, or QBrush(QColor): to tell their
         # overloads apart PySide6 names Qt.PenStyle or Qt.BrushStyle, which builds every enum
         # of the Qt namespace (kiosk.ui.qtvalues), and the first screen is these tiles. The
-        # edge is a stroked path; the words take the painter's own pen, which Qt sets from
-        # the palette's colour for the widget's foreground role (set_style puts the title's
-        # and the detail's colours there).
+        # edge is a stroked path and the fill a palette's brush; the words are drawn by
+        # QStylePainter.drawItemText, which sets the pen in C++ from a palette colour
+        # (set_style puts the title's and the detail's there). Nothing here may change the
+        # widget (its palette, its roles): that schedules another paint, for ever.
         t = self.theme
         rtl = self.isRightToLeft()
         p = self._painter(rtl)
@@ -452,11 +454,12 @@ class BigButton(QAbstractButton):
         spare = inner.height() - self.text_height(self.width())
         if spare > 0:
             inner.adjust(0, spare // 2, 0, 0)
-        p.setFont(font(title_px, True))  # in the title's colour (the palette's ButtonText)
+        p.setFont(font(title_px, True))
         # Flags as QPainter's ints; left means the reading side, as the painter mirrors.
         flags = ALIGN_LEFT | ALIGN_TOP | TEXT_WORD_WRAP
+        palette = self.palette()
         used = p.boundingRect(mirror(inner), flags, self.text())
-        p.drawText(mirror(inner), flags, self.text())
+        p.drawItemText(mirror(inner), flags, palette, True, self.text(), TITLE_ROLE)
         if self.detail:
             below = inner.adjusted(0, used.height() + self.metrics.gap // 2, 0, 0)
             inset = self._detail_inset(self.width())
@@ -466,17 +469,12 @@ class BigButton(QAbstractButton):
                 p.drawPixmap(mirror(QRect(below.left() + (side - w) // 2,
                                           below.top() + (side - h) // 2, w, h)), picture)
                 below.setLeft(below.left() + inset)
-            p.end()
-            # A second painter for the detail's colour: its pen comes from the detail role.
-            self.setForegroundRole(DETAIL_ROLE)
-            p = self._painter(rtl)
-            self.setForegroundRole(TITLE_ROLE)
             p.setFont(font(detail_px))
-            p.drawText(mirror(below), flags, self.detail)
+            p.drawItemText(mirror(below), flags, palette, True, self.detail, DETAIL_ROLE)
         p.end()
 
-    def _painter(self, rtl: bool) -> QPainter:
-        p = QPainter(self)
+    def _painter(self, rtl: bool) -> QStylePainter:
+        p = QStylePainter(self)
         if rtl:  # the words' own direction (a left-to-right first screen never names Qt)
             from PySide6.QtCore import Qt
 

@@ -88,6 +88,36 @@ def test_the_start_path_does_not_make_qstyle() -> None:
     assert run.stdout.strip() == "False"
 
 
+def test_a_tile_once_painted_stays_painted(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
+    """Its painting changes nothing of the widget (an earlier way to colour its words
+    switched its foreground role, which scheduled another paint: a busy loop on home)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from kiosk.ui.widgets import BigButton
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    window = open_window(configured(), size=(800, 480))
+    tiles = [t for t in window.findChildren(BigButton) if t.isVisible()]
+    assert tiles
+    paints = Paints()
+    for tile in tiles:
+        tile.installEventFilter(paints)
+    tiles[0].update()
+    qtbot.waitUntil(lambda: paints.count > 0)  # it does paint
+    qtbot.wait(300)
+    before = paints.count
+    qtbot.wait(700)
+    assert paints.count == before
+
+
 def test_the_lockdown_filter_is_on_from_the_first_paint(
         qtbot: QtBot, open_window: Callable[..., KioskWindow]) -> None:
     window = open_window(configured(), size=(800, 480))
