@@ -93,6 +93,13 @@ class BaseScreen(QWidget):
         self.more.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.more.clicked.connect(self.scroll_down)
         self.more.hide()
+        # Each box: a stretch, its widget, a stretch, made once (items taken out of a
+        # layout and not deleted would pile up: a layout item a screen change).
+        self._more_box.addStretch(1)
+        self._more_box.addWidget(self.more)
+        self._more_box.addStretch(1)
+        self._row_box.addStretch(1)
+        self._row_box.addStretch(1)
         self._action_row: QWidget | None = None
         self._metrics: Metrics | None = None
         outer = QVBoxLayout(self)
@@ -182,13 +189,9 @@ class BaseScreen(QWidget):
         self._actions_layout.setDirection(side_by_side if inline else stacked)
         self._actions_layout.setStretch(0, 1 if inline else 0)
         self._action_row = row
-        for box, widget in ((self._more_box, self.more), (self._row_box, row)):
-            while box.takeAt(0) is not None:  # (the widgets stay the bar's children)
-                pass
+        self._row_box.insertWidget(1, row)  # between its stretches (the old one removed)
+        for box in (self._more_box, self._row_box):
             box.setDirection(stacked if inline else side_by_side)
-            box.addStretch(1)
-            box.addWidget(widget)
-            box.addStretch(1)
         row.show()  # added to a visible parent: shown now, not on a later event
         self.action_bar.setVisible(bool(buttons) or self.more.isVisible())
         QTimer.singleShot(0, self._update_more)
