@@ -218,7 +218,8 @@ def mirrored(rtl: bool, whole: QRect, r: QRect) -> QRect:
     return r.translated(2 * (whole.right() - r.right()) + r.width() - whole.width(), 0)
 
 
-TITLE_ROLE = QPalette.ColorRole.ButtonText  # a tile's title: its foreground role
+# The palette roles a tile's words are drawn in (BigButton._set_colours fills them).
+TITLE_ROLE = QPalette.ColorRole.ButtonText  # its title
 DETAIL_ROLE = QPalette.ColorRole.PlaceholderText  # its line under the title
 
 
@@ -410,7 +411,12 @@ class BigButton(QAbstractButton):
         # widget (its palette, its roles): that schedules another paint, for ever.
         t = self.theme
         rtl = self.isRightToLeft()
-        p = self._painter(rtl)
+        p = QStylePainter(self)
+        if rtl:  # the words' own direction (a left-to-right first screen never names Qt)
+            from PySide6.QtCore import Qt
+
+            p.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         locked = self.locked
         selected = (self.isDown() or self.isChecked()) and not locked
         edge = QPainterPath()
@@ -473,17 +479,9 @@ class BigButton(QAbstractButton):
             p.drawItemText(mirror(below), flags, palette, True, self.detail, DETAIL_ROLE)
         p.end()
 
-    def _painter(self, rtl: bool) -> QStylePainter:
-        p = QStylePainter(self)
-        if rtl:  # the words' own direction (a left-to-right first screen never names Qt)
-            from PySide6.QtCore import Qt
-
-            p.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        return p
-
     def _set_colours(self) -> None:
-        """The words' colours, where the painter finds its pen (see paintEvent)."""
+        """The title's and the detail's colours, in the palette roles paintEvent draws
+        them with (set here, never while painting)."""
         t = self.theme
         palette = self.palette()  # a copy (QPalette(palette) would name Qt, as above)
         palette.setColor(TITLE_ROLE, QColor(t.muted if self.locked else t.heading))
