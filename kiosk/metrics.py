@@ -8,15 +8,22 @@ that nobody touches writes nothing, which spares the SD card. The window calls `
 most once a minute, off the GUI thread. No label identifies a visit and nothing is per answer;
 the last touch is rounded down to ``TOUCH_ROUND_S`` so it cannot single out a patient.
 
+The file is written by a short-lived process, ``python -m kiosk.metrics PATH`` with the
+snapshot as JSON on its standard input, not by the kiosk itself: importing prometheus_client
+imports its HTTP server, urllib and ssl (OpenSSL) too, about 6.5 MB that a kiosk would
+otherwise hold for months to write a dozen lines a few times an hour (issue 24).
+
 Plain Python, no Qt.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import sys
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -103,29 +110,71 @@ def text(snapshot: Snapshot) -> str:
     return generate_latest(registry).decode("utf-8")
 
 
+def as_written(snapshot: Snapshot) -> Snapshot:
+    """The snapshot as the file says it: the last touch rounded down to the quarter hour
+    (two snapshots that round the same write the same file)."""
+    rounded = snapshot.last_touch - snapshot.last_touch % TOUCH_ROUND_S
+    return snapshot if rounded == snapshot.last_touch else replace(snapshot, last_touch=rounded)
+
+
+def write_file(path: Path, snapshot: Snapshot) -> None:
+    """Write the metrics file now, in this process; OSError if it cannot be written."""
+    body = text(snapshot)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(body, "utf-8")
+        os.replace(tmp, path)  # node_exporter never sees half a file
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def to_json(snapshot: Snapshot) -> str:
+    return json.dumps({f.name: getattr(snapshot, f.name) for f in fields(snapshot)})
+
+
+def from_json(data: str) -> Snapshot:
+    """A snapshot back from ``to_json``; ValueError, KeyError or TypeError if it is not one."""
+    values = json.loads(data)
+    snapshot = Snapshot(**{**values, "languages": tuple(values["languages"])})
+    if not (all(isinstance(code, str) for code in snapshot.languages)
+            and isinstance(snapshot.version, str) and isinstance(snapshot.content_version, str)):
+        raise TypeError("not a metrics snapshot")
+    return snapshot
+
+
 class TextfileWriter:
-    """Writes the metrics file when what it would say changed; thread-safe enough for one
-    writer (the window's timer hands it one snapshot at a time)."""
+    """Writes the metrics file when what it would say changed, through a short-lived
+    ``python -m kiosk.metrics`` (see the module's doc); call ``write`` from one worker
+    thread at a time (the window's timer hands it one snapshot at a time). A write waits
+    for that process (under a second on a Pi), so never call it on the GUI thread."""
+
+    TIMEOUT_S = 60
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._last = ""
+        self._last: Snapshot | None = None
         self.writes = 0
 
     def write(self, snapshot: Snapshot) -> bool:
         """Write if changed; True if the file was written. Errors are logged, not raised."""
-        body = text(snapshot)
-        if body == self._last:
+        import subprocess
+
+        wanted = as_written(snapshot)
+        if wanted == self._last:
             return False
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        command = [sys.executable, "-m", "kiosk.metrics", str(self.path)]
         try:
-            tmp.write_text(body, "utf-8")
-            os.replace(tmp, self.path)  # node_exporter never sees half a file
-        except OSError as exc:
+            done = subprocess.run(command, input=to_json(wanted), capture_output=True,
+                                  text=True, timeout=self.TIMEOUT_S, check=False)
+        except (OSError, subprocess.SubprocessError) as exc:
             log.warning("cannot write the metrics file %s (%s)", self.path, exc)
-            tmp.unlink(missing_ok=True)
             return False
-        self._last = body
+        if done.returncode != 0:
+            why = done.stderr.strip().splitlines()[-1:] or [f"exit {done.returncode}"]
+            log.warning("cannot write the metrics file %s (%s)", self.path, why[0])
+            return False
+        self._last = wanted
         self.writes += 1
         return True
 
@@ -134,3 +183,26 @@ def metric_names(body: str) -> Iterable[str]:
     """The metric names in a text-format body (for tests and docs)."""
     return sorted({line.split()[2] for line in body.splitlines()
                    if line.startswith("# TYPE ")})
+
+
+def main(argv: list[str]) -> int:
+    """``python -m kiosk.metrics PATH``: write the snapshot given as JSON on standard input
+    to PATH (the kiosk's metrics writer; not a command for people)."""
+    if len(argv) != 1:
+        print("usage: python -m kiosk.metrics PATH < snapshot.json", file=sys.stderr)
+        return 2
+    try:
+        snapshot = from_json(sys.stdin.read())
+    except (ValueError, KeyError, TypeError) as exc:
+        print(f"not a metrics snapshot: {exc}", file=sys.stderr)
+        return 2
+    try:
+        write_file(Path(argv[0]), snapshot)
+    except OSError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
