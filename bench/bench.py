@@ -412,13 +412,19 @@ def callgrind(cmd: list[str], env: dict[str, str], tmp: Path, name: str) -> int:
 
 
 def warm_index(env: dict[str, str], tmp: Path) -> bool:
-    """Start the kiosk once and let it write its content index (kiosk.contentcache), as
-    every start after the first on a kiosk finds it; whether it did, within 60 s."""
+    """Start the kiosk once and let it write its content index (kiosk.contentcache) and its
+    rendered pages (kiosk.pagecache), as every start after the first on a kiosk finds them;
+    whether it did, within 60 s."""
     proc, _ms = started(kiosk_command(tmp), {**env, "KIOSK_REPORT_READY": "1"})
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if any((tmp / "data").rglob("content-index.json")):
+                # the pages a moment later (a commit from before kiosk.pagecache: never)
+                pages_by = min(deadline, time.monotonic() + 15)
+                while time.monotonic() < pages_by and not any(
+                        (tmp / "data").rglob("content-pages.json")):
+                    time.sleep(0.2)
                 return True
             time.sleep(0.2)
         return False

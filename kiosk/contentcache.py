@@ -27,15 +27,17 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kiosk import model, selfcheck
+from kiosk.page import Page
 from kiosk.problems import Problem
 
 log = logging.getLogger(__name__)
 
 FORMAT = 1  # bump when what is written changes shape
 FILE_NAME = "content-index.json"
+PAGES_FILE_NAME = "content-pages.json"  # kiosk.pagecache's, beside it
 MAX_ENTRIES = 4000  # files and folders fingerprinted; a bigger folder is loaded as usual
 MAX_DEPTH = 6
 MAX_INDEX_BYTES = 8_000_000
@@ -46,7 +48,7 @@ _CODE = ("model.py", "selfcheck.py", "labels.py", "pictures.py", "yamlio.py", "b
 CODE_DIR = Path(__file__).resolve().parent
 _CLASSES: dict[str, type] = {cls.__name__: cls for cls in (
     model.Topic, model.Language, model.Content, selfcheck.SelfCheck, selfcheck.Question,
-    selfcheck.Answer, selfcheck.Band, selfcheck.Message, Problem)}
+    selfcheck.Answer, selfcheck.Band, selfcheck.Message, Problem, Page)}
 
 
 class UnkeptError(Exception):
@@ -100,7 +102,7 @@ def fingerprint(root: Path, default_language: str) -> str | None:
 
 # -- to and from JSON ----------------------------------------------------------------------
 def _encode(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, Path):
         return {"$p": os.fspath(value)}
@@ -114,6 +116,8 @@ def _encode(value: Any) -> Any:
         return {"$t": [_encode(v) for v in value]}
     if isinstance(value, list):
         return [_encode(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return {"$s": sorted((_encode(v) for v in value), key=repr)}
     if isinstance(value, Mapping):
         return {"$m": [[_encode(k), _encode(v)] for k, v in value.items()]}
     raise UnkeptError(f"cannot keep a {cls.__name__}")
@@ -130,6 +134,8 @@ def _decode(value: Any) -> Any:
         return date.fromisoformat(value["$d"])
     if "$t" in value:
         return tuple(_decode(v) for v in value["$t"])
+    if "$s" in value:
+        return {_decode(v) for v in value["$s"]}
     if "$m" in value:
         return {_decode(k): _decode(v) for k, v in value["$m"]}
     cls = _CLASSES[value["$c"]]  # KeyError: not a class this index holds
@@ -164,6 +170,22 @@ def load(root: Path, default_language: str, index: Path | None
     """What ``model.load_content(root, default_language)`` gives, from the index at
     ``index`` when it is current; and, when it was not, a function that writes it (call it
     when there is time: it starts a thread and returns at once), else None."""
+    start = load_keyed(root, default_language, index)
+    return start.loaded, start.write
+
+
+class Start(NamedTuple):
+    """What a start loaded, the function that writes its index (None: nothing to write),
+    and the key the folder had when it was read (None: no index here, or too big a folder;
+    ``kiosk.pagecache`` keeps rendered pages under it)."""
+
+    loaded: model.Loaded
+    write: Callable[[], None] | None
+    key: str | None
+
+
+def load_keyed(root: Path, default_language: str, index: Path | None) -> Start:
+    """``load``, with the folder's key."""
     key = fingerprint(root, default_language) if index is not None else None
     if key is not None and index is not None:
         try:
@@ -171,19 +193,19 @@ def load(root: Path, default_language: str, index: Path | None
                 kept = decode(index.read_text(encoding="utf-8"), key)
                 if kept is not None:
                     log.debug("content from its index %s", index)
-                    return kept, None
+                    return Start(kept, None, key)
         except (OSError, UnicodeDecodeError):
             pass
     loaded = model.load_content(root, default_language)
     if key is None or index is None:
-        return loaded, None
+        return Start(loaded, None, key)
     where: Path = index
 
     def write() -> None:
         threading.Thread(target=save, args=(loaded, key, where), name="content-index",
                          daemon=True).start()
 
-    return loaded, write
+    return Start(loaded, write, key)
 
 
 def save(loaded: model.Loaded, key: str, index: Path) -> bool:

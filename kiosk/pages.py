@@ -10,7 +10,6 @@ Plain Python; no Qt.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import threading
 import time
@@ -19,8 +18,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from kiosk.model import Content, Language, Loaded, Topic, load_content
+from kiosk.page import Page
 from kiosk.problems import Problem
-from kiosk.render import Page, line_nesting, render_topic, too_complex
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +33,8 @@ class _OverBudgetError(Exception):
 
 def _stop(thread: threading.Thread) -> None:
     """Ask a thread to stop: _OverBudgetError is raised in it at its next Python instruction."""
+    import ctypes
+
     ident = thread.ident
     if ident is not None and thread.is_alive():
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident),
@@ -58,6 +59,8 @@ def render_with_budget(topic: Topic, language: Language, root: Path,
     wall time, so a machine busy with something else does not make a good page fail; where
     the platform cannot tell CPU time, and as a backstop, wall time is used.
     """
+    from kiosk.render import render_topic
+
     box: list[Page | BaseException] = []
 
     def run() -> None:
@@ -95,6 +98,8 @@ def failed(topic: Topic, exc: BaseException) -> Problem:
     """The problem to name for a page whose rendering raised ``exc`` (never a traceback):
     too deep a nesting is named at the most deeply nested line."""
     if isinstance(exc, RecursionError):
+        from kiosk.render import line_nesting
+
         lines = topic.body.split("\n")
         line = max(range(len(lines)), key=lambda n: line_nesting(lines[n]))
         return _left_out(topic, "the page is nested too deeply to prepare (lists, quotes, "
@@ -113,9 +118,18 @@ def _left_out(topic: Topic, why: str, line: int | None = None) -> Problem:
 def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
     """A copy of ``loaded`` with every page rendered into ``pages``; pages that are too
     complex or too slow are left out of the content and named in ``problems``."""
+    return render_pages_steady(loaded, budget)[0]
+
+
+def render_pages_steady(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> tuple[Loaded, bool]:
+    """``render_pages``, and whether its result would be the same on every run: False when a
+    page was left out for its time (a busy machine may be the reason) or for an error in
+    the kiosk's own code, so that such a result is never kept (``kiosk.pagecache``)."""
+    from kiosk.render import too_complex
+
     content = loaded.content
     if content is None:
-        return loaded
+        return loaded, True
     problems = list(loaded.problems)
     dropped: set[tuple[str, str]] = set()
     for code, language in content.languages.items():
@@ -125,12 +139,13 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 offset, why = found
                 problems.append(_left_out(topic, why, topic.body_line + offset))
                 dropped.add((code, topic.id))
-    kept = _without(content, dropped)
+    kept = without(content, dropped)
     if kept is None:
-        return Loaded(None, problems)
+        return Loaded(None, problems), True
     content = kept
     pages: dict[tuple[str, str], Page] = {}
     slow: set[tuple[str, str]] = set()
+    unsteady = False
     for code, language in content.languages.items():
         for topic in language.topics:
             try:
@@ -140,6 +155,7 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 log.error("left out %s (%s)", problem, type(exc).__name__)  # no traceback
                 problems.append(problem)
                 slow.add((code, topic.id))
+                unsteady = True
                 continue
             if page is None:
                 log.error("left out %s: it took over %.1f s to lay out", topic.path, budget)
@@ -147,6 +163,7 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                                           f"{budget:g} s); something in it is nested or "
                                           "repeated too much"))
                 slow.add((code, topic.id))
+                unsteady = True
                 continue
             # A picture at fault is named at its own file too (kiosk check, the log).
             problems += [p for p in page.refused if p.path != topic.path]
@@ -157,10 +174,11 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 slow.add((code, topic.id))
             else:
                 pages[(code, topic.id)] = page
+    steady = not unsteady
     if slow:
-        kept = _without(content, slow)
+        kept = without(content, slow)
         if kept is None:
-            return Loaded(None, problems)
+            return Loaded(None, problems), steady
         content = kept
         for key, page in list(pages.items()):  # links to a left-out page become plain words
             code, topic_id = key
@@ -175,12 +193,15 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
                 except Exception as exc:  # it rendered a moment ago; keep that page
                     log.error("could not render %s again: %s", topic.path, exc)
                     again = None
+                    steady = False
                 if again is not None:
                     pages[key] = again
-    return Loaded(content, problems, pages)
+                else:
+                    steady = False
+    return Loaded(content, problems, pages), steady
 
 
-def _without(content: Content, leave_out: set[tuple[str, str]]) -> Content | None:
+def without(content: Content, leave_out: set[tuple[str, str]]) -> Content | None:
     """The content without some (language, topic) pages; None if the default has none left."""
     if not leave_out:
         return content

@@ -302,13 +302,13 @@ def test_a_parse_that_still_recurses_too_deep_is_named_never_a_traceback(
     import logging
 
     import kiosk.checker
-    import kiosk.pages
+    import kiosk.render
     from kiosk.__main__ import main
 
     def recurse(*_args: object) -> object:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(kiosk.pages, "render_topic", recurse)
+    monkeypatch.setattr(kiosk.render, "render_topic", recurse)
     monkeypatch.setattr(kiosk.checker, "render_topic", recurse)
     # As in a fresh process: main() sets logging up to print to this stderr (an earlier
     # test's main() may have left a handler writing to a stream that is closed now).

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import pages as pages_mod
+from kiosk import render as render_mod
 from kiosk.checker import check_folder
 from kiosk.model import Language, Topic, load_content
 from kiosk.pages import load_rendered
@@ -94,7 +94,7 @@ def test_render_topic_itself_never_parses_a_pathological_page() -> None:
 
 def test_a_page_over_its_time_budget_is_stopped_left_out_and_named(
         make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pages_mod.render_topic
+    real = render_mod.render_topic
 
     def slow_jaw(topic: Topic, language: Language, root: Path) -> Page:
         if topic.id == "jaw":
@@ -102,7 +102,7 @@ def test_a_page_over_its_time_budget_is_stopped_left_out_and_named(
                 pass
         return real(topic, language, root)
 
-    monkeypatch.setattr(pages_mod, "render_topic", slow_jaw)
+    monkeypatch.setattr(render_mod, "render_topic", slow_jaw)
     threads = threading.active_count()
     started = time.process_time()
     loaded = load_rendered(make_content(), budget=0.3)
@@ -123,14 +123,14 @@ def test_a_page_over_its_time_budget_is_stopped_left_out_and_named(
 
 def test_a_crash_in_one_page_costs_only_that_page(
         make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    real = pages_mod.render_topic
+    real = render_mod.render_topic
 
     def broken(topic: Topic, language: Language, root: Path) -> Page:
         if topic.id == "back-pain":
             raise ValueError("boom")
         return real(topic, language, root)
 
-    monkeypatch.setattr(pages_mod, "render_topic", broken)
+    monkeypatch.setattr(render_mod, "render_topic", broken)
     loaded = load_rendered(make_content())
     assert loaded.content is not None and set(loaded.pages) == {("en", "jaw")}
     assert any("could not be prepared (boom)" in p.message for p in loaded.errors)

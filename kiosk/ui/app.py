@@ -28,6 +28,8 @@ from kiosk.ui.window import KioskWindow
 from kiosk.visit import Timing, Visit
 
 if TYPE_CHECKING:  # read-aloud is loaded after the first paint
+    from pathlib import Path
+
     from kiosk.ui.speech import Speaker
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ def build_window(config: Config, preview: bool = False,
     options = config.options
     source: Config | None = None  # the config whose imported versions the kiosk follows
     write_index: Callable[[], None] | None = None
+    kept_pages: tuple[str, Path] | None = None  # the content's key, where its pages are kept
     if config.use_store and not preview:
         source = config
         config = replace(config, content_dir=config.live_content())
@@ -58,12 +61,15 @@ def build_window(config: Config, preview: bool = False,
         elif source is not None:
             # From the content index when it is current (no YAML before the first paint);
             # else loaded, and the index written after the first paint, off the GUI thread.
-            # Pages are rendered in the background after the first paint (KioskWindow).
+            # Pages are rendered in the background after the first paint (KioskWindow),
+            # or read back from where they were kept for this content (kiosk.pagecache).
             from kiosk import contentcache
 
-            loaded, write_index = contentcache.load(
+            loaded, write_index, content_key = contentcache.load_keyed(
                 config.content_dir, config.language,
                 source.store_dir / contentcache.FILE_NAME)
+            if content_key is not None:
+                kept_pages = (content_key, source.store_dir / contentcache.PAGES_FILE_NAME)
         else:
             loaded = load_content(config.content_dir, config.language)
     for problem in loaded.problems:
@@ -81,7 +87,7 @@ def build_window(config: Config, preview: bool = False,
                   review_months=options.review_months, render=early)
     window = KioskWindow(config, visit, speaker_factory=_speaker_factory(config), size=size)
     if not preview:
-        window.start_loaded = loaded
+        window.start_loaded, window.start_pages = loaded, kept_pages
     if source is not None:  # an import or an undo switches the folder the kiosk watches
         from kiosk.store import Store
 

@@ -100,6 +100,7 @@ class KioskWindow(QWidget):
         self.past_first_paint = False  # the work after the first paint has begun
         self.start_loaded: Loaded | None = None  # what the start loaded: rendered after the
         # first paint (kiosk.ui.app), then let go
+        self.start_pages: tuple[str, Path] | None = None  # its key, where its pages are kept
 
         self.bar = TopBar(config.clinic.name)
         self.back_button, self.home_button, self.text_button = self.bar.buttons()
@@ -235,17 +236,23 @@ class KioskWindow(QWidget):
 
     def _render_in_background(self) -> None:
         """Every page rendered off the GUI thread, each within its time budget."""
-        from kiosk.pages import load_rendered, render_pages
-
         root, language = self.config.content_dir, self.config.language
         start, self.start_loaded = self.start_loaded, None
+        kept, self.start_pages = self.start_pages, None
         if start is not None and start.content is self.visit.content:
             # What the start loaded, not the folder read again: no second copy of the
-            # content in memory, no YAML parsed (a change since is the watcher's to see).
+            # content in memory, no YAML parsed (a change since is the watcher's to see);
+            # its pages read back from where they were kept when it has not changed, so
+            # that Markdown and the sanitizer are not even imported (kiosk.pagecache).
             def work() -> Any:
-                return render_pages(start)
+                from kiosk import pagecache
+
+                content_key, path = kept if kept is not None else (None, None)
+                return pagecache.rendered(start, content_key, path)
         else:
             def work() -> Any:
+                from kiosk.pages import load_rendered
+
                 return load_rendered(root, language)
         # The result reaches the window only if it is still there (in_background says how).
         in_background(self, work, self._pages_rendered)

@@ -264,9 +264,10 @@ def test_nothing_a_patient_does_reaches_the_disk(
         qtbot: QtBot, open_window: Callable[..., KioskWindow], tmp_path: Path) -> None:
     import os
 
-    from kiosk import contentcache
+    from kiosk import contentcache, pagecache
     from kiosk.logsetup import setup_logging
     from kiosk.model import load_content
+    from kiosk.pages import render_pages
 
     log_path = setup_logging()
     try:
@@ -282,21 +283,26 @@ def test_nothing_a_patient_does_reaches_the_disk(
         setup_logging(to_file=False)
     import threading
 
-    for thread in threading.enumerate():  # the content index, written after the first paint
-        if thread.name == "content-index":
+    for thread in threading.enumerate():  # the content index and the rendered pages,
+        if thread.name in ("content-index", "kiosk-background"):  # written after the paint
             thread.join(10)
     written = sorted(Path(d, f) for base in ("XDG_CONFIG_HOME", "XDG_DATA_HOME",
                                              "XDG_CACHE_HOME", "XDG_STATE_HOME")
                      for d, _dirs, files in os.walk(os.environ[base]) for f in files)
     usage_files = [p for p in written if p.name.startswith("usage.sqlite3")]
     indexes = [p for p in written if p.name == contentcache.FILE_NAME]
-    assert [p for p in written if p not in usage_files + indexes] == [log_path]
+    kept_pages = [p for p in written if p.name == contentcache.PAGES_FILE_NAME]
+    assert [p for p in written if p not in usage_files + indexes + kept_pages] == [log_path]
+    folder, language = window.config.content_dir, window.config.language
+    key = contentcache.fingerprint(folder, language)
+    assert key is not None
     for index in indexes:  # the content folder's own index: what it holds, and nothing else
-        folder, language = window.config.content_dir, window.config.language
-        key = contentcache.fingerprint(folder, language)
-        assert key is not None
         assert index.read_text(encoding="utf-8") == contentcache.encode(
             load_content(folder, language), key)
+    for path in kept_pages:  # its pages as rendered: what the folder holds, nothing else
+        start = load_content(folder, language)
+        assert path.read_text(encoding="utf-8") == pagecache.encode(
+            start, render_pages(start), pagecache.key(key) or "")
     log_text = log_path.read_text(encoding="utf-8") if log_path else ""
     for secret in ("Spinal fluid", "weakness", "numbness", "Yes", "front desk now"):
         assert secret not in log_text
