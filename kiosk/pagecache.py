@@ -6,7 +6,8 @@ written here once, under a key made of the content folder's key (``kiosk.content
 every file's name, size, times and inode), the rendering code's own files and the files of
 the Markdown and nh3 libraries; the next start with the same key reads the pages back
 instead of rendering them: the same pages, the same problems, the same pages left out,
-without Markdown, ElementTree, expat and nh3 in memory (about 2.5 MB) or their CPU time.
+without Markdown, ElementTree and nh3 in memory (7.7 MB PSS with what rendering leaves in
+Python's heap) or their CPU time.
 
 A result that could differ from run to run is never kept: a page left out because it ran
 past its time budget (a busy machine can be why) or because the kiosk's own code failed on
