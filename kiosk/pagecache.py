@@ -3,11 +3,11 @@ changed never imports Markdown or the HTML sanitizer (issue 24). Plain Python; n
 
 After the first paint the kiosk renders every page (``kiosk.pages``). What that gave is
 written here once, under a key made of the content folder's key (``kiosk.contentcache``:
-every file's name, size, times and inode), the rendering code's own files and the files of
-the Markdown and nh3 libraries; the next start with the same key reads the pages back
-instead of rendering them: the same pages, the same problems, the same pages left out,
-without Markdown, ElementTree and nh3 in memory (7.7 MB PSS with what rendering leaves in
-Python's heap) or their CPU time.
+every file's name, size, times and inode), the rendering code's own files, the files of the
+Markdown and nh3 libraries and Python's version (its HTML parser and ElementTree); the next
+start with the same key reads the pages back instead of rendering them: the same pages, the
+same problems, the same pages left out, without Markdown, ElementTree and nh3 in memory
+(7.7 MB PSS with what rendering leaves in Python's heap) or their CPU time.
 
 A result that could differ from run to run is never kept: a page left out because it ran
 past its time budget (a busy machine can be why) or because the kiosk's own code failed on
@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from pathlib import Path
 
 from kiosk import contentcache, pages
@@ -68,7 +69,7 @@ def key(content_key: str) -> str | None:
     the code or libraries cannot be looked at."""
     from kiosk.digests import blake2b
 
-    parts = [f"pages {FORMAT}", content_key]
+    parts = [f"pages {FORMAT}", content_key, sys.version]  # Python: html.parser, ElementTree
     try:
         for name in _CODE:
             parts.append(contentcache._stat_line(name, os.stat(contentcache.CODE_DIR / name)))

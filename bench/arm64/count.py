@@ -10,7 +10,13 @@ unevenly.
 
     sh bench/arm64/setup.sh [DIR]                 (once, as root: the arm64 root, wheels,
                                                    and the counter)
-    .venv/bin/python bench/arm64/count.py [DIR] [--runs N]
+    .venv/bin/python bench/arm64/count.py [DIR] [--runs N] [--idle SECONDS]
+
+With ``--idle``, also the idle measures of bench.py, emulated: the kiosk left on home and
+on the attract screen, its process tree's CPU time and wake-ups read from outside over the
+window given (after it settled: its pages read or rendered, the attract screen reached).
+The process measured is qemu running the kiosk, so its CPU time is the emulated kiosk's
+plus the emulator's own, and its threads are the emulator's too.
 
 The kiosk measured is this checkout's ``kiosk`` package, copied and compiled by the arm64
 Python, with its content index written first, as bench.py does; DEPLOYED settings.
@@ -41,6 +47,10 @@ def main() -> int:
     parser.add_argument("dir", nargs="?", default="/tmp/kiosk-arm64", type=Path,
                         help="what bench/arm64/setup.sh made")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--idle", type=float, default=0,
+                        help="also measure idle CPU over this many seconds per screen")
+    parser.add_argument("--settle", type=float, default=60,
+                        help="seconds to let the emulated kiosk settle before --idle")
     args = parser.parse_args()
     a: Path = args.dir.resolve()
     root, plugin = a / "root", a / "libicount.so"
@@ -51,7 +61,10 @@ def main() -> int:
     server, env = host.start_display(offscreen=False)
     try:
         with tempfile.TemporaryDirectory(prefix="kiosk-arm64-") as t:
-            print(json.dumps(measure(a, Path(t), env, args.runs), indent=2))
+            out = measure(a, Path(t), env, args.runs)
+            if args.idle:
+                out["idle"] = idle(a, Path(t), env, args.idle, args.settle)
+            print(json.dumps(out, indent=2))
     finally:
         if server is not None:
             server.terminate()
@@ -97,6 +110,43 @@ def measure(a: Path, tmp: Path, env: dict[str, str], runs: int) -> dict[str, obj
             "time_ratio": round(kiosk_ms / bare_ms, 3)}
 
 
+def idle(a: Path, tmp: Path, env: dict[str, str], seconds: float,
+         settle: float) -> dict[str, object]:
+    """bench.py's idle measure, on the emulated kiosk that ``measure`` set up in ``tmp``."""
+    root, proj = a / "root", tmp / "proj"
+    env = host.isolated_env({**env, "QEMU_LD_PREFIX": str(root),
+                             "PYTHONPATH": f"{a / 'site'}:{proj}"}, tmp)
+    out: dict[str, object] = {"window_s": seconds, "settle_s": settle}
+    for screen, after in (("home", 86400), ("attract", 1)):
+        config = host.write_config(tmp, **{**host.DEPLOYED, "content": str(tmp / "content"),
+                                           "idle_timeout": after})
+        cmd = ["qemu-aarch64-static", "-L", str(root), str(root / "usr/bin/python3.11"),
+               "-m", "kiosk", "--config", str(config)]
+        proc = subprocess.Popen(cmd, env={**env, "KIOSK_REPORT_READY": "1"},
+                                cwd=proj / "bench", stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("KIOSK_READY"):
+                    break
+            time.sleep(settle)
+            wakes0 = host.tree_wakes(proc.pid)
+            cpu0, t0 = host.tree_cpu_seconds(proc.pid), time.monotonic()
+            time.sleep(seconds)
+            cpu1, t1 = host.tree_cpu_seconds(proc.pid), time.monotonic()
+            wakes1 = host.tree_wakes(proc.pid)
+        finally:
+            host.stop(proc)
+        woke = {name: wakes1[name] - wakes0[name] for name in wakes1
+                if name in wakes0 and wakes1[name] > wakes0[name]}
+        out[f"{screen}_percent"] = round(100 * (cpu1 - cpu0) / (t1 - t0), 4)
+        out[f"{screen}_wakes_per_min"] = round(sum(woke.values()) * 60 / (t1 - t0), 2)
+        out[f"{screen}_wakes_by_thread"] = {name.rsplit(":", 1)[0]: n for name, n in
+                                            sorted(woke.items(), key=lambda kv: -kv[1])}
+    return out
+
+
 def ready(cmd: list[str], env: dict[str, str], proj: Path) -> float:
     """Run to the first paint (the program quits there); the ms it took."""
     t0 = time.monotonic_ns()
@@ -110,7 +160,8 @@ def ready(cmd: list[str], env: dict[str, str], proj: Path) -> float:
 
 
 def warm(cmd: list[str], env: dict[str, str], tmp: Path, proj: Path) -> None:
-    """One start that writes the content index, as every start after the first finds it."""
+    """One start that writes the content index and the rendered pages, as every start after
+    the first finds them (the pages: a kiosk from before kiosk.pagecache writes none)."""
     proc = subprocess.Popen(cmd, env={**env, "KIOSK_REPORT_READY": "1"}, cwd=proj / "bench",
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -118,6 +169,9 @@ def warm(cmd: list[str], env: dict[str, str], tmp: Path, proj: Path) -> None:
         while not any((tmp / "data").rglob("content-index.json")):
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise host.MeasureError("the emulated kiosk wrote no content index")
+            time.sleep(0.5)
+        pages_by = min(deadline, time.monotonic() + 120)
+        while time.monotonic() < pages_by and not any((tmp / "data").rglob("content-pages.json")):
             time.sleep(0.5)
     finally:
         host.stop(proc)  # its read-aloud child too
