@@ -41,8 +41,10 @@ IMAGE = QTextDocument.ResourceType.ImageResource
 Shape = tuple[str | None, float, float]  # a picture's kind, natural width and height
 
 
-def _pictures(doc: QTextDocument) -> list[tuple[int, int, QTextImageFormat]]:
-    """Each kiosk-image picture of a document: its position, length and format."""
+def _picture_spans(doc: QTextDocument) -> list[tuple[int, int]]:
+    """Where each kiosk-image picture of a document is: its position and length. A walk
+    over every fragment of the page, so done once per document (``PageView._spans``): only
+    the pictures' formats change after that, never where they are."""
     found = []
     block = doc.begin()
     while block.isValid():
@@ -52,7 +54,7 @@ def _pictures(doc: QTextDocument) -> list[tuple[int, int, QTextImageFormat]]:
             fmt = fragment.charFormat()
             if fmt.isImageFormat() and fmt.toImageFormat().name().startswith(
                     f"{IMAGE_SCHEME}:"):
-                found.append((fragment.position(), fragment.length(), fmt.toImageFormat()))
+                found.append((fragment.position(), fragment.length()))
             it += 1
         block = block.next()
     return found
@@ -95,6 +97,9 @@ class PageView(QTextBrowser):
         self._asked: set[tuple[str, int, int, str]] = set()  # pictures being drawn
         self._docs: OrderedDict[tuple[str, str, int, str], QTextDocument] = OrderedDict()
         self._blank: QTextDocument | None = None
+        # Where each laid-out page's pictures are (found once per page: see _picture_spans).
+        self._spans: weakref.WeakKeyDictionary[QTextDocument, list[tuple[int, int]]] = (
+            weakref.WeakKeyDictionary())
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
@@ -246,11 +251,25 @@ class PageView(QTextBrowser):
         doc.markContentsDirty(0, doc.characterCount())
         self.viewport().update()
 
+    def _pictures(self, doc: QTextDocument) -> list[tuple[int, int, QTextImageFormat]]:
+        """Each kiosk-image picture of a document: its position, length and format now."""
+        spans = self._spans.get(doc)
+        if spans is None:
+            spans = self._spans[doc] = _picture_spans(doc)
+        cursor = QTextCursor(doc)
+        found = []
+        for position, length in spans:
+            cursor.setPosition(position + 1)  # the format of the character before it
+            found.append((position, length, cursor.charFormat().toImageFormat()))
+        return found
+
     def _set_boxes(self, doc: QTextDocument, boxes: Mapping[str, tuple[float, float]]) -> bool:
         """Give pictures of ``doc`` their boxes (by kiosk-image path); True if any changed."""
+        if not boxes:
+            return False
         cursor = QTextCursor(doc)
         changed = False
-        for position, length, fmt in _pictures(doc):
+        for position, length, fmt in self._pictures(doc):
             box = boxes.get(fmt.name().removeprefix(f"{IMAGE_SCHEME}:"))
             if box is None or (round(fmt.width()), round(fmt.height())) == \
                     (round(box[0]), round(box[1])):
@@ -285,7 +304,7 @@ class PageView(QTextBrowser):
             return
         doc.setProperty(_BOX, f"{width:g}")
         for rel in {fmt.name().removeprefix(f"{IMAGE_SCHEME}:") for _p, _n, fmt in
-                    _pictures(doc)}:
+                    self._pictures(doc)}:
             self._draw(doc, rel, width)
 
     def _fit(self) -> None:
