@@ -380,6 +380,55 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
     return out
 
 
+CHROMIUM_SETTLE_S = 15.0  # no ready line: the page is long shown by then (2-3 s here)
+
+
+def chromium_command() -> list[str] | None:
+    return next(([found] for name in ("chromium", "chromium-browser", "google-chrome")
+                 if (found := shutil.which(name))), None)
+
+
+def chromium_anchor(env: dict[str, str], tmp: Path, runs: int) -> dict[str, Any]:
+    """The anchor beside the floor: Chromium in kiosk mode showing the same first screen (the
+    six topic titles as six buttons in a 1280x720 window, a local HTML file), its whole
+    process tree's PSS ``CHROMIUM_SETTLE_S`` after it started (it prints no ready line);
+    median of ``runs``. Not a budget: what a browser kiosk would cost here."""
+    found = chromium_command()
+    if found is None:
+        return {"not_measured": "chromium is not installed (apt-get install chromium)"}
+    if str(BENCH) not in sys.path:
+        sys.path.insert(0, str(BENCH))
+    from bare_window import titles
+
+    buttons = "".join(f"<button>{t}</button>" for t in titles(tmp / "content" / "en"))
+    page = tmp / "anchor.html"
+    page.write_text("<!doctype html><meta charset=utf-8><title>kiosk</title><style>body{"
+                    "display:flex;flex-direction:column;font:20px sans-serif}button{"
+                    f"margin:6px;padding:12px;font:inherit}}</style>{buttons}",
+                    encoding="utf-8")
+    cmd = [*found, "--kiosk", "--no-first-run", "--no-default-browser-check",
+           "--disable-background-networking", "--disable-component-update",
+           "--password-store=basic", "--window-size=1280,720",
+           f"--user-data-dir={tmp / 'chromium-profile'}", page.as_uri()]
+    if os.geteuid() == 0:
+        cmd.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    pss, processes = [], []
+    for _ in range(runs):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(CHROMIUM_SETTLE_S)
+            mem = tree_memory(proc.pid)
+        finally:
+            stop(proc)  # pragma: no branch
+        pss.append(mem["pss"])
+        processes.append(mem["processes"])
+    version = subprocess.run([*found, "--version"], capture_output=True, text=True,
+                             timeout=60, check=False).stdout.strip()
+    return {"pss": statistics.median(pss), "processes": statistics.median(processes),
+            "version": version, "sandbox": os.geteuid() != 0, "settle_s": CHROMIUM_SETTLE_S}
+
+
 def touched_memory(pid: int, env: dict[str, str], settle: float) -> dict[str, Any]:
     """The tree's memory once a patient has tapped the screen (a tap by xdotool on the
     window's left margin, on no button): the read-aloud child starts at the first touch."""
@@ -791,6 +840,15 @@ def report(results: dict[str, Any], budgets: dict[str, dict[str, Any]]) -> None:
             rows.append(("memory PSS after a tap (read-aloud child on) / floor",
                          f"{s['kiosk_in_use_pss']:.1f} / {s['bare_pss']:.1f} MB (child "
                          f"{s['speech_child_pss']:.1f})", f"x{s['in_use_pss_ratio']:.2f}", None))
+        chromium = s.get("chromium", {})
+        if "pss" in chromium:
+            rows.append(("memory PSS, Chromium --kiosk tree (same screen) / kiosk tree",
+                         f"{chromium['pss']:.1f} / {s['kiosk_pss']:.1f} MB "
+                         f"({chromium['processes']:.0f} processes)",
+                         f"x{chromium['pss'] / s['kiosk_pss']:.2f}", None))
+        elif chromium:
+            rows.append(("memory PSS, Chromium --kiosk (anchor)", chromium["not_measured"],
+                         "", None))
         if "unique_ratio" in s:
             rows.append(("memory, each page once, kiosk tree / floor",
                          f"{s['kiosk_unique']:.1f} / {s['bare_unique']:.1f} MB",
@@ -928,6 +986,7 @@ def main() -> int:
                                    "parts": parts, "skipped": skipped}
         if "start" in parts:
             results["start"] = cold_starts(env, tmp, runs, SETTLE_S)
+            results["start"]["chromium"] = chromium_anchor(env, tmp, min(runs, 3))
         if "instructions" in parts:
             results["instructions"] = instructions(env, tmp, first)
         if "pages" in parts:

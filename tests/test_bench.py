@@ -162,3 +162,25 @@ def test_wake_ups_are_counted_for_every_thread_of_the_tree() -> None:
         ticker = next(name for name in after if name != main)
         assert after[ticker] - before[ticker] >= 20
         assert after[main] - before[main] <= 5
+
+
+def test_the_chromium_anchor_is_said_to_be_missing_when_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    bench = load("bench")
+    monkeypatch.setattr(bench, "chromium_command", lambda: None)
+    anchor = bench.chromium_anchor({}, tmp_path, 1)
+    assert anchor == {"not_measured": "chromium is not installed (apt-get install chromium)"}
+    start = {"kiosk_ms": 300.0, "bare_ms": 200.0, "kiosk_ms_min": 290.0, "bare_ms_min": 190.0,
+             "ratio": 1.5, "kiosk_pss": 60.0, "bare_pss": 45.0, "kiosk_processes": 1,
+             "kiosk_main_pss": 60.0, "kiosk_children_pss": 0.0, "pss_ratio": 1.33,
+             "kiosk_rss": 70.0, "bare_rss": 58.0, "chromium": anchor}
+    run = {"platform": "xcb", "pyside6": "6.11.3", "python": "3.11", "kiosk": "here",
+           "load_at_start": 0.0, "load_at_end": 0.0}
+    budgets = bench.verdicts({"start": start})
+    bench.report({"start": start, "run": run, "runs": 1}, budgets)
+    assert "chromium is not installed" in capsys.readouterr().out
+    start["chromium"] = {"pss": 300.0, "processes": 9}
+    bench.report({"start": start, "run": run, "runs": 1}, budgets)
+    out = capsys.readouterr().out
+    assert "300.0 / 60.0 MB (9 processes)" in out and "x5.00" in out
