@@ -156,8 +156,10 @@ class TextfileWriter:
         self._last: Snapshot | None = None
         self.writes = 0
 
-    def write(self, snapshot: Snapshot) -> bool:
-        """Write if changed; True if the file was written. Errors are logged, not raised."""
+    def write(self, snapshot: Snapshot, timeout: float | None = None) -> bool:
+        """Write if changed; True if the file was written. Errors are logged, not raised.
+        ``timeout``: seconds to wait for the writer (default ``TIMEOUT_S``; the kiosk gives
+        less when it is stopping, so that systemd's stop timeout is never the one to end it)."""
         import subprocess
 
         wanted = as_written(snapshot)
@@ -166,7 +168,7 @@ class TextfileWriter:
         command = [sys.executable, "-m", "kiosk.metrics", str(self.path)]
         try:
             done = subprocess.run(command, input=to_json(wanted), capture_output=True,
-                                  text=True, timeout=self.TIMEOUT_S, check=False)
+                                  text=True, timeout=timeout or self.TIMEOUT_S, check=False)
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("cannot write the metrics file %s (%s)", self.path, exc)
             return False

@@ -125,6 +125,24 @@ def test_a_file_that_cannot_be_written_is_logged_with_its_path(
     assert writer.write(SNAPSHOT) and path.exists()
 
 
+def test_a_writer_that_hangs_is_given_up_after_its_timeout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    hang = tmp_path / "hang.py"
+    hang.write_text("import time\ntime.sleep(60)\n", encoding="utf-8")
+    real_run = subprocess.run
+
+    def hanging(command: list[str], **kwargs: object) -> object:  # the writer never answers
+        return real_run([sys.executable, str(hang)], **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(subprocess, "run", hanging)
+    writer = TextfileWriter(tmp_path / FILE_NAME)
+    started = time.monotonic()
+    assert not writer.write(SNAPSHOT, timeout=1)
+    assert time.monotonic() - started < 10
+    assert "timed out" in caplog.text and writer.writes == 0
+
+
 def test_the_writer_process_refuses_what_is_not_a_snapshot(tmp_path: Path) -> None:
     for given in ("", "[]", '{"version": 1}', "{nonsense"):
         done = subprocess.run([sys.executable, "-m", "kiosk.metrics", str(tmp_path / "x.prom")],

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # made on first use
 log = logging.getLogger(__name__)
 
 METRICS_EVERY_S = 60  # the metrics file is written at most this often
+METRICS_AT_EXIT_S = 5  # the last write, saying the kiosk is down, waits at most this long
 STAFF_EXIT_CODE = 0  # "Exit the kiosk" is a normal exit: deploy/x11 does not restart it
 
 
@@ -565,7 +566,8 @@ class KioskWindow(QWidget):
                 current = Store(source.store_dir).current()
                 if current is not None:
                     snapshot = changed(partial, content_version=current.id)
-            return writer.write(snapshot)
+            # Stopping: a few seconds at most (systemd's stop timeout is 20 s).
+            return writer.write(snapshot, timeout=METRICS_AT_EXIT_S if wait else None)
 
         if wait:  # the kiosk is stopping: one small file, written now
             work()
