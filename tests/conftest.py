@@ -171,6 +171,20 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+def imported_by(code: str, watched: tuple[str, ...]) -> list[str]:
+    """Run ``code`` in a fresh Python (it must succeed); which of ``watched`` it imported."""
+    import json
+    import sys
+
+    script = (f"{code}\nimport json, sys\n"
+              f"print(json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    found: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
 def topic_text(title: str = "Back pain", summary: str = "About back pain.", order: int | str = 1,
                body: str = "Some **plain** words.") -> str:
     return TOPIC.format(title=title, summary=summary, order=order, body=body)

@@ -27,6 +27,7 @@ from kiosk.metrics import (
     text,
     to_json,
 )
+from tests.conftest import imported_by
 
 SNAPSHOT = Snapshot("0.1.0", "installed", ("en", "es"), 1_764_900_000.6, 1_764_903_333.0,
                     {"warning": 12}, {"delivered": 2, "retried": 1}, True, False)
@@ -100,18 +101,11 @@ def test_the_kiosk_itself_never_imports_the_metrics_library(tmp_path: Path) -> N
     """The file is written by a short-lived process: prometheus_client (and the ssl, HTTP
     server and urllib it imports) never sits in the kiosk's memory."""
     path = tmp_path / FILE_NAME
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from kiosk.metrics import Snapshot, TextfileWriter\n"
-        f"w = TextfileWriter(Path({str(path)!r}))\n"
-        "assert w.write(Snapshot('1', 'installed', ('en',), 0.0, 0.0))\n"
-        "print(sorted(m for m in sys.modules if m in "
-        "('prometheus_client', 'ssl', 'urllib.request', 'http.server')))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    code = ("from pathlib import Path\n"
+            "from kiosk.metrics import Snapshot, TextfileWriter\n"
+            f"w = TextfileWriter(Path({str(path)!r}))\n"
+            "assert w.write(Snapshot('1', 'installed', ('en',), 0.0, 0.0))")
+    assert imported_by(code, ("prometheus_client", "ssl", "urllib.request", "http.server")) == []
     assert samples(path.read_text("utf-8"))["clinic_kiosk_up"] == 1
 
 
