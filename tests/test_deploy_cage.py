@@ -86,13 +86,14 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     tmp_path.chmod(0o755)
     runtime = tmp_path / "runtime"  # XDG_RUNTIME_DIR: cage's Wayland socket
     home = tmp_path / "home"
-    for folder in (runtime, home):
+    textfile = tmp_path / "textfile"  # node_exporter's folder: the metrics are on
+    for folder in (runtime, home, textfile):
         folder.mkdir(mode=0o700)
     config = home / "config.toml"
     config.write_text("speech = false\nrecord_usage = false\nwatch_content = false\n")
     prefix: list[str] = []
     if os.geteuid() == 0:
-        for folder in (runtime, home, config):
+        for folder in (runtime, home, config, textfile):
             os.chown(folder, NOBODY, NOBODY)
         prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
                   "--inh-caps=-all,+dac_read_search", "--ambient-caps=+dac_read_search"]
@@ -106,7 +107,7 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     command = [shutil.which("cage") or "cage", *start[1:3], str(kiosk),
                "--config", str(config)]
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home),
-           "KIOSK_TEXTFILE_FOLDER": os.environ.get("KIOSK_TEXTFILE_FOLDER", ""),
+           "KIOSK_TEXTFILE_FOLDER": str(textfile),
            "XDG_RUNTIME_DIR": str(runtime), "DISPLAY": display, "WLR_BACKENDS": "x11",
            "WLR_LIBINPUT_NO_DEVICES": "1", "NOTIFY_SOCKET": str(tmp_path / "notify"),
            "WATCHDOG_USEC": "1000000", "PYTHONPATH": str(ROOT)}
@@ -141,3 +142,7 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     assert code == 0, output
     assert "Assertion" not in output and "stopping on signal 15" in output, output
     assert notify.messages[-1] == "STOPPING=1"
+    # The metrics, written by their own short-lived process as the unit's user, and last
+    # saying that the kiosk stopped cleanly.
+    assert [p.name for p in textfile.iterdir()] == ["clinic_kiosk.prom"], output
+    assert "clinic_kiosk_up 0.0" in (textfile / "clinic_kiosk.prom").read_text("utf-8")
