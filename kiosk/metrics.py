@@ -168,7 +168,9 @@ class TextfileWriter:
         command = [sys.executable, "-m", "kiosk.metrics", str(self.path)]
         try:
             done = subprocess.run(command, input=to_json(wanted), capture_output=True,
-                                  text=True, timeout=timeout or self.TIMEOUT_S, check=False)
+                                  text=True, timeout=timeout or self.TIMEOUT_S, check=False,
+                                  # Windows: no console window flashes over the kiosk
+                                  creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         except (OSError, subprocess.SubprocessError) as exc:
             log.warning("cannot write the metrics file %s (%s)", self.path, exc)
             return False

@@ -4,6 +4,7 @@ and a tile picture that never takes room from the title (issue 14)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QUrl
@@ -14,6 +15,7 @@ from kiosk.config import bundled_content
 from kiosk.pictures import Picture, check
 from kiosk.render import stylesheet
 from kiosk.theme import LIGHT, Metrics
+from kiosk.ui import pageview
 from kiosk.ui.pageview import PageView
 from kiosk.ui.widgets import IMAGE_IO, BigButton, draw_picture
 from tests.ui.conftest import shows_all_words
@@ -70,6 +72,38 @@ def test_page_picture_fills_the_column_with_no_gap_below(qtbot: QtBot, tmp_path:
                                 - view.picture_width()) <= 1)
     assert view.picture_width() < width
     assert view.document().size().height() < shown().height() / shown().devicePixelRatio() + 40
+
+
+def test_a_pages_pictures_are_found_once_however_often_it_is_laid_out(
+        qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding a page's pictures walks every fragment of it; a page is laid out dozens of
+    times while it opens (each size change), so the walk is done once per page, and the
+    pictures still get their boxes at every width."""
+    walks: list[int] = []
+    real = pageview._picture_spans
+
+    def counted(doc: Any) -> list[tuple[int, int]]:
+        walks.append(1)
+        return real(doc)
+
+    monkeypatch.setattr(pageview, "_picture_spans", counted)
+    view = PageView()
+    qtbot.addWidget(view)
+    view.resize(700, 300)
+    view.show()
+    html = ('<p>Words before.</p><p><img alt="a" src="kiosk-image:en/images/jaw.svg"></p>'
+            '<p>Between.</p><p><img alt="b" src="kiosk-image:en/images/spine.svg"></p>')
+    view.show_page(html, stylesheet(LIGHT, 18), bundled_content(), 18,
+                   {"en/images/jaw.svg": ("SVG", 800.0, 500.0),
+                    "en/images/spine.svg": ("SVG", 400.0, 400.0)})
+    for width in (600, 500, 650, 700):
+        view.resize(width, 300)
+        qtbot.wait(10)
+    assert len(walks) == 1
+    boxes = [(round(fmt.width()), round(fmt.height())) for _p, _n, fmt in
+             view._pictures(view.document())]
+    column = round(view.picture_width())
+    assert boxes == [(column, round(column * 500 / 800)), (column, column)]
 
 
 def test_tile_picture_is_big_enough_and_leaves_the_title_its_width(qtbot: QtBot) -> None:
