@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -66,9 +67,13 @@ def line_of(body: str, needle: str, first_line: int) -> int:
 class _Policy(Treeprocessor):
     """Rewrite links and images to our own schemes; drop what the kiosk must not open."""
 
-    def __init__(self, md: markdown.Markdown, topic: Topic, language: Language,
-                 root: Path, page: Page) -> None:
-        super().__init__(md)
+    topic: Topic
+    language: Language
+    root: Path
+    page: Page
+
+    def begin(self, topic: Topic, language: Language, root: Path, page: Page) -> None:
+        """The page the next conversion renders."""
         self.topic, self.language, self.root, self.page = topic, language, root, page
 
     def refuse(self, ref: str, why: str, hint: str = "", error: bool = False) -> None:
@@ -208,13 +213,45 @@ class _Policy(Treeprocessor):
 
 
 class _PolicyExtension(Extension):
-    def __init__(self, topic: Topic, language: Language, root: Path, page: Page) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.args = (topic, language, root, page)
+        self.policy: _Policy | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         # After inline patterns (priority 20) have made <a> and <img> elements.
-        md.treeprocessors.register(_Policy(md, *self.args), "kiosk_policy", 1)
+        self.policy = _Policy(md)
+        md.treeprocessors.register(self.policy, "kiosk_policy", 1)
+
+
+# Markdown converters not in use. Building one (its extensions, patterns and processors)
+# costs a third of rendering a page, so one that finished a page is kept for the next;
+# one stopped midway (a page over its time budget) or that raised is never used again.
+# Each is used by one thread at a time: taken from here, put back when done.
+_IDLE: list[tuple[markdown.Markdown, _Policy]] = []
+_IDLE_LOCK = threading.Lock()
+_IDLE_MAX = 4
+
+
+def _converter() -> tuple[markdown.Markdown, _Policy]:
+    with _IDLE_LOCK:
+        if _IDLE:
+            return _IDLE.pop()
+    extension = _PolicyExtension()
+    md = markdown.Markdown(extensions=["tables", "admonition", "sane_lists", extension],
+                           output_format="html")
+    assert extension.policy is not None
+    return md, extension.policy
+
+
+def _convert(topic: Topic, language: Language, root: Path, page: Page) -> str:
+    """The page's Markdown as HTML (before sanitizing), by a converter used again."""
+    md, policy = _converter()
+    policy.begin(topic, language, root, page)
+    body = md.reset().convert(topic.body)  # reset: nothing of the last page carries over
+    with _IDLE_LOCK:
+        if len(_IDLE) < _IDLE_MAX:
+            _IDLE.append((md, policy))
+    return body
 
 
 _OWN_HREF = re.compile(rf"^({TOPIC_SCHEME}:[^/\\:]+|{QR_SCHEME}:[0-9]+)$")
@@ -368,12 +405,7 @@ def render_topic(topic: Topic, language: Language, root: Path) -> Page:
         page.html = "".join(f"<p{dir_attr}>{html.escape(block)}</p>"
                             for block in topic.body.split("\n\n") if block.strip())
         return page
-    md = markdown.Markdown(
-        extensions=["tables", "admonition", "sane_lists",
-                    _PolicyExtension(topic, language, root, page)],
-        output_format="html",
-    )
-    page.html = sanitize(md.convert(topic.body))
+    page.html = sanitize(_convert(topic, language, root, page))
     reviewed = reviewed_line(topic, language)
     if reviewed:  # small print at the very end; nothing at all for a page never reviewed
         page.html += f'\n<p class="reviewed"{dir_attr}>{html.escape(reviewed)}</p>'

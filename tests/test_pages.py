@@ -34,6 +34,30 @@ def test_every_page_is_rendered_at_load_time(make_content: Callable[..., Path]) 
     assert 'href="topic:jaw"' in loaded.pages[("en", "back-pain")].html
 
 
+def test_a_converter_used_again_renders_exactly_what_a_new_one_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown converters are kept and used again (building one costs a third of a page):
+    nothing of one page (links, pictures, refusals, footnote-like state) reaches the next."""
+    from kiosk.config import bundled_content
+
+    loaded = load_content(bundled_content())
+    assert loaded.content is not None
+    pages = [(t, loaded.content.language(code)) for code in loaded.content.codes
+             for t in loaded.content.language(code).topics]
+    assert len(pages) == 18
+
+    def fresh(topic: Topic, language: Language) -> Page:
+        monkeypatch.setattr(render_mod, "_IDLE", [])  # a new converter for this page alone
+        return render_topic(topic, language, bundled_content())
+
+    alone = [fresh(t, lang) for t, lang in pages]
+    monkeypatch.setattr(render_mod, "_IDLE", [])
+    for order in (pages, pages[::-1]):  # one converter, used again and again, both ways
+        again = {t.path: render_topic(t, lang, bundled_content()) for t, lang in order}
+        assert [again[t.path] for t, _lang in pages] == alone
+        assert len(render_mod._IDLE) == 1
+
+
 @pytest.mark.parametrize(("body", "words"), [
     (NESTED_BRACKETS, "'[' are open at once"),
     ("(" * 3_000 + "[a](" * 4_000, "'(' are open at once"),
