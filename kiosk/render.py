@@ -305,6 +305,7 @@ _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^<>]*?(/?)>")
 _CODE_SPAN = re.compile(r"(`+).*?\1")
+_BRACKET = re.compile(r"\\.|[][()]")  # an escaped character, or a bracket
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
          "source", "track", "wbr"}
 
@@ -357,13 +358,11 @@ def too_complex(body: str) -> tuple[int, str] | None:
             return number, (f"lists and quotes are nested more than {MAX_NESTING} deep at the "
                             "start of this line (list markers like '- ' or '1. ', '>' and "
                             "indentation together); that deep cannot be shown")
-        escaped = False
-        for ch in line:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch in depth:
+        for found in _BRACKET.finditer(line):  # only the brackets, not every character
+            ch = found.group()
+            if len(ch) == 2:  # a backslash and the character it escapes
+                continue
+            if ch in depth:
                 depth[ch] += 1
                 if depth[ch] > MAX_BRACKET_DEPTH:
                     return number, (f"more than {MAX_BRACKET_DEPTH} '{ch}' are open at once in "

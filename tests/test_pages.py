@@ -34,6 +34,44 @@ def test_every_page_is_rendered_at_load_time(make_content: Callable[..., Path]) 
     assert 'href="topic:jaw"' in loaded.pages[("en", "back-pain")].html
 
 
+def _open_brackets_one_by_one(body: str) -> int | None:
+    """The plain reading of the bracket rule, a character at a time: the first line where
+    more than MAX_BRACKET_DEPTH '[' or '(' are open in one paragraph (a backslash escapes
+    the character after it; a blank line closes everything)."""
+    from kiosk.render import MAX_BRACKET_DEPTH
+
+    depth = {"[": 0, "(": 0}
+    for number, line in enumerate(body.split("\n")):
+        if not line.strip():
+            depth = {"[": 0, "(": 0}
+            continue
+        escaped = False
+        for ch in line:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch in depth:
+                depth[ch] += 1
+                if depth[ch] > MAX_BRACKET_DEPTH:
+                    return number
+            elif ch in "])":
+                opener = "[" if ch == "]" else "("
+                depth[opener] = max(0, depth[opener] - 1)
+    return None
+
+
+def test_brackets_are_counted_as_a_character_by_character_reading_counts_them() -> None:
+    import random
+
+    rng = random.Random(24)
+    for _ in range(5_000):
+        body = "".join(rng.choice("[[[((\\])x \n") for _ in range(rng.randint(0, 300)))
+        found = too_complex(body)
+        line = found[0] if found is not None and "open at once" in found[1] else None
+        assert line == _open_brackets_one_by_one(body), repr(body)
+
+
 def test_a_converter_used_again_renders_exactly_what_a_new_one_does(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Markdown converters are kept and used again (building one costs a third of a page):
