@@ -18,6 +18,8 @@ Needs Xvfb (a real X server, as a kiosk has) and valgrind (its callgrind counts 
 instructions to the first paint). Without either it stops at once and says which; on purpose,
 ``--offscreen`` measures on Qt's offscreen platform instead of Xvfb and
 ``--skip-instructions`` leaves the instruction count out, and the report says so loudly.
+With Chromium installed, the start part also measures it in kiosk mode showing the same six
+buttons (its whole process tree's PSS): an anchor beside the kiosk, not a budget.
 
 Exit status: 0 every budget measured was met; 1 one or more budgets missed (each named at the
 end); 2 the bench could not measure (a missing tool, a program that failed). A CI job that
