@@ -11,6 +11,7 @@ Plain Python; no Qt.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -50,48 +51,101 @@ def _cpu_clock(thread: threading.Thread) -> Callable[[], float] | None:
     return lambda: time.clock_gettime(clock)
 
 
+class Renderer:
+    """A render thread used for page after page: starting a thread per page cost a quarter
+    of rendering one. A page that runs past its budget is stopped with its thread, and the
+    next page gets a new one. One caller at a time; ``close`` when done."""
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._jobs: queue.SimpleQueue[tuple[Topic, Language, Path] | None] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[Page | BaseException] = queue.SimpleQueue()
+
+    def _start(self) -> threading.Thread:
+        # A stopped thread's queues go with it: nothing of its page reaches the next one.
+        jobs: queue.SimpleQueue[tuple[Topic, Language, Path] | None] = queue.SimpleQueue()
+        done: queue.SimpleQueue[Page | BaseException] = queue.SimpleQueue()
+        self._jobs, self._done = jobs, done
+
+        def loop() -> None:
+            from kiosk import render
+
+            try:
+                while (job := jobs.get()) is not None:
+                    try:
+                        done.put(render.render_topic(*job))
+                    except BaseException as exc:
+                        done.put(exc)
+            except _OverBudgetError:  # stopped between two pages: this thread is done
+                pass
+
+        thread = threading.Thread(target=loop, name="render", daemon=True)
+        thread.start()
+        self._thread = thread
+        return thread
+
+    def render(self, topic: Topic, language: Language, root: Path,
+               budget: float = PAGE_BUDGET_S) -> tuple[Page | None, float]:
+        """``render_with_budget``, on this renderer's thread."""
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            thread = self._start()
+        cpu = _cpu_clock(thread)
+        try:
+            cpu_at_start = cpu() if cpu is not None else 0.0
+        except OSError:
+            cpu, cpu_at_start = None, 0.0
+        started = time.monotonic()
+        self._jobs.put((topic, language, root))
+        while True:
+            try:
+                result = self._done.get(timeout=min(0.05, budget / 4))
+                break
+            except queue.Empty:
+                pass
+            elapsed = time.monotonic() - started
+            try:
+                used = cpu() - cpu_at_start if cpu is not None else elapsed
+            except OSError:  # the thread ended
+                used = elapsed
+            if used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive():
+                _stop(thread)
+                self._jobs.put(None)  # if the page caught it, the thread ends after it
+                thread.join(1.0)
+                self._thread = None
+                return None, elapsed
+        elapsed = time.monotonic() - started
+        if isinstance(result, _OverBudgetError):  # a stop that came as it finished
+            self.close()
+            return None, elapsed
+        if isinstance(result, BaseException):
+            raise result
+        return result, elapsed
+
+    def close(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            self._jobs.put(None)
+        self._thread = None
+
+
 def render_with_budget(topic: Topic, language: Language, root: Path,
-                       budget: float = PAGE_BUDGET_S) -> tuple[Page | None, float]:
+                       budget: float = PAGE_BUDGET_S,
+                       renderer: Renderer | None = None) -> tuple[Page | None, float]:
     """The rendered page (None if it ran past ``budget``) and the seconds it took.
 
-    The page renders in a short-lived thread of its own; one that uses more than ``budget``
-    seconds of CPU is stopped, so a pathological page costs at most its budget. CPU time, not
-    wall time, so a machine busy with something else does not make a good page fail; where
-    the platform cannot tell CPU time, and as a backstop, wall time is used.
+    The page renders on a thread of its own (``renderer``'s, or a short-lived one); one that
+    uses more than ``budget`` seconds of CPU is stopped, so a pathological page costs at
+    most its budget. CPU time, not wall time, so a machine busy with something else does not
+    make a good page fail; where the platform cannot tell CPU time, and as a backstop, wall
+    time is used.
     """
-    from kiosk.render import render_topic
-
-    box: list[Page | BaseException] = []
-
-    def run() -> None:
-        try:
-            box.append(render_topic(topic, language, root))
-        except BaseException as exc:
-            box.append(exc)
-
-    started = time.monotonic()
-    thread = threading.Thread(target=run, name=f"render-{topic.id}", daemon=True)
-    thread.start()
-    cpu = _cpu_clock(thread)
-    used = 0.0
-    while True:
-        thread.join(min(0.05, budget / 4))
-        elapsed = time.monotonic() - started
-        if not thread.is_alive():
-            break
-        try:
-            used = cpu() if cpu is not None else elapsed
-        except OSError:  # the thread ended just now
-            continue
-        if used > budget or elapsed > budget * WALL_FACTOR:
-            _stop(thread)
-            thread.join(1.0)
-            return None, elapsed
-    if not box or isinstance(box[0], _OverBudgetError):
-        return None, elapsed
-    if isinstance(box[0], BaseException):
-        raise box[0]
-    return box[0], elapsed
+    if renderer is not None:
+        return renderer.render(topic, language, root, budget)
+    alone = Renderer()
+    try:
+        return alone.render(topic, language, root, budget)
+    finally:
+        alone.close()
 
 
 def failed(topic: Topic, exc: BaseException) -> Problem:
@@ -143,13 +197,23 @@ def render_pages_steady(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> tuple[
     if kept is None:
         return Loaded(None, problems), True
     content = kept
+    renderer = Renderer()
+    try:
+        return _render_all(content, problems, budget, renderer)
+    finally:
+        renderer.close()
+
+
+def _render_all(content: Content, problems: list[Problem], budget: float,
+                renderer: Renderer) -> tuple[Loaded, bool]:
     pages: dict[tuple[str, str], Page] = {}
     slow: set[tuple[str, str]] = set()
     unsteady = False
     for code, language in content.languages.items():
         for topic in language.topics:
             try:
-                page, _seconds = render_with_budget(topic, language, content.root, budget)
+                page, _seconds = render_with_budget(topic, language, content.root, budget,
+                                                    renderer)
             except Exception as exc:  # a bug must cost one page, never the whole content
                 problem = failed(topic, exc)
                 log.error("left out %s (%s)", problem, type(exc).__name__)  # no traceback
@@ -189,7 +253,8 @@ def render_pages_steady(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> tuple[
             elif any((code, target) in slow for target in page.topic_links):
                 language, topic = still, topic_left
                 try:
-                    again, _seconds = render_with_budget(topic, language, content.root, budget)
+                    again, _seconds = render_with_budget(topic, language, content.root, budget,
+                                                         renderer)
                 except Exception as exc:  # it rendered a moment ago; keep that page
                     log.error("could not render %s again: %s", topic.path, exc)
                     again = None

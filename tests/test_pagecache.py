@@ -79,10 +79,11 @@ def test_a_page_left_out_for_its_time_is_never_kept(
     start = _start(make_content(), tmp_path)
     real = pages.render_with_budget
 
-    def slow(topic, language, root, budget=pages.PAGE_BUDGET_S):  # type: ignore[no-untyped-def]
+    def slow(topic, language, root, budget=pages.PAGE_BUDGET_S,  # type: ignore[no-untyped-def]
+             renderer=None):
         if topic.id == "jaw":  # as if a busy machine had run it past its budget
             return None, budget
-        return real(topic, language, root, budget)
+        return real(topic, language, root, budget, renderer)
 
     monkeypatch.setattr(pages, "render_with_budget", slow)
     path = tmp_path / pagecache.FILE_NAME
