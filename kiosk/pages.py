@@ -127,6 +127,83 @@ class Renderer:
             self._jobs.put(None)
         self._thread = None
 
+    def render_all(self, jobs: list[tuple[Topic, Language, Path]], budget: float = PAGE_BUDGET_S
+                   ) -> list[tuple[Page | BaseException | None, float]]:
+        """Each job's page (None: stopped past ``budget``; an exception: what rendering
+        raised) and its seconds, in order. One thread renders page after page without
+        waiting for the caller between them; the caller watches the page being rendered
+        and stops a page past its budget, and a new thread goes on from the page after it."""
+        results: list[tuple[Page | BaseException | None, float] | None] = [None] * len(jobs)
+        start = 0
+        while start < len(jobs):
+            start = self._batch(jobs, start, results, budget)
+        return [r if r is not None else (None, 0.0) for r in results]
+
+    def _batch(self, jobs: list[tuple[Topic, Language, Path]], first: int,
+               results: list[tuple[Page | BaseException | None, float] | None],
+               budget: float) -> int:
+        """Render ``jobs[first:]`` on a new thread; the index to go on from."""
+        done: queue.SimpleQueue[tuple[int, Page | BaseException, float] | None] = (
+            queue.SimpleQueue())
+        # The page being rendered: (index, its thread's CPU time and the time at its start).
+        current: list[tuple[int, float, float]] = []
+
+        def loop() -> None:
+            from kiosk import render
+
+            try:
+                for index in range(first, len(jobs)):
+                    wall = time.monotonic()
+                    current.append((index, time.thread_time(), wall))
+                    result: Page | BaseException
+                    try:
+                        result = render.render_topic(*jobs[index])
+                    except _OverBudgetError:
+                        raise
+                    except BaseException as exc:
+                        result = exc
+                    done.put((index, result, time.monotonic() - wall))
+                done.put(None)
+            except _OverBudgetError:  # stopped: the caller goes on with a new thread
+                pass
+
+        thread = threading.Thread(target=loop, name="render", daemon=True)
+        thread.start()
+        cpu = _cpu_clock(thread)
+        while True:
+            try:
+                item = done.get(timeout=min(0.05, budget / 4))
+            except queue.Empty:
+                item = None
+            else:
+                if item is None:
+                    return len(jobs)
+                results[item[0]] = (item[1], item[2])
+                continue
+            if not current:
+                continue  # not started yet
+            index, cpu_at_start, wall = current[-1]
+            if results[index] is not None:
+                continue  # it finished; the next page is about to start
+            elapsed = time.monotonic() - wall
+            try:
+                used = cpu() - cpu_at_start if cpu is not None else elapsed
+            except OSError:  # the thread ended
+                used = elapsed
+            if used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive():
+                _stop(thread)
+                thread.join(1.0)
+                while True:  # what it finished before it stopped
+                    try:
+                        item = done.get_nowait()
+                    except queue.Empty:
+                        break
+                    if item is not None:
+                        results[item[0]] = (item[1], item[2])
+                if results[index] is None:
+                    results[index] = (None, elapsed)
+                return index + 1
+
 
 def render_with_budget(topic: Topic, language: Language, root: Path,
                        budget: float = PAGE_BUDGET_S,
@@ -175,10 +252,11 @@ def render_pages(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> Loaded:
     return render_pages_steady(loaded, budget)[0]
 
 
-def render_pages_steady(loaded: Loaded, budget: float = PAGE_BUDGET_S) -> tuple[Loaded, bool]:
+def render_pages_steady(loaded: Loaded, budget: float | None = None) -> tuple[Loaded, bool]:
     """``render_pages``, and whether its result would be the same on every run: False when a
     page was left out for its time (a busy machine may be the reason) or for an error in
     the kiosk's own code, so that such a result is never kept (``kiosk.pagecache``)."""
+    budget = PAGE_BUDGET_S if budget is None else budget
     from kiosk.render import too_complex
 
     content = loaded.content
@@ -209,35 +287,39 @@ def _render_all(content: Content, problems: list[Problem], budget: float,
     pages: dict[tuple[str, str], Page] = {}
     slow: set[tuple[str, str]] = set()
     unsteady = False
-    for code, language in content.languages.items():
-        for topic in language.topics:
-            try:
-                page, _seconds = render_with_budget(topic, language, content.root, budget,
-                                                    renderer)
-            except Exception as exc:  # a bug must cost one page, never the whole content
-                problem = failed(topic, exc)
-                log.error("left out %s (%s)", problem, type(exc).__name__)  # no traceback
-                problems.append(problem)
-                slow.add((code, topic.id))
-                unsteady = True
-                continue
-            if page is None:
-                log.error("left out %s: it took over %.1f s to lay out", topic.path, budget)
-                problems.append(_left_out(topic, f"the page takes too long to prepare (over "
-                                          f"{budget:g} s); something in it is nested or "
-                                          "repeated too much"))
-                slow.add((code, topic.id))
-                unsteady = True
-                continue
-            # A picture at fault is named at its own file too (kiosk check, the log).
-            problems += [p for p in page.refused if p.path != topic.path]
-            own = [p for p in page.refused if p.is_error and p.path == topic.path]
-            if own:  # e.g. a picture reaching outside the folder
-                problems += [p._replace(message=f"{p.message}; the page is left out")
-                             for p in own]
-                slow.add((code, topic.id))
-            else:
-                pages[(code, topic.id)] = page
+    order = [(code, language, topic) for code, language in content.languages.items()
+             for topic in language.topics]
+    rendered = renderer.render_all([(topic, language, content.root)
+                                    for _code, language, topic in order], budget)
+    for (code, _language, topic), (result, _seconds) in zip(order, rendered, strict=True):
+        try:
+            if isinstance(result, BaseException):
+                raise result
+            page = result
+        except Exception as exc:  # a bug must cost one page, never the whole content
+            problem = failed(topic, exc)
+            log.error("left out %s (%s)", problem, type(exc).__name__)  # no traceback
+            problems.append(problem)
+            slow.add((code, topic.id))
+            unsteady = True
+            continue
+        if page is None:
+            log.error("left out %s: it took over %.1f s to lay out", topic.path, budget)
+            problems.append(_left_out(topic, f"the page takes too long to prepare (over "
+                                      f"{budget:g} s); something in it is nested or "
+                                      "repeated too much"))
+            slow.add((code, topic.id))
+            unsteady = True
+            continue
+        # A picture at fault is named at its own file too (kiosk check, the log).
+        problems += [p for p in page.refused if p.path != topic.path]
+        own = [p for p in page.refused if p.is_error and p.path == topic.path]
+        if own:  # e.g. a picture reaching outside the folder
+            problems += [p._replace(message=f"{p.message}; the page is left out")
+                         for p in own]
+            slow.add((code, topic.id))
+        else:
+            pages[(code, topic.id)] = page
     steady = not unsteady
     if slow:
         kept = without(content, slow)

@@ -183,6 +183,36 @@ def test_a_page_over_its_time_budget_is_stopped_left_out_and_named(
     assert threading.active_count() == threads
 
 
+def test_the_pages_after_a_stopped_one_are_still_rendered(
+        make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages render on one thread, one after another; a page stopped past its budget ends
+    that thread, and a new one goes on with the pages after it."""
+    real = render_mod.render_topic
+    seen: list[str] = []
+
+    def stuck_middle(topic: Topic, language: Language, root: Path) -> Page:
+        seen.append(threading.current_thread().name + ":" + topic.id)
+        if topic.id == "jaw":
+            while True:
+                pass
+        return real(topic, language, root)
+
+    monkeypatch.setattr(render_mod, "render_topic", stuck_middle)
+    threads = threading.active_count()
+    root = make_content(**{"en/neck.md": topic_text("Neck", "s", 3, "The neck."),
+                           "en/hips.md": topic_text("Hips", "s", 4, "The hips.")})
+    loaded = load_rendered(root, budget=0.3)
+    assert set(loaded.pages) == {("en", "back-pain"), ("en", "neck"), ("en", "hips")}
+    # (back-pain again at the end: its link to the left-out page becomes plain words)
+    assert [t.split(":")[1] for t in seen] == ["back-pain", "jaw", "neck", "hips", "back-pain"]
+    assert len({t.split(":")[0] for t in seen}) == 1  # one name, "render"
+    assert [p for p in loaded.problems if "takes too long" in p.message][0].path.name == "jaw.md"
+    deadline = time.monotonic() + 2
+    while threading.active_count() > threads and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert threading.active_count() == threads
+
+
 def test_a_crash_in_one_page_costs_only_that_page(
         make_content: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
     real = render_mod.render_topic
