@@ -171,15 +171,17 @@ class Renderer:
         thread.start()
         cpu = _cpu_clock(thread)
         while True:
-            try:
-                item = done.get(timeout=min(0.05, budget / 4))
-            except queue.Empty:
-                item = None
-            else:
+            # Looked at a few times a second, not at each page: waking for every page would
+            # take the interpreter from the rendering thread every millisecond.
+            thread.join(min(0.05, budget / 4))
+            while True:
+                try:
+                    item = done.get_nowait()
+                except queue.Empty:
+                    break
                 if item is None:
                     return len(jobs)
                 results[item[0]] = (item[1], item[2])
-                continue
             if not current:
                 continue  # not started yet
             index, cpu_at_start, wall = current[-1]
