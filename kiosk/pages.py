@@ -51,6 +51,18 @@ def _cpu_clock(thread: threading.Thread) -> Callable[[], float] | None:
     return lambda: time.clock_gettime(clock)
 
 
+def _over_budget(thread: threading.Thread, cpu: Callable[[], float] | None,
+                 cpu_at_start: float, started: float, budget: float) -> tuple[bool, float]:
+    """Whether the page a render thread began at ``started`` (its CPU clock then at
+    ``cpu_at_start``) is past its budget, and the seconds since it began."""
+    elapsed = time.monotonic() - started
+    try:
+        used = cpu() - cpu_at_start if cpu is not None else elapsed
+    except OSError:  # the thread ended
+        used = elapsed
+    return used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive(), elapsed
+
+
 class Renderer:
     """A render thread used for page after page: starting a thread per page cost a quarter
     of rendering one. A page that runs past its budget is stopped with its thread, and the
@@ -103,12 +115,8 @@ class Renderer:
                 break
             except queue.Empty:
                 pass
-            elapsed = time.monotonic() - started
-            try:
-                used = cpu() - cpu_at_start if cpu is not None else elapsed
-            except OSError:  # the thread ended
-                used = elapsed
-            if used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive():
+            over, elapsed = _over_budget(thread, cpu, cpu_at_start, started, budget)
+            if over:
                 _stop(thread)
                 self._jobs.put(None)  # if the page caught it, the thread ends after it
                 thread.join(1.0)
@@ -187,12 +195,8 @@ class Renderer:
             index, cpu_at_start, wall = current[-1]
             if results[index] is not None:
                 continue  # it finished; the next page is about to start
-            elapsed = time.monotonic() - wall
-            try:
-                used = cpu() - cpu_at_start if cpu is not None else elapsed
-            except OSError:  # the thread ended
-                used = elapsed
-            if used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive():
+            over, elapsed = _over_budget(thread, cpu, cpu_at_start, wall, budget)
+            if over:
                 _stop(thread)
                 thread.join(1.0)
                 while True:  # what it finished before it stopped
