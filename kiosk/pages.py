@@ -51,184 +51,102 @@ def _cpu_clock(thread: threading.Thread) -> Callable[[], float] | None:
     return lambda: time.clock_gettime(clock)
 
 
-def _over_budget(thread: threading.Thread, cpu: Callable[[], float] | None,
-                 cpu_at_start: float, started: float, budget: float) -> tuple[bool, float]:
-    """Whether the page a render thread began at ``started`` (its CPU clock then at
-    ``cpu_at_start``) is past its budget, and the seconds since it began."""
-    elapsed = time.monotonic() - started
-    try:
-        used = cpu() - cpu_at_start if cpu is not None else elapsed
-    except OSError:  # the thread ended
-        used = elapsed
-    return used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive(), elapsed
+Job = tuple[Topic, Language, Path]  # a page to render: its topic, language, content folder
+Rendered = tuple[Page | BaseException | None, float]  # page, or what it raised; its seconds
 
 
-class Renderer:
-    """A render thread used for page after page: starting a thread per page cost a quarter
-    of rendering one. A page that runs past its budget is stopped with its thread, and the
-    next page gets a new one. One caller at a time; ``close`` when done."""
+def render_all(jobs: list[Job], budget: float = PAGE_BUDGET_S) -> list[Rendered]:
+    """Each job's page (None: stopped past ``budget``; an exception: what rendering raised)
+    and its seconds, in order. One thread renders page after page without waiting for the
+    caller between them (a thread per page, handed each page, cost a quarter of rendering
+    one); the caller watches the page being rendered, stops one past its budget, and a new
+    thread goes on from the page after it."""
+    results: list[Rendered | None] = [None] * len(jobs)
+    start = 0
+    while start < len(jobs):
+        start = _batch(jobs, start, results, budget)
+    return [r if r is not None else (None, 0.0) for r in results]
 
-    def __init__(self) -> None:
-        self._thread: threading.Thread | None = None
-        self._jobs: queue.SimpleQueue[tuple[Topic, Language, Path] | None] = queue.SimpleQueue()
-        self._done: queue.SimpleQueue[Page | BaseException] = queue.SimpleQueue()
 
-    def _start(self) -> threading.Thread:
-        # A stopped thread's queues go with it: nothing of its page reaches the next one.
-        jobs: queue.SimpleQueue[tuple[Topic, Language, Path] | None] = queue.SimpleQueue()
-        done: queue.SimpleQueue[Page | BaseException] = queue.SimpleQueue()
-        self._jobs, self._done = jobs, done
+def _batch(jobs: list[Job], first: int, results: list[Rendered | None], budget: float) -> int:
+    """Render ``jobs[first:]`` on a new thread; the index to go on from."""
+    done: queue.SimpleQueue[tuple[int, Page | BaseException, float] | None] = (
+        queue.SimpleQueue())
+    # The page being rendered: (index, its thread's CPU time and the time at its start).
+    current: list[tuple[int, float, float]] = []
 
-        def loop() -> None:
-            from kiosk import render
+    def loop() -> None:
+        from kiosk import render
 
-            try:
-                while (job := jobs.get()) is not None:
-                    try:
-                        done.put(render.render_topic(*job))
-                    except BaseException as exc:
-                        done.put(exc)
-            except _OverBudgetError:  # stopped between two pages: this thread is done
-                pass
-
-        thread = threading.Thread(target=loop, name="render", daemon=True)
-        thread.start()
-        self._thread = thread
-        return thread
-
-    def render(self, topic: Topic, language: Language, root: Path,
-               budget: float = PAGE_BUDGET_S) -> tuple[Page | None, float]:
-        """``render_with_budget``, on this renderer's thread."""
-        thread = self._thread
-        if thread is None or not thread.is_alive():
-            thread = self._start()
-        cpu = _cpu_clock(thread)
         try:
-            cpu_at_start = cpu() if cpu is not None else 0.0
-        except OSError:
-            cpu, cpu_at_start = None, 0.0
-        started = time.monotonic()
-        self._jobs.put((topic, language, root))
-        while True:
-            try:
-                result = self._done.get(timeout=min(0.05, budget / 4))
-                break
-            except queue.Empty:
-                pass
-            over, elapsed = _over_budget(thread, cpu, cpu_at_start, started, budget)
-            if over:
-                _stop(thread)
-                self._jobs.put(None)  # if the page caught it, the thread ends after it
-                thread.join(1.0)
-                self._thread = None
-                return None, elapsed
-        elapsed = time.monotonic() - started
-        if isinstance(result, _OverBudgetError):  # a stop that came as it finished
-            self.close()
-            return None, elapsed
-        if isinstance(result, BaseException):
-            raise result
-        return result, elapsed
-
-    def close(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            self._jobs.put(None)
-        self._thread = None
-
-    def render_all(self, jobs: list[tuple[Topic, Language, Path]], budget: float = PAGE_BUDGET_S
-                   ) -> list[tuple[Page | BaseException | None, float]]:
-        """Each job's page (None: stopped past ``budget``; an exception: what rendering
-        raised) and its seconds, in order. One thread renders page after page without
-        waiting for the caller between them; the caller watches the page being rendered
-        and stops a page past its budget, and a new thread goes on from the page after it."""
-        results: list[tuple[Page | BaseException | None, float] | None] = [None] * len(jobs)
-        start = 0
-        while start < len(jobs):
-            start = self._batch(jobs, start, results, budget)
-        return [r if r is not None else (None, 0.0) for r in results]
-
-    def _batch(self, jobs: list[tuple[Topic, Language, Path]], first: int,
-               results: list[tuple[Page | BaseException | None, float] | None],
-               budget: float) -> int:
-        """Render ``jobs[first:]`` on a new thread; the index to go on from."""
-        done: queue.SimpleQueue[tuple[int, Page | BaseException, float] | None] = (
-            queue.SimpleQueue())
-        # The page being rendered: (index, its thread's CPU time and the time at its start).
-        current: list[tuple[int, float, float]] = []
-
-        def loop() -> None:
-            from kiosk import render
-
-            try:
-                for index in range(first, len(jobs)):
-                    wall = time.monotonic()
-                    current.append((index, time.thread_time(), wall))
-                    result: Page | BaseException
-                    try:
-                        result = render.render_topic(*jobs[index])
-                    except _OverBudgetError:
-                        raise
-                    except BaseException as exc:
-                        result = exc
-                    done.put((index, result, time.monotonic() - wall))
-                done.put(None)
-            except _OverBudgetError:  # stopped: the caller goes on with a new thread
-                pass
-
-        thread = threading.Thread(target=loop, name="render", daemon=True)
-        thread.start()
-        cpu = _cpu_clock(thread)
-        while True:
-            # Looked at a few times a second, not at each page: waking for every page would
-            # take the interpreter from the rendering thread every millisecond.
-            thread.join(min(0.05, budget / 4))
-            while True:
+            for index in range(first, len(jobs)):
+                wall = time.monotonic()
+                current.append((index, time.thread_time(), wall))
+                result: Page | BaseException
                 try:
-                    item = done.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    return len(jobs)
-                results[item[0]] = (item[1], item[2])
-            if not current:
-                continue  # not started yet
-            index, cpu_at_start, wall = current[-1]
-            if results[index] is not None:
-                continue  # it finished; the next page is about to start
-            over, elapsed = _over_budget(thread, cpu, cpu_at_start, wall, budget)
-            if over:
-                _stop(thread)
-                thread.join(1.0)
-                while True:  # what it finished before it stopped
-                    try:
-                        item = done.get_nowait()
-                    except queue.Empty:
-                        break
-                    if item is not None:
-                        results[item[0]] = (item[1], item[2])
-                if results[index] is None:
-                    results[index] = (None, elapsed)
-                return index + 1
+                    result = render.render_topic(*jobs[index])
+                except _OverBudgetError:
+                    raise
+                except BaseException as exc:
+                    result = exc
+                done.put((index, result, time.monotonic() - wall))
+            done.put(None)
+        except _OverBudgetError:  # stopped: the caller goes on with a new thread
+            pass
+
+    def collect() -> bool:
+        """Take what the thread finished; True once it finished every page."""
+        while True:
+            try:
+                item = done.get_nowait()
+            except queue.Empty:
+                return False
+            if item is None:
+                return True
+            results[item[0]] = (item[1], item[2])
+
+    thread = threading.Thread(target=loop, name="render", daemon=True)
+    thread.start()
+    cpu = _cpu_clock(thread)
+    while True:
+        # Looked at a few times a second, not at each page: waking for every page would
+        # take the interpreter from the rendering thread every millisecond.
+        thread.join(min(0.05, budget / 4))
+        if collect():
+            return len(jobs)
+        if not current:
+            continue  # not started yet
+        index, cpu_at_start, wall = current[-1]
+        if results[index] is not None:
+            continue  # it finished; the next page is about to start
+        elapsed = time.monotonic() - wall
+        try:
+            used = cpu() - cpu_at_start if cpu is not None else elapsed
+        except OSError:  # the thread ended
+            used = elapsed
+        if used > budget or elapsed > budget * WALL_FACTOR or not thread.is_alive():
+            _stop(thread)
+            thread.join(1.0)
+            collect()  # what it finished before it stopped
+            if results[index] is None:
+                results[index] = (None, elapsed)
+            return index + 1
 
 
 def render_with_budget(topic: Topic, language: Language, root: Path,
-                       budget: float = PAGE_BUDGET_S,
-                       renderer: Renderer | None = None) -> tuple[Page | None, float]:
+                       budget: float = PAGE_BUDGET_S) -> tuple[Page | None, float]:
     """The rendered page (None if it ran past ``budget``) and the seconds it took.
 
-    The page renders on a thread of its own (``renderer``'s, or a short-lived one); one that
-    uses more than ``budget`` seconds of CPU is stopped, so a pathological page costs at
-    most its budget. CPU time, not wall time, so a machine busy with something else does not
-    make a good page fail; where the platform cannot tell CPU time, and as a backstop, wall
-    time is used.
+    The page renders in a short-lived thread of its own (``render_all``); one that uses
+    more than ``budget`` seconds of CPU is stopped, so a pathological page costs at most its
+    budget. CPU time, not wall time, so a machine busy with something else does not make a
+    good page fail; where the platform cannot tell CPU time, and as a backstop, wall time is
+    used.
     """
-    if renderer is not None:
-        return renderer.render(topic, language, root, budget)
-    alone = Renderer()
-    try:
-        return alone.render(topic, language, root, budget)
-    finally:
-        alone.close()
+    page, seconds = render_all([(topic, language, root)], budget)[0]
+    if isinstance(page, BaseException):
+        raise page
+    return page, seconds
 
 
 def failed(topic: Topic, exc: BaseException) -> Problem:
@@ -281,33 +199,23 @@ def render_pages_steady(loaded: Loaded, budget: float | None = None) -> tuple[Lo
     if kept is None:
         return Loaded(None, problems), True
     content = kept
-    renderer = Renderer()
-    try:
-        return _render_all(content, problems, budget, renderer)
-    finally:
-        renderer.close()
-
-
-def _render_all(content: Content, problems: list[Problem], budget: float,
-                renderer: Renderer) -> tuple[Loaded, bool]:
     pages: dict[tuple[str, str], Page] = {}
     slow: set[tuple[str, str]] = set()
-    unsteady = False
+    steady = True
     order = [(code, language, topic) for code, language in content.languages.items()
              for topic in language.topics]
-    rendered = renderer.render_all([(topic, language, content.root)
-                                    for _code, language, topic in order], budget)
-    for (code, _language, topic), (result, _seconds) in zip(order, rendered, strict=True):
-        try:
-            if isinstance(result, BaseException):
-                raise result
-            page = result
-        except Exception as exc:  # a bug must cost one page, never the whole content
-            problem = failed(topic, exc)
-            log.error("left out %s (%s)", problem, type(exc).__name__)  # no traceback
+    rendered = render_all([(topic, language, content.root) for _code, language, topic in order],
+                          budget)
+    for (code, _language, topic), (page, _seconds) in zip(order, rendered, strict=True):
+        if isinstance(page, BaseException):
+            if not isinstance(page, Exception):
+                raise page
+            # a bug must cost one page, never the whole content
+            problem = failed(topic, page)
+            log.error("left out %s (%s)", problem, type(page).__name__)  # no traceback
             problems.append(problem)
             slow.add((code, topic.id))
-            unsteady = True
+            steady = False
             continue
         if page is None:
             log.error("left out %s: it took over %.1f s to lay out", topic.path, budget)
@@ -315,7 +223,7 @@ def _render_all(content: Content, problems: list[Problem], budget: float,
                                       f"{budget:g} s); something in it is nested or "
                                       "repeated too much"))
             slow.add((code, topic.id))
-            unsteady = True
+            steady = False
             continue
         # A picture at fault is named at its own file too (kiosk check, the log).
         problems += [p for p in page.refused if p.path != topic.path]
@@ -326,7 +234,6 @@ def _render_all(content: Content, problems: list[Problem], budget: float,
             slow.add((code, topic.id))
         else:
             pages[(code, topic.id)] = page
-    steady = not unsteady
     if slow:
         kept = without(content, slow)
         if kept is None:
@@ -341,8 +248,7 @@ def _render_all(content: Content, problems: list[Problem], budget: float,
             elif any((code, target) in slow for target in page.topic_links):
                 language, topic = still, topic_left
                 try:
-                    again, _seconds = render_with_budget(topic, language, content.root, budget,
-                                                         renderer)
+                    again, _seconds = render_with_budget(topic, language, content.root, budget)
                 except Exception as exc:  # it rendered a moment ago; keep that page
                     log.error("could not render %s again: %s", topic.path, exc)
                     again = None
