@@ -63,9 +63,6 @@ def _stat_line(path: str, entry: os.stat_result) -> str:
 def fingerprint(root: Path, default_language: str) -> str | None:
     """The key of ``root`` as it is now; None when it is too big to fingerprint cheaply or
     cannot be read."""
-    from kiosk.digests import blake2b
-
-    digest = blake2b(digest_size=20)
     parts = [f"{FORMAT}", default_language, os.fsdecode(os.path.abspath(root))]
     try:
         for name in _CODE:
@@ -94,6 +91,14 @@ def fingerprint(root: Path, default_language: str) -> str | None:
                     pending.append((entry.path, depth + 1))
     except (OSError, ValueError):
         return None
+    return digest_of(parts)
+
+
+def digest_of(parts: list[str]) -> str:
+    """A key made of ``parts`` (each a line)."""
+    from kiosk.digests import blake2b
+
+    digest = blake2b(digest_size=20)
     for part in parts:
         digest.update(part.encode("utf-8", "surrogateescape"))
         digest.update(b"\n")

@@ -67,8 +67,6 @@ def _library_lines(name: str) -> list[str]:
 def key(content_key: str) -> str | None:
     """The key rendered pages are kept under for content with ``content_key``; None when
     the code or libraries cannot be looked at."""
-    from kiosk.digests import blake2b
-
     parts = [f"pages {FORMAT}", content_key, sys.version]  # Python: html.parser, ElementTree
     try:
         for name in _CODE:
@@ -77,11 +75,7 @@ def key(content_key: str) -> str | None:
             parts += _library_lines(library)
     except (OSError, ImportError, ValueError):
         return None
-    digest = blake2b(digest_size=20)
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogateescape"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    return contentcache.digest_of(parts)
 
 
 def _topics(loaded: Loaded) -> set[tuple[str, str]]:
