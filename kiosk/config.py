@@ -121,9 +121,10 @@ class Options:
     speech = Option("speech", bool, True, "Offer \"Listen\" on pages when a speech engine with "
                     "a voice for the page's language is installed (the speech extra: from the "
                     "kiosk's folder, .venv/bin/pip install '.[speech]').")
-    speech_engine = Option("speech_engine", str, "", "Which QtTextToSpeech engine to use. "
-                           "Empty: the first that works (speechd on Linux, sapi or winrt on "
-                           "Windows).")
+    speech_engine = Option("speech_engine", str, "", "Which speech engine to use: "
+                           "\"speechd\" (speech-dispatcher), or a QtTextToSpeech engine "
+                           "(sapi, winrt, flite...). Empty: speech-dispatcher on Linux where "
+                           "it is installed, else the first QtTextToSpeech engine that works.")
     speech_voice: Option[str | dict[str, str]] = Option(
         "speech_voice", (str, dict), "", "Read-aloud voice: a voice name or a locale such as "
         "\"es_MX\", or a table by language code (en = \"en_GB\", es = \"es_MX\"). Empty: en_US "

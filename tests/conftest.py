@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import socket
 import subprocess
 import textwrap
@@ -201,6 +202,81 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory,
         monkeypatch.setenv(var, str(home / sub))
     # Child processes (the kiosk run for real) inherit it.
     monkeypatch.setenv("KIOSK_TEXTFILE_FOLDER", str(home / "no-node-exporter"))
+
+
+def _end_speech_dispatcher(runtime: Path) -> None:
+    """Kill a speech-dispatcher started for this runtime folder (its pid file is there)."""
+    for pid_file in runtime.glob("speech-dispatcher/pid/*.pid"):
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pid_file.read_text().split()[0]), 9)
+
+
+@pytest.fixture(autouse=True)
+def _private_runtime_folder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test its own XDG_RUNTIME_DIR (short: a Unix socket's path has 107 bytes at
+    most), so a speech-dispatcher a test's kiosk starts is its own, and ended after it."""
+    import tempfile
+
+    runtime = Path(tempfile.mkdtemp(prefix="kiosk-rt-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.delenv("SPEECHD_ADDRESS", raising=False)
+    yield runtime
+    _end_speech_dispatcher(runtime)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+ESPEAK_MODULE = Path("/usr/lib/speech-dispatcher-modules/sd_espeak-ng")
+needs_speech_dispatcher = pytest.mark.skipif(
+    shutil.which("speech-dispatcher") is None or not ESPEAK_MODULE.exists(),
+    reason="needs speech-dispatcher and speech-dispatcher-espeak-ng (apt)")
+
+
+@pytest.fixture(scope="session")
+def sound_server() -> Iterator[str]:
+    """A real PulseAudio server, as a kiosk user's session has one (or PipeWire's), whose
+    one sink is a null sink: it plays in real time, to nothing. Its address, for
+    PULSE_SERVER; anyone may connect (no cookie: the clients have their own homes)."""
+    import tempfile
+
+    if shutil.which("pulseaudio") is None:
+        pytest.skip("needs pulseaudio (apt)")
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-pa-", dir="/tmp"))
+    address = folder / "native"
+    env = {**os.environ, "HOME": str(folder), "XDG_RUNTIME_DIR": str(folder),
+           "XDG_CONFIG_HOME": str(folder / "config")}
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disable-shm=yes",
+         "--use-pid-file=no", "--load=module-null-sink sink_name=earbuds",
+         f"--load=module-native-protocol-unix auth-anonymous=1 socket={address}"],
+        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while not address.exists():
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"pulseaudio did not start (exit {server.poll()})")
+            time.sleep(0.05)
+        yield f"unix:{address}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def speech_dispatcher(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sound_server: str,
+                      _private_runtime_folder: Path) -> dict[str, str]:
+    """A real speech-dispatcher with its own configuration as installed (espeak-ng, sound
+    through PulseAudio), started by the first client as on a kiosk, its sound to the null
+    sink of ``sound_server``: its words take their real time. The environment variables
+    it needs are set for this test and its children, and returned."""
+    home = tmp_path / "speech-home"
+    home.mkdir()
+    env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"),
+           "XDG_RUNTIME_DIR": str(_private_runtime_folder), "PULSE_SERVER": sound_server}
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
 
 
 @pytest.fixture(autouse=True)

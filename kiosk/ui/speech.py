@@ -1,8 +1,10 @@
 """Read aloud that can never block the screen: the engine runs in a child process.
 
-QTextToSpeech lives in ``kiosk.ui.speech_server``, started with QProcess at the first touch
-or key (not at start: a kiosk nobody has used holds no engine) and spoken to over a pipe;
-this side only writes and reads asynchronously. If the child does not say it is
+The engine is a child: ``kiosk.speechd`` (speech-dispatcher's own protocol, no Qt) on Linux
+with speech-dispatcher, else QTextToSpeech in ``kiosk.ui.speech_server``. Either is started
+with QProcess at the first touch or key (not at start: a kiosk nobody has used holds no
+engine) and spoken to over a pipe in the same JSON lines; this side only writes and reads
+asynchronously. If the child does not say it is
 ready within ``START_TIMEOUT_MS`` or does not answer a command within ``REPLY_TIMEOUT_MS``
 (speech-dispatcher deadlocks when there is no sound server), it is killed, read-aloud turns
 off ("Listen" is no longer offered) and the log says what to install. If PySide6-Addons
@@ -15,6 +17,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -22,6 +26,8 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QTimer, Signal
 
 log = logging.getLogger(__name__)
+
+SSIP_ENGINE = "speechd"  # kiosk.speechd.ENGINE (not imported: the kiosk needs no socket)
 
 WHAT_TO_INSTALL = ("for read-aloud on Debian, Ubuntu or Raspberry Pi OS install "
                    "speech-dispatcher, speech-dispatcher-espeak-ng and libpulse0, and run "
@@ -69,6 +75,18 @@ def pick_voice(voices: list[dict[str, str]], language: str,
     return best["locale"], best["name"]
 
 
+def speaks_ssip(engine: str, env: Mapping[str, str] = os.environ) -> bool:
+    """Whether read-aloud goes to speech-dispatcher through its own protocol
+    (``kiosk.speechd``, a child with no Qt: a fifth of the memory of a QtTextToSpeech
+    child, issue 24): the config names ``speechd``, or names no engine on Linux where
+    speech-dispatcher is installed or its address is given. Anything else is a
+    QtTextToSpeech engine (``kiosk.ui.speech_server``)."""
+    if engine:
+        return engine == SSIP_ENGINE
+    return sys.platform.startswith("linux") and (
+        bool(env.get("SPEECHD_ADDRESS")) or shutil.which("speech-dispatcher") is not None)
+
+
 class Speaker(QObject):
     """Speaks one text at a time in a language, if a voice for it exists.
 
@@ -107,6 +125,8 @@ class Speaker(QObject):
         self._timer.timeout.connect(self._on_timeout)
         self._command: list[str] = []
         command = self.server_command
+        if command is None and speaks_ssip(engine):
+            command = [sys.executable, "-m", "kiosk.speechd"]
         if command is None:
             if importlib.util.find_spec("PySide6.QtTextToSpeech") is None:
                 log.info("read-aloud is off: QtTextToSpeech is not installed (install the "

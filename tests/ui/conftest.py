@@ -126,6 +126,14 @@ def background_done(qtbot: QtBot, timeout: int = 120_000) -> None:
                     timeout=timeout)
 
 
+def _closing(window: KioskWindow) -> None:
+    """As the kiosk quits: the window may close, its speech child ends now (not whenever Qt
+    deletes the window, maybe in a later test, after that test's speech-dispatcher ended)."""
+    window.allow_close()
+    if window.speaker is not None:
+        window.speaker.close()
+
+
 @pytest.fixture
 def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
     def make(config: Config | None = None, size: tuple[int, int] = (1280, 720),
@@ -143,7 +151,7 @@ def open_window(qtbot: QtBot) -> Callable[..., KioskWindow]:
             window.visit.render.WAIT_S = 120.0
         # Scripted taps come faster than any finger; the double-tap guard has its own tests.
         window.visit.answer_guard = answer_guard
-        qtbot.addWidget(window, before_close_func=lambda w: w.allow_close())
+        qtbot.addWidget(window, before_close_func=_closing)
         window.resize(*size)
         window.show()
         qtbot.waitExposed(window)

@@ -16,9 +16,9 @@ from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QPointingDevice
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.speech import Speaker, pick_voice
+from kiosk.ui.speech import Speaker, pick_voice, speaks_ssip
 from kiosk.ui.window import KioskWindow
-from tests.conftest import sleep_clock
+from tests.conftest import needs_speech_dispatcher, sleep_clock
 from tests.ui.conftest import (
     background_done,
     configured,
@@ -165,6 +165,51 @@ def test_no_engine_means_no_button_and_no_crash(
     window.toggle_listen()  # does nothing, raises nothing
     off = open_window(configured(speech=False))
     assert off.speaker is None
+
+
+@needs_speech_dispatcher
+def test_read_aloud_through_speech_dispatcher_in_every_language(
+        qtbot: QtBot, open_window: Callable[..., KioskWindow],
+        speech_dispatcher: dict[str, str]) -> None:
+    """The engine a Linux kiosk has: a real speech-dispatcher and espeak-ng (sound to a
+    null sink), reached by the Qt-free child (kiosk.speechd) the config's default picks."""
+    window = open_window(configured(speech=True))
+    speaker = ready(qtbot, window)
+    assert not speaker.failed, speaker.failed
+    assert speaker.engine == "speechd"
+    assert speaker.voice_for("en") == ("en_US", "English (America)")
+    assert speaker.voice_for("es") == ("es_419", "Spanish (Latin America)")
+    assert speaker.voice_for("fa") == ("fa", "Persian")
+    said = spoken(window)
+    tap(qtbot, window, JAW)
+    tap(qtbot, window, "Listen")
+    assert said[0]["cmd"] == "say" and said[0]["text"].startswith(f"{JAW}.")
+    qtbot.waitUntil(lambda: speaker.last_voice == ("en_US", "English (America)"),
+                    timeout=PATIENT_MS)
+    qtbot.waitUntil(lambda: has_button(window, "Stop"), timeout=PATIENT_MS)
+    tap(qtbot, window, "Home")  # the patient moves on: the words stop
+    assert not speaker.speaking and said[-1]["cmd"] == "stop"
+    tap(qtbot, window, "Español")
+    tap(qtbot, window, "Su mandíbula y el dolor de cabeza")
+    tap(qtbot, window, "Escuchar")
+    qtbot.waitUntil(lambda: speaker.last_voice == ("es_419", "Spanish (Latin America)"),
+                    timeout=PATIENT_MS)
+    window.reset()
+    qtbot.waitUntil(lambda: not speaker._waiting, timeout=PATIENT_MS)  # every command
+    assert not speaker.failed  # acknowledged, nothing timed out
+
+
+def test_speech_dispatcher_is_spoken_to_without_qt_where_it_is(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24: the Qt-free child for speech-dispatcher; QtTextToSpeech for the others."""
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert speaks_ssip("speechd") and not speaks_ssip("mock") and not speaks_ssip("flite")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert not speaks_ssip("", {})  # no speech-dispatcher here: Qt's engines are tried
+    assert speaks_ssip("", {"SPEECHD_ADDRESS": "unix_socket:/run/sd.sock"})
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert not speaks_ssip("", {"SPEECHD_ADDRESS": "unix_socket:/run/sd.sock"})
+    assert speaks_ssip("speechd")  # named: always
 
 
 def test_voices_are_picked_the_same_way_every_time() -> None:
