@@ -36,6 +36,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -43,7 +44,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 KIOSK_SOURCE = ROOT  # the folder holding the kiosk package measured (--at: a commit's)
@@ -61,10 +62,12 @@ BUDGETS = {
 }
 PFN_MASK = (1 << 55) - 1  # bits 0-54 of a /proc/PID/pagemap entry: the page frame
 SETTLE_S = 5.0  # after the first paint, before memory is read: pages rendered, speech started
-# Settings of a deployed kiosk that the bench changes: a 1280x720 window (the floor's size),
-# and Qt's "mock" speech engine, which starts and stays, as speech-dispatcher does on a kiosk
-# set up for read-aloud (without one, the speech child gives up and ends within a second).
-DEPLOYED = {"fullscreen": False, "speech_engine": "mock"}
+# Settings of a deployed kiosk that the bench changes: a 1280x720 window (the floor's size).
+# Read-aloud is measured as a Linux kiosk set up for it has it: speech-dispatcher and
+# espeak-ng (its sound into a private PulseAudio's null sink), spoken to by kiosk.speechd.
+# Where they are not installed, Qt's "mock" engine in the QtTextToSpeech child stands in
+# (it starts and stays; without any engine the child gives up and ends within a second).
+DEPLOYED = {"fullscreen": False}
 
 
 class MeasureError(Exception):
@@ -273,8 +276,11 @@ def floor_command(tmp: Path) -> list[str]:
 
 def kiosk_command(tmp: Path, **values: Any) -> list[str]:
     """The kiosk as deployed (every default), but for DEPLOYED, the private copy of the
-    bundled content, and ``values``."""
-    config = write_config(tmp, **{**DEPLOYED, "content": str(tmp / "content"), **values})
+    bundled content, the speech engine (speech_service) and ``values``."""
+    engine = json.loads((tmp / SPEECH_ENGINE_FILE).read_text()) if (
+        tmp / SPEECH_ENGINE_FILE).exists() else {}
+    config = write_config(tmp, **{**DEPLOYED, **engine, "content": str(tmp / "content"),
+                                  **values})
     return [sys.executable, "-m", "kiosk", "--config", str(config)]
 
 
@@ -317,6 +323,75 @@ def compile_bytecode() -> None:
                     str(BENCH)], check=True, stdout=subprocess.DEVNULL)
 
 
+SPEECH_ENGINE_FILE = "speech-engine.json"  # {"speech_engine": ...} for kiosk_command
+
+
+class Speech(NamedTuple):
+    env: dict[str, str]
+    engine: str  # what read-aloud is measured with, for the report
+    sound: subprocess.Popen[bytes] | None = None  # the private sound server
+    runtime: Path | None = None  # speech-dispatcher's private runtime folder
+
+
+def speech_service(env: dict[str, str], tmp: Path) -> Speech:
+    """Read-aloud as a kiosk set up for it has it: a private PulseAudio server (a null sink:
+    a kiosk's headphones) and speech-dispatcher with espeak-ng, started by the kiosk's
+    speech child at the first touch as on a kiosk. Without them, Qt's mock engine (said in
+    the report)."""
+    if not (shutil.which("speech-dispatcher") and shutil.which("pulseaudio")
+            and Path("/usr/lib/speech-dispatcher-modules/sd_espeak-ng").exists()
+            and (KIOSK_SOURCE / "kiosk" / "speechd.py").exists()):  # (--at an older one)
+        (tmp / SPEECH_ENGINE_FILE).write_text(json.dumps({"speech_engine": "mock"}))
+        return Speech(env, "Qt's mock engine in a QtTextToSpeech child (speech-dispatcher, "
+                      "espeak-ng or pulseaudio is not installed)")
+    runtime = Path(tempfile.mkdtemp(prefix="kiosk-bench-rt-", dir="/tmp"))  # short: a socket
+    sound = tmp / "sound"
+    sound.mkdir()
+    address = runtime / "pulse-native"
+    server = subprocess.Popen(
+        ["pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--disable-shm=yes",
+         "--use-pid-file=no", "--load=module-null-sink sink_name=earbuds",
+         f"--load=module-native-protocol-unix auth-anonymous=1 socket={address}"],
+        env={**env, "HOME": str(sound), "XDG_RUNTIME_DIR": str(sound),
+             "XDG_CONFIG_HOME": str(sound / "config")},
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not address.exists():
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            raise MeasureError("pulseaudio did not start for the read-aloud measure")
+        time.sleep(0.05)
+    (tmp / SPEECH_ENGINE_FILE).write_text(json.dumps({}))  # the default: speech-dispatcher
+    return Speech({**env, "XDG_RUNTIME_DIR": str(runtime), "PULSE_SERVER": f"unix:{address}"},
+                  "speech-dispatcher + espeak-ng through kiosk.speechd", server, runtime)
+
+
+def speech_service_memory(env: dict[str, str]) -> float | None:
+    """PSS of speech-dispatcher and its output modules (outside the kiosk's tree: it runs
+    as a service of its own), in MB; None if it is not running."""
+    runtime = env.get("XDG_RUNTIME_DIR")
+    pid_file = Path(runtime or "/nonexistent") / "speech-dispatcher" / "pid" / \
+        "speech-dispatcher.pid"
+    try:
+        pid = int(pid_file.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return float(tree_memory(pid)["pss"])
+
+
+def end_speech_service(speech: Speech) -> None:
+    if speech.runtime is not None:
+        for pid_file in speech.runtime.glob("speech-dispatcher/pid/*.pid"):
+            try:
+                os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
+            except (OSError, ValueError, IndexError):
+                pass
+        shutil.rmtree(speech.runtime, ignore_errors=True)
+    if speech.sound is not None:
+        speech.sound.terminate()
+        speech.sound.wait(timeout=10)
+
+
 def isolated_env(env: dict[str, str], tmp: Path) -> dict[str, str]:
     """The kiosk's usage database, log and state go to ``tmp``, not the user's folders; its
     metrics file too (on, as on a kiosk where node_exporter runs), not the system's folder."""
@@ -338,6 +413,7 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
     child_pss: list[float] = []
     in_use_pss: list[float] = []  # the tree after a tap, with the read-aloud child running
     speech_pss: list[float] = []
+    service_pss: list[float] = []  # speech-dispatcher's own processes, beside the tree
     touch = env["QT_QPA_PLATFORM"] == "xcb"  # a tap by xdotool needs an X server
     unique: dict[str, list[float]] = {"bare": [], "kiosk": []}
     for _ in range(runs):
@@ -350,6 +426,8 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
                 used = touched_memory(proc.pid, env, settle)
                 in_use_pss.append(used["pss"])
                 speech_pss.append(sum(used["pss_each"][1:]))
+                if (service := speech_service_memory(env)) is not None:
+                    service_pss.append(service)
             stop(proc)
             samples[f"{name}_ms"].append(ms)
             samples[f"{name}_pss"].append(mem["pss"])
@@ -368,6 +446,8 @@ def cold_starts(env: dict[str, str], tmp: Path, runs: int, settle: float) -> dic
     if in_use_pss:
         out["kiosk_in_use_pss"] = statistics.median(in_use_pss)
         out["speech_child_pss"] = statistics.median(speech_pss)
+        if service_pss:
+            out["speech_service_pss"] = statistics.median(service_pss)
         out["in_use_pss_ratio"] = out["kiosk_in_use_pss"] / statistics.median(
             samples["bare_pss"])
     out["ratio"] = out["kiosk_ms"] / out["bare_ms"]
@@ -844,6 +924,11 @@ def report(results: dict[str, Any], budgets: dict[str, dict[str, Any]]) -> None:
             rows.append(("memory PSS after a tap (read-aloud child on) / floor",
                          f"{s['kiosk_in_use_pss']:.1f} / {s['bare_pss']:.1f} MB (child "
                          f"{s['speech_child_pss']:.1f})", f"x{s['in_use_pss_ratio']:.2f}", None))
+            if "speech_engine" in s:
+                rows.append(("  read-aloud measured with", s["speech_engine"], "", None))
+            if "speech_service_pss" in s:
+                rows.append(("  speech-dispatcher's own processes (not the kiosk's tree)",
+                             f"{s['speech_service_pss']:.1f} MB", "", None))
         chromium = s.get("chromium", {})
         if "pss" in chromium:
             rows.append(("memory PSS, Chromium --kiosk tree (same screen) / kiosk tree",
@@ -970,6 +1055,7 @@ def main() -> int:
     runs, idle_s, settle_s, navs, repeats = ((3, 10.0, 5.0, 2000, 5) if args.quick
                                              else (7, 60.0, 20.0, 10_000, 20))
     server = None
+    speech = None
     tmp = Path(tempfile.mkdtemp(prefix="kiosk-bench-"))
     try:
         server, env = start_display(args.offscreen)
@@ -977,6 +1063,8 @@ def main() -> int:
         at = None
         if args.at:
             at, env = export_commit(args.at, tmp, env)
+        speech = speech_service(env, tmp)
+        env = speech.env
         compile_bytecode()
         private_content(tmp)
         # A kiosk with a content index (kiosk.contentcache) is measured as it starts every
@@ -990,6 +1078,7 @@ def main() -> int:
                                    "parts": parts, "skipped": skipped}
         if "start" in parts:
             results["start"] = cold_starts(env, tmp, runs, SETTLE_S)
+            results["start"]["speech_engine"] = speech.engine
             results["start"]["chromium"] = chromium_anchor(env, tmp, min(runs, 3))
         if "instructions" in parts:
             results["instructions"] = instructions(env, tmp, first)
@@ -1006,6 +1095,8 @@ def main() -> int:
         print(f"bench: could not measure: {exc}", file=sys.stderr)
         return 2
     finally:
+        if speech is not None:
+            end_speech_service(speech)
         if server is not None:
             server.terminate()
             server.wait()
