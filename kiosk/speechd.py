@@ -4,10 +4,11 @@ On Linux the kiosk's read-aloud engine is speech-dispatcher. QtTextToSpeech reac
 through libspeechd, which needs a second Qt process (QtCore, QtGui, QtMultimedia,
 QtNetwork: about 22 MB of memory, issue 24). This child speaks SSIP itself, plain text
 lines over speech-dispatcher's Unix socket, so it holds Python and a socket and nothing
-else. The kiosk starts it with ``python -m kiosk.speechd`` (``kiosk.ui.speech.Speaker``)
-and talks to it exactly as to ``kiosk.ui.speech_server``: JSON lines, the same commands
-and events (see there). Being a process of its own, a speech-dispatcher that stops
-answering hangs only this child, which the kiosk kills after its time limit.
+else. The kiosk starts it as ``python -S .../kiosk/speechd.py`` (no site-packages: it
+needs none; ``kiosk.ui.speech.Speaker``) and talks to it exactly as to
+``kiosk.ui.speech_server``: JSON lines, the same commands and events (see there). Being a
+process of its own, a speech-dispatcher that stops answering hangs only this child, which
+the kiosk kills after its time limit.
 
 speech-dispatcher with no sound server accepts words and never finishes saying them, so
 the child says one silent test word before it reports ready; if that word does not end
@@ -27,13 +28,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import selectors
+import select
+import signal
 import socket
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from typing import Any
+
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing)
+if TYPE_CHECKING:  # (this process imports only what it runs: it is kept small, issue 24)
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+    Event = Callable[[int, int, str], None]  # (code, message id, name) of a notification
 
 ENGINE = "speechd"  # the name QtTextToSpeech gives the same engine
 CLIENT_NAME = "kiosk:kiosk:read-aloud"
@@ -45,7 +51,6 @@ NO_SOUND = ("speech-dispatcher began a silent test word and did not finish it wi
             f"{TEST_WORD_S:g} s: it has no sound output (is PulseAudio or PipeWire running "
             "for the kiosk user?)")
 
-Event = Callable[[int, int, str], None]  # (code, message id, name) of a 7xx notification
 
 
 class SSIPError(Exception):
@@ -78,11 +83,9 @@ def connect(env: os._Environ[str] | dict[str, str] = os.environ) -> socket.socke
         if kind != "unix":
             raise SSIPError(f"speech-dispatcher at {where[0]}:{where[1]}: {exc}") from None
     try:
-        subprocess.run(["speech-dispatcher", "--spawn", "--communication-method",
-                        "unix_socket", "--socket-path", where], env=dict(env),
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=SPAWN_S, check=False)
-    except (OSError, subprocess.SubprocessError) as exc:
+        spawn(["speech-dispatcher", "--spawn", "--communication-method", "unix_socket",
+               "--socket-path", where], dict(env))
+    except OSError as exc:
         raise SSIPError(f"speech-dispatcher is not running and could not be started: "
                         f"{exc}") from None
     deadline = time.monotonic() + CONNECT_S
@@ -94,6 +97,20 @@ def connect(env: os._Environ[str] | dict[str, str] = os.environ) -> socket.socke
                 raise SSIPError(f"speech-dispatcher did not start listening on {where}: "
                                 f"{exc}") from None
             time.sleep(0.1)
+
+
+def spawn(argv: list[str], env: dict[str, str]) -> None:
+    """Run ``argv`` (found on PATH) to its end, ``SPAWN_S`` at most, its output discarded
+    (os.posix_spawnp: subprocess would double this process's imports)."""
+    null = [(os.POSIX_SPAWN_OPEN, fd, os.devnull, os.O_RDWR, 0) for fd in (0, 1, 2)]
+    pid = os.posix_spawnp(argv[0], argv, env, file_actions=null)
+    deadline = time.monotonic() + SPAWN_S
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise TimeoutError(f"{argv[0]} did not return within {SPAWN_S:g} s")
+        time.sleep(0.02)
 
 
 def _connect(kind: str, where: Any) -> socket.socket:
@@ -136,6 +153,12 @@ def base_voices(listed: list[tuple[str, str, str]]) -> list[dict[str, str]]:
     return [{"locale": locale_of(lang), "name": name} for name, lang, _variant in plain]
 
 
+def _not_a_variant(line: str) -> bool:
+    """A line of ``LIST SYNTHESIS_VOICES`` that is not espeak-ng's voice+variant."""
+    name, _, rest = line.partition("\t")
+    return "+" not in name or rest.endswith(("\tnone", "\t"))
+
+
 class Connection:
     """One SSIP connection: commands and their replies, and the notifications (7xx) that
     arrive between them."""
@@ -143,32 +166,37 @@ class Connection:
     def __init__(self, sock: socket.socket, on_event: Event) -> None:
         self.sock = sock
         self.on_event = on_event
-        self._buffer = b""
+        self._buffer = bytearray()
+        self._at = 0  # where the next line starts in _buffer
         self._event: list[str] = []  # the 7xx- lines of a notification not yet ended
 
-    def command(self, line: str, data: bytes | None = None) -> tuple[int, list[str]]:
+    def command(self, line: str, data: bytes | None = None,
+                keep: Callable[[str], bool] | None = None) -> tuple[int, list[str]]:
         """Send one command (and its data block) and return the reply's code and text
-        lines; a 3xx/4xx/5xx reply raises SSIPError."""
+        lines (only those ``keep`` takes, and the last, if given: a voice list is 13,000
+        lines); a 3xx/4xx/5xx reply raises SSIPError."""
         self.sock.sendall(line.encode("utf-8") + b"\r\n")
         if data is not None:
             code, _ = self._reply()
             if code != 230:
                 raise SSIPError(f"{line}: speech-dispatcher did not take the words ({code})")
             self.sock.sendall(data)
-        code, lines = self._reply()
+        code, lines = self._reply(keep)
         self._drain()  # notifications that came in the same read as the reply
         if code >= 300:
             raise SSIPError(f"{line}: {code} {lines[-1] if lines else ''}")
         return code, lines
 
-    def _reply(self) -> tuple[int, list[str]]:
+    def _reply(self, keep: Callable[[str], bool] | None = None) -> tuple[int, list[str]]:
         lines: list[str] = []
         for line in self._lines(block=True):
             if len(line) < 4 or not line[:3].isdigit():
                 raise SSIPError(f"speech-dispatcher said {line[:80]!r}")
-            lines.append(line[4:])
             if line[3] == " ":
+                lines.append(line[4:])
                 return int(line[:3]), lines
+            if keep is None or keep(line[4:]):
+                lines.append(line[4:])
         raise SSIPError("speech-dispatcher closed the connection")  # pragma: no cover
 
     def pump(self) -> bool:
@@ -191,8 +219,10 @@ class Connection:
     def _lines(self, block: bool) -> Iterator[str]:
         """Lines that are not part of a notification; notifications are handed on."""
         while True:
-            end = self._buffer.find(b"\r\n")
+            end = self._buffer.find(b"\r\n", self._at)
             if end < 0:
+                del self._buffer[:self._at]  # the lines read so far (one copy per read)
+                self._at = 0
                 if not block:
                     return
                 try:
@@ -204,8 +234,8 @@ class Connection:
                     raise SSIPError("speech-dispatcher closed the connection")
                 self._buffer += chunk
                 continue
-            line = self._buffer[:end].decode("utf-8", "replace")
-            self._buffer = self._buffer[end + 2:]
+            line = self._buffer[self._at:end].decode("utf-8", "replace")
+            self._at = end + 2
             if line.startswith("7") and len(line) >= 4:
                 self._notification(line)
                 continue
@@ -244,7 +274,7 @@ class Server:
         self.conn = Connection(connect(env), self._on_event)
         self.conn.command(f"SET self CLIENT_NAME {CLIENT_NAME}")
         self.conn.command("SET self NOTIFICATION ALL on")
-        _, lines = self.conn.command("LIST SYNTHESIS_VOICES")
+        _, lines = self.conn.command("LIST SYNTHESIS_VOICES", keep=_not_a_variant)
         listed = [(p[0], p[1], p[2] if len(p) > 2 else "")
                   for p in (line.split("\t") for line in lines[:-1]) if len(p) >= 2]
         voices = base_voices(listed)
@@ -257,6 +287,7 @@ class Server:
     def _test_word(self) -> None:
         assert self.conn is not None
         self.conn.command("SET self VOLUME -100")
+        self.conn.command("SET self RATE 100")  # short: the first key's words wait for it
         message = self._speak("ok")
         deadline = time.monotonic() + TEST_WORD_S
         while message not in self.ended:
@@ -264,9 +295,9 @@ class Server:
             if left <= 0:
                 self.conn.command("CANCEL self")
                 raise SSIPError(NO_SOUND)
-            ready, _, _ = _select([self.conn.sock], left)
-            if ready and not self.conn.pump():
+            if _readable([self.conn.sock.fileno()], left) and not self.conn.pump():
                 raise SSIPError("speech-dispatcher closed the connection")
+        self.conn.command("SET self RATE 0")
         self.conn.command("SET self VOLUME 100")
 
     def _speak(self, text: str) -> int:
@@ -362,11 +393,12 @@ class Server:
             self.conn.sock.close()
 
 
-def _select(socks: list[socket.socket], timeout: float) -> tuple[list[Any], None, None]:
-    with selectors.DefaultSelector() as sel:
-        for sock in socks:
-            sel.register(sock, selectors.EVENT_READ)
-        return [key.fileobj for key, _ in sel.select(timeout)], None, None
+def _readable(fds: list[int], timeout: float | None) -> list[int]:
+    """Which of ``fds`` can be read, waiting up to ``timeout`` seconds (None: for ever)."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return [fd for fd, _ in poller.poll(None if timeout is None else timeout * 1000)]
 
 
 def emit(event: dict[str, Any]) -> None:
@@ -379,24 +411,22 @@ def serve(server: Server, stdin_fd: int) -> int:
     """Until the kiosk closes our stdin: its commands in, notifications out."""
     assert server.conn is not None
     pending = b""
-    with selectors.DefaultSelector() as sel:
-        sel.register(stdin_fd, selectors.EVENT_READ, "kiosk")
-        sel.register(server.conn.sock, selectors.EVENT_READ, "speechd")
-        while True:
-            for key, _ in sel.select():
-                if key.data == "speechd":
-                    if not server.conn.pump():
-                        emit({"event": "failed", "reason": "speech-dispatcher ended"})
-                        return 1
-                    continue
-                chunk = os.read(stdin_fd, 65536)
-                if not chunk:
-                    return 0
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                for line in lines:
-                    if line.strip():
-                        server.handle(line.decode("utf-8", "replace"))
+    speech = server.conn.sock.fileno()
+    while True:
+        for fd in _readable([stdin_fd, speech], None):
+            if fd == speech:
+                if not server.conn.pump():
+                    emit({"event": "failed", "reason": "speech-dispatcher ended"})
+                    return 1
+                continue
+            chunk = os.read(stdin_fd, 65536)
+            if not chunk:
+                return 0
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if line.strip():
+                    server.handle(line.decode("utf-8", "replace"))
 
 
 def main(argv: list[str]) -> int:

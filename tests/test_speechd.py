@@ -24,13 +24,13 @@ WAIT_S = 60.0  # a busy machine may take long to start Python and speech-dispatc
 
 
 class Child:
-    """``python -m kiosk.speechd`` with its events read line by line (on a thread, so a test
-    can also see that nothing came)."""
+    """The speech child as the kiosk runs it (``python -S kiosk/speechd.py``), its events
+    read line by line (on a thread, so a test can also see that nothing came)."""
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
         import os
 
-        self.proc = subprocess.Popen([sys.executable, "-m", "kiosk.speechd"],
+        self.proc = subprocess.Popen([sys.executable, "-S", speechd.__file__],  # as the kiosk
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True,
                                      env={**os.environ, **(env or {})})
@@ -270,5 +270,6 @@ def test_voices_keep_the_voices_not_their_variants() -> None:
     assert speechd.base_voices(only) == [{"locale": "en_US", "name": "Mary"}]
 
 
-def test_the_child_loads_no_qt() -> None:
-    assert imported_by("import kiosk.speechd", ("PySide6", "PySide6.QtCore", "shiboken6")) == []
+def test_the_child_loads_no_qt_and_nothing_it_does_not_use() -> None:
+    assert imported_by("import kiosk.speechd", ("PySide6", "PySide6.QtCore", "shiboken6",
+                                                "subprocess", "typing")) == []

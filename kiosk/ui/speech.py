@@ -87,6 +87,13 @@ def speaks_ssip(engine: str, env: Mapping[str, str] = os.environ) -> bool:
         bool(env.get("SPEECHD_ADDRESS")) or shutil.which("speech-dispatcher") is not None)
 
 
+def ssip_command() -> list[str]:
+    """How the speech-dispatcher child is started: kiosk/speechd.py run as a script, with
+    no site-packages (``-S``; it imports only the standard library: 2 MB less)."""
+    return [sys.executable, "-S", os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "speechd.py")]
+
+
 class Speaker(QObject):
     """Speaks one text at a time in a language, if a voice for it exists.
 
@@ -126,7 +133,7 @@ class Speaker(QObject):
         self._command: list[str] = []
         command = self.server_command
         if command is None and speaks_ssip(engine):
-            command = [sys.executable, "-m", "kiosk.speechd"]
+            command = ssip_command()
         if command is None:
             if importlib.util.find_spec("PySide6.QtTextToSpeech") is None:
                 log.info("read-aloud is off: QtTextToSpeech is not installed (install the "
