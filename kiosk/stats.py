@@ -43,22 +43,25 @@ No Qt here.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
+import json
 import logging
-import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import platformdirs
 
 from kiosk.config import APP_NAME
+
+if TYPE_CHECKING:
+    import sqlite3  # imported where a file is opened: the kiosk itself never opens one
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,12 @@ SESSION_BUCKETS = ((60, "under 1 min"), (180, "1-3 min"), (600, "3-10 min"),
 INTERVAL = 60.0  # seconds: counts are written at most this often (and at close)
 WAIT = 5.0  # seconds to wait for a lock another program holds before trying again later
 _SIDE_FILES = ("", "-journal", "-wal", "-shm")
+# SQLite's result codes (its C API's, fixed): named here so that telling them apart does
+# not import sqlite3.
+_BUSY_CODES = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+_CORRUPT_CODES = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
+WRITER_S = 60.0  # a write by the writer process ends within this (beyond its lock wait)
+EXIT_NOT_WRITTEN = 75  # the writer's exit status when the counts were kept, not written
 _TABLE = ("(day TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '', "
           "count INTEGER NOT NULL, PRIMARY KEY (day, kind, detail)) WITHOUT ROWID")
 
@@ -98,14 +107,13 @@ def is_corrupt(exc: BaseException) -> bool:
     if isinstance(exc, CorruptError):
         return True
     code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_CORRUPT,
-                                                     sqlite3.SQLITE_NOTADB)
+    return isinstance(code, int) and code & 0xFF in _CORRUPT_CODES
 
 
 def is_busy(exc: BaseException) -> bool:
     """A lock held by another connection (SQLITE_BUSY, SQLITE_LOCKED)."""
     code = getattr(exc, "sqlite_errorcode", None)
-    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(code, int) and code & 0xFF in _BUSY_CODES
 
 
 def _why(exc: BaseException) -> str:
@@ -134,6 +142,8 @@ class UsageFile:
     def rows(self, since_days: int | None = None) -> list[Row]:
         """(day, kind, detail, count) rows, oldest first; [] when there is no file yet.
         Raises UnreadableError (a lock held past ``wait``, a damaged file)."""
+        import sqlite3
+
         if not self.path.exists():
             return []
         where, args = "", tuple[str, ...]()
@@ -185,8 +195,13 @@ class UsageLog:
 
     def __init__(self, path: Path | None = None, retention_days: int = 365,
                  today: Callable[[], dt.date] = dt.date.today, *,
-                 interval: float = INTERVAL, wait: float = WAIT) -> None:
+                 interval: float = INTERVAL, wait: float = WAIT,
+                 in_child: bool = False, thread: bool = True) -> None:
         self.path = Path(path) if path else default_path()
+        # Each write by a short-lived ``python -m kiosk.stats`` (the counts on its stdin):
+        # the kiosk then never loads SQLite (about 1.8 MB it would hold for good, issue
+        # 24). The writer is this same class, writing in its own process.
+        self.in_child = in_child
         self.retention_days = retention_days
         self.today = today
         self.interval = interval
@@ -203,7 +218,8 @@ class UsageLog:
         self._written = True  # the last write attempt wrote everything it had
         self._trouble = ""  # the last failure logged, so a lock held for an hour logs once
         self._thread = threading.Thread(target=self._run, name="usage-counts", daemon=True)
-        self._thread.start()
+        if thread:  # (not in the writer process: it writes once, on its own thread)
+            self._thread.start()
 
     # -- what the kiosk calls -------------------------------------------------------------
     def record(self, kind: str, detail: str = "") -> None:
@@ -298,8 +314,52 @@ class UsageLog:
                     break
         self._disconnect()
 
+    def write_now(self, batch: Counter[Key], prune: bool) -> bool:
+        """Write ``batch`` (and prune) on the calling thread, then close the file: the
+        writer process's one job. False (logged) if it could not be done now."""
+        try:
+            return self._write_here(batch, prune)
+        finally:
+            self._disconnect()
+
     def _write(self, batch: Counter[Key], prune: bool) -> bool:
+        """Commit ``batch`` (and prune); False (logged) if it could not be done now."""
+        if self.in_child:
+            return self._write_in_child(batch, prune)
+        return self._write_here(batch, prune)
+
+    def _write_in_child(self, batch: Counter[Key], prune: bool) -> bool:
+        """The write done by ``python -m kiosk.stats``, on this writing thread; it logs its
+        own trouble (to stderr: the journal) and says by its exit status whether the
+        counts are in the file."""
+        job = json.dumps({"counts": [[*key, n] for key, n in sorted(batch.items())],
+                          "prune": prune})
+        command = [sys.executable, "-m", "kiosk.stats", str(self.path),
+                   str(self.retention_days), str(self.wait)]
+        try:
+            done = subprocess.run(command, input=job, text=True, stdout=subprocess.DEVNULL,
+                                  timeout=self.wait + WRITER_S, check=False,
+                                  creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+        except (OSError, subprocess.SubprocessError) as exc:
+            trouble = f"the usage counts' writer could not run: {exc}"
+            if trouble != self._trouble:
+                self._trouble = trouble
+                log.error("%s; counts kept in memory, trying again in %g s", trouble,
+                          self.interval)
+            return False
+        if done.returncode == 0:
+            self.writes += bool(batch)
+            self._trouble = ""
+            return True
+        if done.returncode != EXIT_NOT_WRITTEN:
+            log.error("the usage counts' writer ended with exit status %s; counts kept in "
+                      "memory", done.returncode)
+        return False
+
+    def _write_here(self, batch: Counter[Key], prune: bool) -> bool:
         """Open the file if need be and commit ``batch``; False (logged) if it could not."""
+        import sqlite3
+
         for attempt in (1, 2):
             try:
                 if self._db is None:
@@ -336,6 +396,8 @@ class UsageLog:
 
     # -- the file ---------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
+        import sqlite3
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=self.wait, isolation_level=None,
                              check_same_thread=False)
@@ -394,6 +456,8 @@ class UsageLog:
 
     @contextlib.contextmanager
     def _transaction(self, db: sqlite3.Connection) -> Iterator[None]:
+        import sqlite3
+
         db.execute("BEGIN IMMEDIATE")
         try:
             yield
@@ -438,6 +502,8 @@ class UsageLog:
 
     def _disconnect(self) -> None:
         if self._db is not None:
+            import sqlite3
+
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
@@ -530,8 +596,38 @@ def report(summary: Summary) -> str:
 
 
 def to_csv(usage: CountSource, since_days: int | None = None) -> str:
+    import csv
+    import io
+
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["day", "event", "detail", "count"])
     writer.writerows(usage.rows(since_days))
     return out.getvalue()
+
+
+def write_main(argv: list[str]) -> int:
+    """``python -m kiosk.stats PATH RETENTION_DAYS WAIT_S``: write the counts on stdin
+    (``{"counts": [[day, kind, detail, n], ...], "prune": bool}``) with this module's writer,
+    waiting for a lock up to WAIT_S; exit 0 once they are in the file, EXIT_NOT_WRITTEN if
+    they could not be written (said on stderr), 2 for a call that is not one."""
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        path, retention, wait = Path(argv[0]), int(argv[1]), float(argv[2])
+        job = json.loads(sys.stdin.read())
+        batch: Counter[Key] = Counter()
+        for day, kind, detail, n in job["counts"]:
+            if kind not in KINDS or not isinstance(n, int) or n < 1:
+                raise ValueError(f"not a count: {[day, kind, detail, n]!r}")
+            batch[(str(day), kind, str(detail)[:64])] += n
+        prune = bool(job.get("prune", False))
+    except (IndexError, ValueError, TypeError, KeyError) as exc:
+        print(f"usage counts' writer: not a job ({exc})", file=sys.stderr)
+        return 2
+    usage = UsageLog(path, retention, wait=wait, thread=False)
+    return 0 if usage.write_now(batch, prune) else EXIT_NOT_WRITTEN
+
+
+if __name__ == "__main__":
+    sys.exit(write_main(sys.argv[1:]))

@@ -14,6 +14,7 @@ import pytest
 
 from kiosk.__main__ import main
 from kiosk.stats import UsageLog, report, session_bucket, summarise, to_csv
+from tests.conftest import imported_by
 
 
 def test_counts_summary_and_csv(tmp_path: Path) -> None:
@@ -405,3 +406,76 @@ def test_a_counts_table_in_wal_mode_as_older_kiosks_kept_it_is_taken_over(
         open_day = db.execute("SELECT day, count FROM open_day WHERE kind = 'call_view'")
         assert open_day.fetchall() == [("2026-11-26", 3)]  # today's counts in one place
     assert not path.with_name("usage.sqlite3-wal").exists()
+
+
+# -- the kiosk's way: each write made by a short-lived writer process (issue 24) -----------
+
+def test_the_kiosk_writes_through_a_writer_process_and_never_loads_sqlite(
+        tmp_path: Path) -> None:
+    path = tmp_path / "u.sqlite3"
+    code = (f"from kiosk.stats import UsageLog\n"
+            f"usage = UsageLog({str(path)!r}, interval=3600, in_child=True)\n"
+            f"usage.record('topic_view', 'jaw-and-tmj')\n"
+            f"usage.record('topic_view', 'jaw-and-tmj')\n"
+            f"usage.record('call_view')\n"
+            f"assert usage.flush()\n"
+            f"usage.record('session_end', 'under 1 min')\n"
+            f"usage.close()\n")
+    assert imported_by(code, ("sqlite3", "_sqlite3", "csv")) == []
+    today = dt.date.today().isoformat()
+    assert _file_rows(path) == [(today, "call_view", "", 1),
+                                (today, "session_end", "under 1 min", 1),
+                                (today, "topic_view", "jaw-and-tmj", 2)]
+
+
+def test_a_lock_held_past_the_wait_keeps_the_counts_with_a_writer_process(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "u.sqlite3"
+    _with_history(path)
+    today = lambda: dt.date(2026, 11, 26)  # noqa: E731
+    usage = UsageLog(path, today=today, interval=3600, wait=0.05, in_child=True)
+    assert usage.flush()
+    # Read before the lock is taken: closing any file of the database in the process that
+    # holds its POSIX lock drops the lock (SQLite's own connections know; read_bytes not).
+    before = path.read_bytes()
+    locker = _held(path)
+    usage.record("call_view")
+    usage.record("topic_view", "jaw-and-tmj")
+    assert usage.flush() is False  # the writer waited for the lock, and said so
+    assert "is locked by another program" in capfd.readouterr().err
+    locker.execute("ROLLBACK")
+    locker.close()
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.bad-*"))
+    assert usage.flush()  # kept in memory, written now: nothing lost, nothing twice
+    usage.close()
+    assert _file_rows(path) == sorted([*HISTORY, ("2026-11-26", "call_view", "", 1),
+                                       ("2026-11-26", "topic_view", "jaw-and-tmj", 1)])
+
+
+def test_a_damaged_file_is_set_aside_by_the_writer_process(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "u.sqlite3"
+    _with_history(path)
+    path.write_bytes(_damaged(path.read_bytes(), "truncated"))
+    usage = UsageLog(path, today=lambda: dt.date(2026, 11, 26), interval=3600, in_child=True)
+    usage.record("call_view")
+    assert usage.flush()
+    usage.close()
+    assert list(tmp_path.glob("u.sqlite3.bad-*"))
+    assert "SQLITE_CORRUPT" in capfd.readouterr().err
+    assert _file_rows(path) == [("2026-11-26", "call_view", "", 1)]
+
+
+@pytest.mark.parametrize("job", ["not json", '{"counts": [["2026-11-26", "answer", "Yes", 1]]}',
+                                 '{"counts": [["2026-11-26", "call_view", "", -3]]}', "{}"])
+def test_the_writer_process_refuses_what_is_not_a_count(tmp_path: Path, job: str) -> None:
+    """Only the screens' counts can reach the file, whatever is sent to the writer."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kiosk.stats", str(tmp_path / "u.sqlite3"),
+                           "365", "5"], input=job, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 2 and "not a job" in done.stderr
+    assert not (tmp_path / "u.sqlite3").exists()

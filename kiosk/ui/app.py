@@ -155,8 +155,10 @@ def _open_usage(visit: Visit, config: Config) -> None:
     # Written every usage_write_minutes, not every minute: an SD card's wear (issue 24,
     # bench/kiosk_writes.py: about 24 KiB a write; a patient every 3 minutes wrote 4.8 MB a
     # busy day at one write a minute).
+    # Each write is made by a short-lived writer process: the kiosk never loads SQLite.
     visit.usage = UsageLog(retention_days=config.options.usage_retention_days,
-                           interval=config.options.usage_write_minutes * 60.0)
+                           interval=config.options.usage_write_minutes * 60.0,
+                           in_child=True)
 
 
 def _page_ready(window: KioskWindow, topic_id: str) -> None:
