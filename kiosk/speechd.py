@@ -338,12 +338,10 @@ class Server:
 
     def handle(self, raw: str) -> None:
         assert self.conn is not None
-        try:
-            command = json.loads(raw)
-            kind, ident = command["cmd"], int(command["id"])
-        except (ValueError, KeyError, TypeError):
-            sys.stderr.write(f"speech child: not a command: {raw[:200]!r}\n")
+        command = parse_command(raw)
+        if command is None:
             return
+        kind, ident = command["cmd"], command["id"]
         if kind == "say":  # one thing said at a time, as Qt's engines do
             self._cancel()
             locale, voice = str(command.get("locale", "")), str(command.get("voice", ""))
@@ -399,6 +397,19 @@ def _readable(fds: list[int], timeout: float | None) -> list[int]:
     for fd in fds:
         poller.register(fd, select.POLLIN)
     return [fd for fd, _ in poller.poll(None if timeout is None else timeout * 1000)]
+
+
+def parse_command(raw: str) -> dict[str, Any] | None:
+    """One line from the kiosk as a command (``cmd`` and an int ``id``), or None (said on
+    stderr): the protocol both speech children share (kiosk.ui.speech_server too)."""
+    try:
+        command = json.loads(raw)
+        command["id"] = int(command["id"])
+        str(command["cmd"])
+    except (ValueError, KeyError, TypeError):
+        sys.stderr.write(f"speech child: not a command: {raw[:200]!r}\n")
+        return None
+    return command if isinstance(command, dict) else None
 
 
 def emit(event: dict[str, Any]) -> None:

@@ -273,3 +273,12 @@ def test_voices_keep_the_voices_not_their_variants() -> None:
 def test_the_child_loads_no_qt_and_nothing_it_does_not_use() -> None:
     assert imported_by("import kiosk.speechd", ("PySide6", "PySide6.QtCore", "shiboken6",
                                                 "subprocess", "typing")) == []
+
+
+@pytest.mark.parametrize("line", ["not json", "[]", '"say"', '{"cmd": "say"}',
+                                  '{"id": 3}', '{"cmd": "say", "id": "x"}'])
+def test_a_line_that_is_not_a_command_is_said_and_skipped(
+        line: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert speechd.parse_command(line) is None
+    assert "not a command" in capsys.readouterr().err
+    assert speechd.parse_command('{"cmd": "stop", "id": "7"}') == {"cmd": "stop", "id": 7}

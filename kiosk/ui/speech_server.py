@@ -22,18 +22,13 @@ End of stdin ends the process.
 
 from __future__ import annotations
 
-import json
 import sys
 import threading
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QLocale, QObject, Signal
 
-
-def emit(event: dict[str, Any]) -> None:
-    """One line to the kiosk."""
-    sys.stdout.write(json.dumps(event, ensure_ascii=True) + "\n")
-    sys.stdout.flush()
+from kiosk.speechd import emit, parse_command
 
 
 class _Lines(QObject):
@@ -105,12 +100,10 @@ class Server(QObject):
             emit(event)
 
     def handle(self, raw: str) -> None:
-        try:
-            command = json.loads(raw)
-            kind, ident = command["cmd"], int(command["id"])
-        except (ValueError, KeyError, TypeError):
-            sys.stderr.write(f"speech server: not a command: {raw!r}\n")
+        command = parse_command(raw)
+        if command is None:
             return
+        kind, ident = command["cmd"], command["id"]
         self.last_id = ident
         if kind == "say":
             self._choose(str(command.get("locale", "")), str(command.get("voice", "")))
