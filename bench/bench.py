@@ -722,10 +722,13 @@ def child(navigations: int, repeats: int) -> None:
     gc.collect()
     settle()
     rss0, pss0 = memory_mb()
+    modules = set(sys.modules)
     reached = tour(window, navigations)
     gc.collect()
     settle()
     rss1, pss1 = memory_mb()
+    # A module first imported during the walk is growth that is not a leak: said, to tell.
+    late = sorted(m for m in set(sys.modules) - modules if not m.startswith("_"))
     print(json.dumps({
         "page_first_ms": {k: round(v, 2) for k, v in first.items()},
         "page_p50_ms": percentile(warm, 50), "page_p95_ms": percentile(warm, 95),
@@ -734,6 +737,7 @@ def child(navigations: int, repeats: int) -> None:
         "language_p50_ms": percentile(lang, 50), "language_p95_ms": percentile(lang, 95),
         "rss_before_mb": rss0, "pss_before_mb": pss0, "rss_after_mb": rss1,
         "pss_after_mb": pss1, "growth_mb": rss1 - rss0, "navigations": navigations,
+        "imported_during_walk": late,
         "reached": sorted(reached),
     }))
     window.allow_close()
@@ -970,6 +974,10 @@ def report(results: dict[str, Any], budgets: dict[str, dict[str, Any]]) -> None:
              f"({len(p.get('reached', []))} kinds of screen: every question, result, call)",
              "", "growth_mb"),
         ]
+        if p.get("imported_during_walk"):
+            rows.append(("  first imported during the walk", ", ".join(
+                p["imported_during_walk"][:8]) + (" ..." if len(p["imported_during_walk"]) > 8
+                                                 else ""), "", None))
     if "idle" in results:
         i = results["idle"]
         rows += [

@@ -90,7 +90,7 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     for folder in (runtime, home, textfile):
         folder.mkdir(mode=0o700)
     config = home / "config.toml"
-    config.write_text("speech = false\nrecord_usage = false\nwatch_content = false\n")
+    config.write_text("speech = false\nwatch_content = false\n")  # usage counts on
     prefix: list[str] = []
     if os.geteuid() == 0:
         for folder in (runtime, home, config, textfile):
@@ -146,3 +146,9 @@ def test_kiosk_under_real_cage_paints_pings_and_stops_with_cage_exiting_0(
     # saying that the kiosk stopped cleanly.
     assert [p.name for p in textfile.iterdir()] == ["clinic_kiosk.prom"], output
     assert "clinic_kiosk_up 0.0" in (textfile / "clinic_kiosk.prom").read_text("utf-8")
+    # The usage counts' file, made and checked at start by their own short-lived writer
+    # process (kiosk/stats.py), as the unit's user.
+    usage = home / ".local" / "share" / "clinic-kiosk" / "usage.sqlite3"
+    assert usage.is_file(), output
+    if prefix:
+        assert usage.stat().st_uid == NOBODY
