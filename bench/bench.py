@@ -718,14 +718,24 @@ def child(navigations: int, repeats: int) -> None:
 
     from kiosk.ui.shots import tour
 
+    def trimmed() -> None:
+        """Freed heap handed back before RSS is read: glibc keeps or returns free memory as
+        it goes, so RSS read at two instants of the same walk differed by up to 30 MB
+        (seen 132 to 166 MB within one walk, with or without a sound server); trimmed,
+        the two readings compare what is still in use."""
+        gc.collect()
+        settle()
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
     tour(window, 500)  # warm every cache first
-    gc.collect()
-    settle()
+    trimmed()
     rss0, pss0 = memory_mb()
     modules = set(sys.modules)
     reached = tour(window, navigations)
-    gc.collect()
-    settle()
+    trimmed()
     rss1, pss1 = memory_mb()
     # A module first imported during the walk is growth that is not a leak: said, to tell.
     late = sorted(m for m in set(sys.modules) - modules if not m.startswith("_"))
