@@ -331,7 +331,10 @@ class UsageLog:
     def _write_in_child(self, batch: Counter[Key], prune: bool) -> bool:
         """The write done by ``python -m kiosk.stats``, on this writing thread; it logs its
         own trouble (to stderr: the journal) and says by its exit status whether the
-        counts are in the file."""
+        counts are in the file. Nothing to write and nothing to prune: no process (a
+        quit or a flush with no new counts costs nothing)."""
+        if not batch and not prune:
+            return True
         job = json.dumps({"counts": [[*key, n] for key, n in sorted(batch.items())],
                           "prune": prune})
         command = [sys.executable, "-m", "kiosk.stats", str(self.path),
