@@ -1,7 +1,8 @@
 """Notices when nobody has touched the kiosk for a while, without any polling loop.
 
-The window's one application-wide event filter (kiosk.ui.lockdown.KioskEvents) calls
-``touched()`` on every input event, which restarts one single-shot timer.
+The window's one event filter (kiosk.ui.lockdown.KioskEvents, on its QWindow, which every
+touch and key from the screen passes) calls ``touched()`` on every input event, which
+restarts one single-shot timer.
 """
 
 from __future__ import annotations

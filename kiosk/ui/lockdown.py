@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
@@ -22,7 +22,7 @@ STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
 PRESSES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick})
 
 
-# The lockdown, application-wide: no context menus, no drag and drop, no keyboard at all.
+# The lockdown, at the window: no context menus, no drag and drop, no keyboard at all.
 BLOCKED = frozenset({
     QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop,
     QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride,
@@ -43,34 +43,18 @@ class CornerTaps(QObject):
         self.gesture = gesture
         self.clock = clock
         self.taps: list[float] = []
-        self.last_stamp = -1
 
-    def press(self, watched: QObject, event: QEvent) -> None:
-        """A press or a quick second tap (it arrives as a double click: a tap all the same)."""
+    def press(self, event: QEvent) -> None:
+        """A press on the window (a quick second tap arrives as a double click: a tap all
+        the same)."""
         if not isinstance(event, QMouseEvent):
             return
         w = self.window_
-        # A press from the screen passes the window's QWindow once, then the widgets under
-        # it: count it there (two quick taps can share a timestamp). A press sent straight
-        # to a widget is counted once, by its timestamp.
-        if watched is w.windowHandle():
-            self.last_stamp = event.timestamp()
-        elif isinstance(watched, QWidget) and event.timestamp() != self.last_stamp:
-            self.last_stamp = event.timestamp()
-        else:
-            return
         if not w.isVisible():
             return
         pos = w.mapFromGlobal(event.globalPosition().toPoint())
         size = self.corner()
-        target: QWidget | None = w.childAt(pos)
-        on_button = False
-        while target is not None:
-            if isinstance(target, QAbstractButton) and target.isVisible():
-                on_button = True
-                break
-            target = target.parentWidget()
-        if on_button or not QRect(0, 0, size, size).contains(pos):
+        if not QRect(0, 0, size, size).contains(pos) or self._on_button(pos):
             self.taps.clear()
             return
         now = self.clock()
@@ -79,15 +63,36 @@ class CornerTaps(QObject):
             self.taps.clear()
             self.gesture()
 
+    def _on_button(self, pos: QPoint) -> bool:
+        """Whether a button a patient can see is under ``pos`` (window coordinates). Found
+        among the window's own buttons, not by ``childAt``: that can hand Python a widget Qt
+        made (a scroll bar), and naming it makes PySide6 create the Python type of every
+        widget class it has (about 2 MB for the process's life; issue 24)."""
+        w = self.window_
+        for b in w.findChildren(QAbstractButton):
+            if b.isVisible() and QRect(b.mapTo(w, QPoint(0, 0)), b.size()).contains(pos):
+                return True
+        return False
+
 
 KEYS = frozenset({QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
                   QEvent.Type.ShortcutOverride})
 
 
 class KioskEvents(QObject):
-    """The window's one application-wide event filter: the lockdown, the staff corner and
-    idle activity in a single Python call per event (three filters cost three calls on
-    every event the application handles, painting included)."""
+    """The window's one event filter: the lockdown, the staff corner and idle activity in a
+    single Python call per event.
+
+    It watches the window's QWindow, which every touch, click, key, menu request and drop
+    from the screen passes before Qt hands it to a widget, and nothing else: an
+    application-wide Python filter would be called for every event of every object
+    (painting, timers, Qt's own helpers), and each object Qt made that it named would make
+    PySide6 create Python types for every class that object might be, ~2 MB that stay for
+    the process's life (issue 24). A context menu comes to the window too (from Qt 6.8 the
+    QWindow makes it from a right press no widget took). A shortcut (a button's "&"
+    mnemonic) Qt looks for before the key reaches the window, unless the key's shortcut
+    check, which does come to the window first, is taken: so it is taken here, and the key
+    then blocked as a key."""
 
     def __init__(self, parent: QObject, idle: IdleWatcher, lockdown: bool,
                  corner: CornerTaps | None,
@@ -104,11 +109,13 @@ class KioskEvents(QObject):
         if kind in KEYS and self.keypad is not None and self.keypad().key(event):
             if kind == QEvent.Type.KeyPress:
                 self.idle.touched()  # a key is someone there, as a touch is
+            event.accept()  # a shortcut check taken: Qt looks for no shortcut
             return True  # the keypad path's keys: its own, and nothing else sees them
         if kind in self.blocked:
+            event.accept()
             return True
         if kind in INPUT_EVENTS:
             self.idle.touched()
             if self.corner is not None and kind in PRESSES:
-                self.corner.press(watched, event)
+                self.corner.press(event)
         return False

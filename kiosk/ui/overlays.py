@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from kiosk import bidi, labels
 from kiosk.pin import PinGuard, Verdict
 from kiosk.theme import Metrics, Theme
-from kiosk.ui.widgets import button, label, needed_width
+from kiosk.ui.widgets import button, label, needed_width, own_viewport
 
 
 class Overlay(QWidget):
@@ -290,6 +290,7 @@ class StaffPanel(Overlay):
         # The status can be long (pages due for review, problems): it scrolls; the buttons
         # stay in view below it.
         self.area = QScrollArea()
+        own_viewport(self.area)
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QScrollArea.Shape.NoFrame)
         body = QWidget()

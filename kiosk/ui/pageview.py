@@ -34,7 +34,7 @@ from kiosk.model import find_picture, locate_picture
 from kiosk.page import IMAGE_SCHEME, QR_SCHEME, TOPIC_SCHEME
 from kiosk.ui.offthread import weak, worker
 from kiosk.ui.style import font
-from kiosk.ui.widgets import draw_picture, fit
+from kiosk.ui.widgets import draw_picture, fit, own_viewport
 
 _BOX = "kiosk_picture_width"  # a document property: the width its pictures were drawn for
 IMAGE = QTextDocument.ResourceType.ImageResource
@@ -112,6 +112,11 @@ class PageView(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        view = own_viewport(self)
+        view.setMouseTracking(True)  # as QTextBrowser's own (links' hover)
+        # QTextEdit lays its first document out for its first viewport's screen, which is
+        # gone now: it would lay it out on a deleted widget (a crash, seen).
+        self.document().documentLayout().setPaintDevice(view)
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
         self.anchorClicked.connect(self._on_anchor)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)

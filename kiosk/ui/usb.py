@@ -24,7 +24,7 @@ from kiosk.transfer import Staged, export, find_top, stage, sticks, with_content
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.pageview import PageView
 from kiosk.ui.parts import in_background
-from kiosk.ui.widgets import button, label
+from kiosk.ui.widgets import button, label, own_viewport
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class UsbPanel(Overlay):
         self.page = PageView()
         self.page_title = label("", "Heading")
         self.area = QScrollArea()
+        own_viewport(self.area)
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QScrollArea.Shape.NoFrame)
         holder = QWidget()

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -154,6 +155,22 @@ def button(text: str, primary: bool = False, parent: QWidget | None = None) -> Q
     set_props(b, focusPolicy=NO_FOCUS)  # (the first screen never names Qt: kiosk.ui.qtvalues)
     b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
     return b
+
+
+def own_viewport(area: QAbstractScrollArea) -> QWidget:
+    """Give a scroll area a viewport made in Python, before anything asks for its own.
+
+    Qt's own viewport is an object Python has never seen: the first ``area.viewport()``
+    makes PySide6 work out its class, which creates the Python type (and enums) of every
+    widget class QtWidgets has: QWizard, QMessageBox, QStyle's 566 enum members... about
+    2.2 MB that stay for the process's life (issue 24; ``tests/ui/test_start_cost.py``).
+    A viewport made here comes back as itself. Set up as Qt sets up its own."""
+    view = QWidget()
+    view.setObjectName("qt_scrollarea_viewport")
+    view.setBackgroundRole(QPalette.ColorRole.Base)
+    view.setAutoFillBackground(True)
+    area.setViewport(view)
+    return view
 
 
 def needed_width(b: QAbstractButton, m: Metrics) -> int:

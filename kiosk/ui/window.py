@@ -151,22 +151,20 @@ class KioskWindow(QWidget):
 
     # -- start-up ---------------------------------------------------------------------
     def _install_filters(self) -> None:
-        """Application-wide, so no child widget sees a key or shows a menu, and any touch
-        counts as activity. Installed at the window's first paint, not while it is built
-        or shown: until it is painted the window is not on screen, so no touch or key can
-        reach it, and the thousands of events of building, showing and laying it out
-        would each pass through Python (and make PySide6 create the Python type of every
-        widget class it has, to name the objects they come from: 120 M CPU instructions,
-        a tenth of the start, bench/bench.py). They go with the window."""
+        """On the window's QWindow, which every touch, key, menu request and drop from the
+        screen passes before any widget sees it (kiosk.ui.lockdown.KioskEvents: not on the
+        application, whose every event of every object would pass through Python). Installed
+        at the window's first paint, not while it is built or shown: until it is painted the
+        window is not on screen, so no touch or key can reach it. They go with the window."""
         self._filters_on = True
-        app = QApplication.instance()
-        if app is None:
+        handle = self.windowHandle()
+        if handle is None:  # (painted, so made: a paint needs it)
             return
         self._corner = None if self.preview else CornerTaps(
             self, lambda: self.metrics.button, self.staff.gesture)
         self._events = KioskEvents(self, self.idle, not self.preview, self._corner,
                                    lambda: self.keypad)
-        app.installEventFilter(self._events)
+        handle.installEventFilter(self._events)
         # A tap and then a quick flick: Qt makes the flick's press the second half of a
         # double click, and QScroller starts a flick on a press only, so the page stayed
         # put. Nothing in the kiosk uses a double click (a double tap is guarded by the

@@ -172,6 +172,78 @@ def test_the_start_makes_no_widget_type_it_does_not_use(tmp_path: Path, fullscre
         assert f"'{later}'" not in modules, later
 
 
+USE = """
+import sys
+import PySide6.QtWidgets as W
+from PySide6.QtCore import QPoint
+from PySide6.QtTest import QTest
+from kiosk.config import load_config
+from kiosk.ui.app import build_window
+
+app = W.QApplication([])
+window = build_window(load_config(sys.argv[1]))
+window.resize(800, 480)
+window.show()
+while not window.past_first_paint:
+    app.processEvents()
+before = sorted(name for name in W.__dict__ if name.startswith("Q"))
+finger = QTest.createTouchDevice()
+
+def touch(points):
+    QTest.touchEvent(window, finger).press(0, points[0], window).commit()
+    for point in points[1:]:
+        QTest.touchEvent(window, finger).move(0, point, window).commit()
+        QTest.qWait(10)
+    QTest.touchEvent(window, finger).release(0, points[-1], window).commit()
+    QTest.qWait(50)
+
+def centre(widget):
+    return widget.mapTo(window, widget.rect().center())
+
+from kiosk.ui.widgets import BigButton
+
+title = window.session.language.topics[0].title
+tile = [b for b in window.findChildren(BigButton) if b.isVisible() and b.text() == title][0]
+touch([centre(tile)])  # a topic opens
+assert window.current_screen is window.topic_screen, "the tap did not open a topic"
+bottom = QPoint(400, 300)
+touch([bottom - QPoint(0, 25 * step) for step in range(8)])  # a drag down the page
+for _ in range(3):
+    touch([QPoint(5, 5)])  # the staff corner's taps
+from PySide6.QtCore import Qt  # (after the first paint: the start never names it)
+
+QTest.mouseClick(window.windowHandle(), Qt.MouseButton.RightButton, pos=bottom)
+QTest.keyClick(window.windowHandle(), Qt.Key.Key_Down)  # the keypad path
+QTest.keyClick(window.windowHandle(), Qt.Key.Key_Return)
+QTest.qWait(100)
+print(before)
+print(sorted(name for name in W.__dict__ if name.startswith("Q")))
+"""
+
+
+def test_touch_keys_and_the_lockdown_make_no_widget_type_either(tmp_path: Path) -> None:
+    """Qt's own objects never reach Python, so PySide6 never creates the Python types of
+    widget classes the kiosk does not use to find out what they are (~2 MB for the
+    process's life, issue 24: a scroll area's own viewport, an application-wide Python
+    filter's every object, ``childAt`` on a scroll bar): not at the start, not at a tap, a
+    drag, the staff corner, a right click or a key."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text('fullscreen = false\nspeech = false\nrecord_usage = false\n'
+                      'watch_content = false\n', encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    run = subprocess.run([sys.executable, "-c", USE, str(config)], capture_output=True,
+                         text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    before, after = run.stdout.strip().splitlines()[-2:]
+    for made in (before, after):
+        assert "'QPushButton'" in made
+        for unused in ("QCalendarWidget", "QMdiArea", "QWizard", "QMessageBox", "QTreeView",
+                       "QDialogButtonBox", "QFileDialog"):
+            assert f"'{unused}'" not in made, unused
+
+
 def test_the_second_start_reads_no_yaml(tmp_path: Path) -> None:
     """The first start writes the content index; the next reads it instead of the files."""
     config = tmp_path / "kiosk.toml"

@@ -33,7 +33,7 @@ from kiosk.page import Page
 from kiosk.session import Session
 from kiosk.theme import Metrics, Theme
 from kiosk.ui.scrolling import Kinetic, stop_and_top
-from kiosk.ui.widgets import button, needed_width
+from kiosk.ui.widgets import button, needed_width, own_viewport
 
 
 class Controller(Protocol):
@@ -76,6 +76,7 @@ class BaseScreen(QWidget):
         self.setObjectName("Screen")
         self.controller = controller
         self.area = QScrollArea()
+        own_viewport(self.area)
         self.area.setWidgetResizable(True)
         self.area.setFrameShape(QScrollArea.Shape.NoFrame)
         kinetic.add(self.area)
