@@ -458,5 +458,16 @@ def main(argv: list[str]) -> int:
         server.close()
 
 
+def run(argv: list[str]) -> int:
+    """``main``, ended quietly when the kiosk is gone (a closed pipe: nobody to tell, and a
+    traceback in the journal for every kiosk restart would only be noise)."""
+    try:
+        return main(argv)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # (Python's own flush at exit would fail too)
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(run(sys.argv))

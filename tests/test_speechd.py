@@ -230,6 +230,20 @@ def test_no_speech_dispatcher_is_reported_at_once(tmp_path: Path) -> None:
         assert child.proc.wait(WAIT_S) == 1
 
 
+def test_a_kiosk_gone_before_the_answer_leaves_no_traceback(tmp_path: Path) -> None:
+    """The kiosk died (or was restarted) while its speech child started: the child's words
+    go nowhere, and it ends without a traceback in the journal."""
+    proc = subprocess.Popen([sys.executable, "-S", speechd.__file__],
+                            env={"PATH": str(tmp_path), "XDG_RUNTIME_DIR": str(tmp_path)},
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    proc.stdout.close()  # nobody reads: the "failed" line meets a closed pipe
+    _out, err = proc.communicate(timeout=WAIT_S)
+    assert proc.returncode == 1
+    assert err == b""
+
+
 def test_an_inet_address_is_used_as_given_and_never_spawned(tmp_path: Path) -> None:
     import socket
 
