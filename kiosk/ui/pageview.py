@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import SIGNAL, QByteArray, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QImage,
     QResizeEvent,
@@ -119,7 +119,7 @@ class PageView(QTextBrowser):
         self.document().documentLayout().setPaintDevice(view)
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
         self.anchorClicked.connect(self._on_anchor)
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._follow_size(self.document())
 
     CACHED_PAGES = 12  # laid-out pages kept, so opening one again costs almost nothing
 
@@ -147,8 +147,17 @@ class PageView(QTextBrowser):
                 old.deleteLater()
         if self.document() is not doc:
             self.setDocument(doc)
-            doc.documentLayout().documentSizeChanged.connect(self._fit)
+            self._follow_size(doc)
         self._fit()
+
+    def _follow_size(self, doc: QTextDocument) -> None:
+        """Lay the view out again when the page's size changes (its pictures arrive).
+
+        Connected by the signal's signature: connected as ``layout.documentSizeChanged
+        .connect(...)``, PySide6 6.8.0.2 (the Raspberry Pi's) kept the Python wrapper of the
+        layout Qt made for each page after the page was deleted: one more object for every
+        page laid out, for the process's life (tests/ui/test_leak.py; 6.11 does not)."""
+        QObject.connect(doc.documentLayout(), SIGNAL("documentSizeChanged(QSizeF)"), self._fit)
 
     def picture_words(self) -> list[str]:
         """The page's pictures' descriptions (their alt text), in page order."""
