@@ -5,7 +5,7 @@ button)."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 STAFF_TAPS = 5  # taps in the top-left corner ...
 STAFF_WINDOW_S = 3.0  # ... within this many seconds open the staff PIN pad
 PRESSES = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick})
+BUTTONS = PRESSES | {QEvent.Type.MouseButtonRelease}
 
 
 # The lockdown, at the window: no context menus, no drag and drop, no keyboard at all.
@@ -69,7 +70,8 @@ class CornerTaps(QObject):
         made (a scroll bar), and naming it makes PySide6 create the Python type of every
         widget class it has (about 2 MB for the process's life; issue 24)."""
         w = self.window_
-        for b in w.findChildren(QAbstractButton):
+        buttons: Iterable[QAbstractButton] = w.findChildren(QAbstractButton)
+        for b in buttons:
             if b.isVisible() and QRect(b.mapTo(w, QPoint(0, 0)), b.size()).contains(pos):
                 return True
         return False
@@ -88,8 +90,10 @@ class KioskEvents(QObject):
     application-wide Python filter would be called for every event of every object
     (painting, timers, Qt's own helpers), and each object Qt made that it named would make
     PySide6 create Python types for every class that object might be, ~2 MB that stay for
-    the process's life (issue 24). A context menu comes to the window too (from Qt 6.8 the
-    QWindow makes it from a right press no widget took). A shortcut (a button's "&"
+    the process's life (issue 24). A context menu: Qt 6.8.0 makes it from a right press
+    after the window passed the press on, and sends it straight to the widget; newer Qt has
+    the QWindow make it, so it passes here. So a press, release or double click of any
+    button but the left (a finger's) stops here, and a menu's event too. A shortcut (a button's "&"
     mnemonic) Qt looks for before the key reaches the window, unless the key's shortcut
     check, which does come to the window first, is taken: so it is taken here, and the key
     then blocked as a key."""
@@ -112,10 +116,16 @@ class KioskEvents(QObject):
             event.accept()  # a shortcut check taken: Qt looks for no shortcut
             return True  # the keypad path's keys: its own, and nothing else sees them
         if kind in self.blocked:
-            event.accept()
-            return True
+            if kind == QEvent.Type.ShortcutOverride:
+                event.accept()  # taken: Qt looks for no shortcut (and the key is blocked)
+            return True  # (a drag is not accepted: its source shows it cannot drop here)
         if kind in INPUT_EVENTS:
             self.idle.touched()
+            if kind in BUTTONS and self.blocked and isinstance(event, QMouseEvent):
+                from PySide6.QtCore import Qt  # (the first screen never names Qt: qtvalues)
+
+                if event.button() != Qt.MouseButton.LeftButton:
+                    return True  # a finger is the left button; no menu from the others
             if self.corner is not None and kind in PRESSES:
                 self.corner.press(event)
         return False

@@ -9,7 +9,7 @@ import math
 import re
 import weakref
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import unescape
 from pathlib import Path
 
@@ -157,7 +157,10 @@ class PageView(QTextBrowser):
         .connect(...)``, PySide6 6.8.0.2 (the Raspberry Pi's) kept the Python wrapper of the
         layout Qt made for each page after the page was deleted: one more object for every
         page laid out, for the process's life (tests/ui/test_leak.py; 6.11 does not)."""
-        QObject.connect(doc.documentLayout(), SIGNAL("documentSizeChanged(QSizeF)"), self._fit)
+        # (Typed loosely: PySide6 6.8.0.2's stubs declare the signature as bytes and 6.11's
+        # as str; both take the str SIGNAL gives at run time.)
+        connect: Callable[..., object] = QObject.connect
+        connect(doc.documentLayout(), SIGNAL("documentSizeChanged(QSizeF)"), self._fit)
 
     def picture_words(self) -> list[str]:
         """The page's pictures' descriptions (their alt text), in page order."""
