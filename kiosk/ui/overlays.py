@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 from kiosk import bidi, labels
 from kiosk.pin import PinGuard, Verdict
 from kiosk.theme import Metrics, Theme
-from kiosk.ui.widgets import button, label, needed_width, own_viewport
+from kiosk.ui.widgets import button, label, needed_width, scroll_area
 
 
 class Overlay(QWidget):
@@ -289,10 +288,7 @@ class StaffPanel(Overlay):
             self.card_layout.addWidget(w)
         # The status can be long (pages due for review, problems): it scrolls; the buttons
         # stay in view below it.
-        self.area = QScrollArea()
-        own_viewport(self.area)
-        self.area.setWidgetResizable(True)
-        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area = scroll_area()
         body = QWidget()
         body.setObjectName("Card")
         column = QVBoxLayout(body)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from kiosk.config import Config
 from kiosk.store import Store, StoreError
@@ -24,7 +24,7 @@ from kiosk.transfer import Staged, export, find_top, stage, sticks, with_content
 from kiosk.ui.overlays import Overlay
 from kiosk.ui.pageview import PageView
 from kiosk.ui.parts import in_background
-from kiosk.ui.widgets import button, label, own_viewport
+from kiosk.ui.widgets import button, label, scroll_area
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,7 @@ class UsbPanel(Overlay):
         self.details.setObjectName("Muted")
         self.page = PageView()
         self.page_title = label("", "Heading")
-        self.area = QScrollArea()
-        own_viewport(self.area)
-        self.area.setWidgetResizable(True)
-        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area = scroll_area()
         holder = QWidget()
         from PySide6.QtWidgets import QVBoxLayout
 

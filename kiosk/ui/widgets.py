@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStylePainter,
     QWidget,
@@ -171,6 +172,16 @@ def own_viewport(area: QAbstractScrollArea) -> QWidget:
     view.setAutoFillBackground(True)
     area.setViewport(view)
     return view
+
+
+def scroll_area() -> QScrollArea:
+    """The kiosk's scroll area: frameless, its one widget as wide as it is, and its viewport
+    made in Python (``own_viewport``), so no scroll area can forget that."""
+    area = QScrollArea()
+    own_viewport(area)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    return area
 
 
 def needed_width(b: QAbstractButton, m: Metrics) -> int:

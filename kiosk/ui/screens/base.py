@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from kiosk.page import Page
 from kiosk.session import Session
 from kiosk.theme import Metrics, Theme
 from kiosk.ui.scrolling import Kinetic, stop_and_top
-from kiosk.ui.widgets import button, needed_width, own_viewport
+from kiosk.ui.widgets import button, needed_width, scroll_area
 
 
 class Controller(Protocol):
@@ -75,10 +74,7 @@ class BaseScreen(QWidget):
         super().__init__()
         self.setObjectName("Screen")
         self.controller = controller
-        self.area = QScrollArea()
-        own_viewport(self.area)
-        self.area.setWidgetResizable(True)
-        self.area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.area = scroll_area()
         kinetic.add(self.area)
         self.action_bar = QFrame()  # a QFrame draws its style-sheet background itself
         self.action_bar.setObjectName("ActionBar")
